@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test bench lint install dev clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+	@mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+
+demo: install
+	$(BIN)/hue-ioc demo
+
+test: install
+	$(BIN)/python -m pytest -p no:randomly tests
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check .
+
+dev: install
+	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1
+
+clean:
+	rm -rf data .dagster_home/storage bench/results

@@ -1,0 +1,1 @@
+"""Hue IOC: shared configuration and the `hue-ioc` command line."""

@@ -1,0 +1,1 @@
+"""Table declarations, one module per domain; each exposes ``TABLES: list[TableSpec]``."""

@@ -1,0 +1,201 @@
+"""Citizen reports (phản ánh hiện trường): raw payloads, conformed reports and events, units, KPIs."""
+
+import pyarrow as pa
+
+from lake.catalog import TS, TableSpec
+
+STR, F64, I32, I64, BOOL, DATE = pa.string(), pa.float64(), pa.int32(), pa.int64(), pa.bool_(), pa.date32()
+
+
+def _raw(name: str, what: str) -> TableSpec:
+    return TableSpec(
+        name=f"bronze.{name}",
+        schema=pa.schema([
+            ("raw_id", STR),  # hash of (source, record_id, payload): re-ingesting the same payload adds nothing
+            ("source", STR),  # simulated | open311 | postgres | csv | ...
+            ("record_id", STR),  # the id the source gave the record
+            ("batch_id", STR),
+            ("ingested_at", TS),
+            ("payload", STR),  # the record as received (JSON text)
+        ]),
+        keys=("raw_id",),
+        description=f"{what} as received, append-only, one row per distinct payload.",
+    )
+
+
+REPORTS_RAW = _raw("reports_raw", "Citizen reports")
+REPORT_EVENTS_RAW = _raw("report_events_raw", "Report lifecycle events")
+
+REPORTS = TableSpec(
+    name="silver.reports",
+    schema=pa.schema([
+        ("report_id", STR),
+        ("source", STR),
+        ("channel", STR),  # app | hotline | web | open311 | ...
+        ("category_code", STR),
+        ("title", STR),
+        ("description", STR),
+        ("lat", F64),
+        ("lon", F64),
+        ("admin_unit_code", STR),  # commune (xã/phường) code valid when the report was received
+        ("district_code", STR),  # pre-2025 district code, where known
+        ("admin_unit_code_2025", STR),  # the post-2025-07-01 commune it lies in, where known
+        ("received_at", TS),
+        ("process_type", STR),  # immediate | timed
+        ("is_valid", BOOL),
+        ("invalid_reason", STR),  # spam | duplicate | out_of_scope | inciting | ...
+        ("status", STR),  # invalid | pending | open | resolved
+        ("first_unit_id", STR),
+        ("current_unit_id", STR),  # the unit that holds (or resolved) it: the one judged for it
+        ("first_assigned_at", TS),
+        ("deadline_at", TS),  # the original deadline (extensions do not move it)
+        ("extension_requested_at", TS),
+        ("extension_granted_at", TS),
+        ("extended_deadline_at", TS),
+        ("resolved_at", TS),
+        ("transfers", I32),
+        ("reopened", I32),
+        ("rating", STR),  # hai_long | chap_nhan | khong_hai_long
+        ("rated_at", TS),
+        ("on_time", BOOL),  # frozen when the report closes
+        ("late_with_extension", BOOL),  # frozen when the report closes
+        ("overdue_closed", BOOL),  # closed after the deadline without a granted extension
+        ("reporter_name", STR),  # personal data: operators only
+        ("reporter_phone", STR),  # personal data: operators only
+        ("updated_at", TS),
+    ]),
+    keys=("report_id",),
+    description="One row per citizen report, its current state folded from its events.",
+)
+
+REPORT_EVENTS = TableSpec(
+    name="silver.report_events",
+    schema=pa.schema([
+        ("event_id", STR),
+        ("report_id", STR),
+        ("event_type", STR),  # received, validated, invalidated, assigned, transferred, extension_requested,
+        # extension_granted, resolved, reopened, rated, rejected
+        ("at", TS),
+        ("unit_id", STR),
+        ("to_unit_id", STR),
+        ("deadline_at", TS),
+        ("rating", STR),
+        ("note", STR),
+        ("source", STR),
+    ]),
+    keys=("event_id",),
+    description="Report lifecycle, one row per event.",
+)
+
+UNITS = TableSpec(
+    name="silver.units",
+    schema=pa.schema([
+        ("unit_id", STR),
+        ("name", STR),
+        ("unit_type", STR),  # state | enterprise
+        ("sector", STR),
+        ("admin_unit_code", STR),  # the area it serves, when local
+        ("joined_on", DATE),  # when it joined the Hue-S handling network
+        ("source", STR),
+    ]),
+    keys=("unit_id",),
+    description="Handling units (đơn vị xử lý): state agencies and organisations/enterprises.",
+)
+
+CATEGORIES = TableSpec(
+    name="silver.categories",
+    schema=pa.schema([
+        ("category_code", STR),
+        ("name_vi", STR),
+        ("name_en", STR),
+        ("process_type", STR),  # immediate | timed
+        ("deadline_hours", I32),  # for immediate processing
+        ("deadline_working_days", I32),  # for timed processing
+        ("source", STR),
+    ]),
+    keys=("category_code",),
+    description="Report categories (lĩnh vực) with their processing type and deadline rule (data, not code).",
+)
+
+ADMIN_UNITS = TableSpec(
+    name="silver.admin_units",
+    schema=pa.schema([
+        ("code", STR),
+        ("name", STR),
+        ("level", STR),  # city | district | commune
+        ("unit_type", STR),  # Phường | Xã | Thị trấn | Quận | Huyện | Thị xã | Thành phố
+        ("parent_code", STR),
+        ("valid_from", DATE),
+        ("valid_to", DATE),
+        ("successor_code", STR),  # for pre-2025 communes: the 2025 commune that absorbed (most of) it
+        ("lat", F64),
+        ("lon", F64),
+        ("geometry_geojson", STR),
+        ("population", I64),
+        ("area_km2", F64),
+    ]),
+    keys=("code",),
+    description="Huế's administrative units before and after 2025-07-01, with boundaries where known.",
+)
+
+UNIT_PERFORMANCE = TableSpec(
+    name="gold.unit_performance",
+    schema=pa.schema([
+        ("unit_id", STR),
+        ("month", STR),  # YYYY-MM of receipt
+        ("unit_name", STR),
+        ("unit_type", STR),
+        ("received", I64),
+        ("processed", I64),
+        ("on_time", I64),
+        ("late_with_extension", I64),
+        ("overdue", I64),
+        ("open_overdue", I64),
+        ("open", I64),
+        ("rated", I64),
+        ("satisfied", I64),
+        ("transfers_in", I64),
+        ("transfers_out", I64),
+        ("processed_rate", F64),
+        ("on_time_rate", F64),
+        ("strict_on_time_rate", F64),
+        ("satisfaction_rate", F64),
+        ("participation_rate", F64),
+        ("median_hours_to_resolve", F64),
+        ("p90_hours_to_resolve", F64),
+        ("median_hours_to_assign", F64),
+        ("score", F64),
+        ("score_on_time", F64),
+        ("score_satisfaction", F64),
+        ("score_processed", F64),
+        ("score_speed", F64),
+        ("as_of", TS),
+    ]),
+    keys=("unit_id", "month"),
+    description="Per handling unit and month of receipt: the figures leaders judge units by.",
+)
+
+KPI_DAILY = TableSpec(
+    name="gold.kpi_daily",
+    schema=pa.schema([
+        ("date", DATE),  # receipt date, Vietnam time
+        ("category_code", STR),
+        ("channel", STR),
+        ("admin_unit_code_2025", STR),
+        ("received", I64),
+        ("invalid", I64),
+        ("processed", I64),
+        ("on_time", I64),
+        ("late_with_extension", I64),
+        ("overdue", I64),
+        ("open_overdue", I64),
+        ("rated", I64),
+        ("satisfied", I64),
+        ("hours_to_resolve_sum", F64),
+    ]),
+    keys=("date", "category_code", "channel", "admin_unit_code_2025"),
+    description="Daily report figures by category, channel and commune; sum over them for any filter.",
+)
+
+TABLES = [REPORTS_RAW, REPORT_EVENTS_RAW, REPORTS, REPORT_EVENTS, UNITS, CATEGORIES, ADMIN_UNITS,
+          UNIT_PERFORMANCE, KPI_DAILY]

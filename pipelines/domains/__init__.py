@@ -1,0 +1,1 @@
+"""One module per domain (reports, cameras, disasters, publications), each exposing ``defs``."""
