@@ -1,0 +1,92 @@
+"""The contract between report sources and the reports pipeline.
+
+Every source of citizen reports (the simulator, Open311 GeoReport v2 feeds and CSV bulk exports, the citizen
+app's operational PostgreSQL) sits behind one interface, :class:`ReportSource`: ``fetch(since)`` returns a
+:class:`SourceBatch` of :class:`RawRecord` (canonical payloads, JSON-serialisable, datetimes as ISO-8601 with
+an offset), the rows that could not be read at all (``lake.Reject``), and an opaque watermark to resume from.
+
+The pipeline validates payloads into silver; sources only get records out faithfully.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from lake import Reject
+
+REPORT_KEYS: tuple[str, ...] = (
+    "report_id", "source", "channel", "category_code", "title", "description", "lat", "lon",
+    "admin_unit_code", "received_at", "process_type", "is_valid", "invalid_reason", "reporter_name",
+    "reporter_phone", "updated_at",
+)
+REPORT_OPTIONAL_KEYS: tuple[str, ...] = (
+    "status", "unit_id", "deadline_at", "resolved_at", "rating", "expected_datetime",
+)
+EVENT_KEYS: tuple[str, ...] = (
+    "event_id", "report_id", "event_type", "at", "unit_id", "to_unit_id", "deadline_at", "rating", "note",
+)
+EVENT_TYPES: frozenset[str] = frozenset({
+    "received", "validated", "invalidated", "assigned", "transferred", "extension_requested",
+    "extension_granted", "resolved", "reopened", "rated", "rejected",
+})
+REPORTS_RAW = "bronze.reports_raw"
+EVENTS_RAW = "bronze.report_events_raw"
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    kind: str  # "report" | "event"
+    source: str  # "open311" | "postgres" | "simulated" | "csv"
+    record_id: str  # the id the source gives (report id for reports, event id for events)
+    payload: dict[str, Any]  # canonical fields, JSON-serialisable (datetimes as ISO-8601 strings with offset)
+
+
+@dataclass
+class SourceBatch:
+    records: list[RawRecord] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)  # records that could not even be read, with reasons
+    watermark: str | None = None  # opaque cursor to resume from
+
+    def reports(self) -> list[RawRecord]:
+        return [r for r in self.records if r.kind == "report"]
+
+    def events(self) -> list[RawRecord]:
+        return [r for r in self.records if r.kind == "event"]
+
+
+@runtime_checkable
+class ReportSource(Protocol):
+    name: str
+
+    def fetch(self, since: str | None = None) -> SourceBatch: ...
+
+
+def report_payload(**values: Any) -> dict[str, Any]:
+    """A report payload with every canonical key (missing → None) plus the optional keys given."""
+    unknown = set(values) - set(REPORT_KEYS) - set(REPORT_OPTIONAL_KEYS)
+    if unknown:
+        raise KeyError(f"not canonical report keys: {sorted(unknown)}")
+    out: dict[str, Any] = {k: values.get(k) for k in REPORT_KEYS}
+    out.update({k: values[k] for k in REPORT_OPTIONAL_KEYS if k in values})
+    return out
+
+
+def event_payload(**values: Any) -> dict[str, Any]:
+    """An event payload with every canonical key (missing → None)."""
+    unknown = set(values) - set(EVENT_KEYS)
+    if unknown:
+        raise KeyError(f"not canonical event keys: {sorted(unknown)}")
+    if values.get("event_type") not in EVENT_TYPES:
+        raise ValueError(f"unknown event_type {values.get('event_type')!r}")
+    return {k: values.get(k) for k in EVENT_KEYS}
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """ISO-8601 with an offset; naive datetimes are refused (a source must know its time zone)."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r}: a source must attach its time zone")
+    return value.isoformat()
