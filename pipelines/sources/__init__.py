@@ -1,0 +1,1 @@
+"""Sources of citizen reports behind one interface (pipelines.sources.base.ReportSource)."""
