@@ -1,0 +1,137 @@
+"""Where CAP documents come from: single files, inbox folders and Atom/RSS index feeds over HTTP.
+
+A source yields ``CapDocument``s (origin, source kind, bytes) or the reason it could not be read;
+nothing here parses CAP (that is ``cap.parse_cap``) or writes the lake (``cap_ingest``).
+Feeds are fetched with connect/read timeouts and a byte limit enforced while streaming.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as StdET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urljoin
+
+import defusedxml.ElementTree as SafeET
+import requests
+from defusedxml import DefusedXmlException
+
+from pipelines.disasters.cap import DEFAULT_MAX_BYTES, CapError, read_limited
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+CAP_MIME = ("application/cap+xml", "application/xml", "text/xml")
+DEFAULT_TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
+MAX_FEED_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class CapDocument:
+    origin: str  # file path or URL
+    source: str  # file | inbox | feed
+    data: bytes | None = None
+    error: str | None = None  # why it could not be fetched/read (then data is None)
+
+
+class Fetcher(Protocol):
+    def __call__(self, url: str, max_bytes: int) -> bytes: ...
+
+
+def http_fetch(url: str, max_bytes: int, timeout: tuple[float, float] = DEFAULT_TIMEOUT) -> bytes:
+    """GET ``url`` with timeouts; refuses bodies over ``max_bytes`` (by Content-Length, then while reading)."""
+    with requests.get(url, timeout=timeout, stream=True,
+                      headers={"Accept": "application/cap+xml, application/atom+xml, application/rss+xml, */*"}) as r:
+        r.raise_for_status()
+        length = r.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > max_bytes:
+            raise CapError(f"too large: Content-Length {length} > limit {max_bytes} bytes (not downloaded)")
+        chunks, total = [], 0
+        for chunk in r.iter_content(65536):
+            total += len(chunk)
+            if total > max_bytes:
+                raise CapError(f"too large: more than {max_bytes} bytes (download stopped)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def file_documents(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                   source: str = "file") -> Iterator[CapDocument]:
+    for p in paths:
+        try:
+            yield CapDocument(str(p), source, data=read_limited(p, max_bytes))
+        except CapError as exc:
+            yield CapDocument(str(p), source, error=exc.reason)
+        except OSError as exc:
+            yield CapDocument(str(p), source, error=f"cannot read file: {exc}")
+
+
+def inbox_files(folder: str | Path) -> list[Path]:
+    """CAP files waiting in an inbox folder (*.xml, *.cap), sorted by name."""
+    root = Path(folder)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in (".xml", ".cap"))
+
+
+def inbox_documents(folder: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[CapDocument]:
+    yield from file_documents(list(inbox_files(folder)), max_bytes, source="inbox")
+
+
+def feed_links(feed: bytes, base_url: str = "") -> list[str]:
+    """Links to CAP documents in an Atom or RSS index feed (absolute URLs, document order, unique)."""
+    try:
+        root = SafeET.fromstring(feed, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise CapError(f"feed refused: forbidden XML construct ({type(exc).__name__})") from None
+    except StdET.ParseError as exc:
+        raise CapError(f"feed is not well-formed XML: {exc}") from None
+    links: list[str] = []
+    if root.tag == ATOM + "feed":
+        for entry in root.findall(ATOM + "entry"):
+            cands = entry.findall(ATOM + "link")
+            chosen = None
+            for link in cands:  # prefer an explicit CAP link, then the alternate link
+                if (link.get("type") or "").split(";")[0].strip() == "application/cap+xml":
+                    chosen = link.get("href")
+                    break
+            if chosen is None:
+                for link in cands:
+                    if link.get("rel", "alternate") == "alternate" and link.get("href"):
+                        chosen = link.get("href")
+                        break
+            if chosen is None:  # some feeds put the CAP URL in <id>
+                ident = (entry.findtext(ATOM + "id") or "").strip()
+                chosen = ident if ident.startswith("http") else None
+            if chosen:
+                links.append(chosen)
+    elif root.tag == "rss" or root.find("channel") is not None:
+        for item in root.iter("item"):
+            enc = item.find("enclosure")
+            url = enc.get("url") if enc is not None and enc.get("url") else (item.findtext("link") or "").strip()
+            if url:
+                links.append(url)
+    else:
+        raise CapError(f"not an Atom or RSS feed: root element <{root.tag}>")
+    return list(dict.fromkeys(urljoin(base_url, u) for u in links))
+
+
+def feed_documents(url: str, fetch: Fetcher = http_fetch, max_bytes: int = DEFAULT_MAX_BYTES,
+                   max_feed_bytes: int = MAX_FEED_BYTES) -> Iterator[CapDocument]:
+    """Every CAP document an index feed links to; a feed that cannot be read yields one error document."""
+    try:
+        index = fetch(url, max_feed_bytes)
+        links = feed_links(index, base_url=url)
+    except CapError as exc:
+        yield CapDocument(url, "feed", error=exc.reason)
+        return
+    except requests.RequestException as exc:
+        yield CapDocument(url, "feed", error=f"feed fetch failed: {type(exc).__name__}: {exc}")
+        return
+    for link in links:
+        try:
+            yield CapDocument(link, "feed", data=fetch(link, max_bytes))
+        except CapError as exc:
+            yield CapDocument(link, "feed", error=exc.reason)
+        except requests.RequestException as exc:
+            yield CapDocument(link, "feed", error=f"fetch failed: {type(exc).__name__}: {exc}")
