@@ -1,0 +1,209 @@
+"""The citizen app's operational PostgreSQL as a :class:`ReportSource`, and a fast loader into it.
+
+Tables (DDL in ``postgres.sql``): ``hues_reports`` and ``hues_report_events``, each with ``updated_at``.
+``PostgresReportSource(dsn, schema).fetch(since)`` returns every report and event written since the
+watermark, each change exactly once; ``seed_postgres(dsn, schema, records)`` loads canonical records with
+COPY (psycopg 3), idempotently.
+
+Why the cursor is a transaction-id bound and not ``updated_at``
+----------------------------------------------------------------
+A ``(updated_at, id) > cursor`` scan misses rows whose transaction commits after a fetch has already moved
+the cursor past their ``updated_at``: ``now()`` is the transaction's *start*, a long transaction (or a
+backfill that writes historical ``updated_at`` values, like ``seed_postgres`` loading the simulator's data)
+commits rows "in the past". An upper bound of ``now() - lag`` only narrows that window to transactions
+longer than the lag and cannot help with backdated values at all.
+
+Instead every row carries ``_txid``, the id of the transaction that last wrote it (xid8: 64-bit, never
+wraps; column default on insert, trigger on update, so the app cannot get it wrong). A fetch:
+
+1. in its own statement, takes a snapshot's ``xmax`` (the first unassigned transaction id) and the ids of
+   the transactions still running *in this database* (``pg_stat_activity.backend_xid`` and prepared
+   transactions; ids of other databases never write these tables). The bound ``hi`` is the smallest of
+   them, or ``xmax`` when none is running. Every transaction of this database with an id below ``hi`` has
+   finished by the time that statement read the activity list;
+2. then, in a REPEATABLE READ transaction started after it, reads rows with ``lo <= _txid < hi``
+   (``lo`` = the previous ``hi``). All their writers are finished, so committed rows are visible; a
+   transaction still running, however old its ``updated_at``, has an id ``>= hi`` and is read by a later
+   fetch. Ranges do not overlap, so a change is read once; a row rewritten since is read in its latest
+   version (a reader of current state needs nothing else).
+
+The watermark is ``pgxid:<hi>``. A long-open write transaction delays what is read after it (never loses
+it). When the stored bound is above the server's next id (the database was restored elsewhere), the
+source reads everything again (bronze dedups by payload hash). Deleted rows are not tracked: the app does
+not delete reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from pipelines.sources.base import (
+    EVENT_KEYS,
+    REPORT_KEYS,
+    REPORT_OPTIONAL_KEYS,
+    RawRecord,
+    SourceBatch,
+    event_payload,
+    report_payload,
+)
+
+DDL = Path(__file__).with_name("postgres.sql")
+WATERMARK_PREFIX = "pgxid:"
+
+REPORT_COLUMNS: tuple[str, ...] = REPORT_KEYS + REPORT_OPTIONAL_KEYS
+
+_BOUND_SQL = """
+with snap as (select pg_current_snapshot() as s),
+running as (
+    select a.backend_xid::text::bigint as x32 from pg_stat_activity a
+     where a.datname = current_database() and a.backend_xid is not null and a.pid <> pg_backend_pid()
+    union all
+    select p.transaction::text::bigint from pg_prepared_xacts p where p.database = current_database()
+)
+select pg_snapshot_xmax(snap.s)::text::bigint as xmax,
+       (select min(x::text::bigint) from pg_snapshot_xip(snap.s) as x
+         where (x::text::bigint % 4294967296) in (select x32 from running)) as oldest_running
+  from snap
+"""
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def parse_watermark(since: str | None) -> int:
+    if not since:
+        return 0
+    if not since.startswith(WATERMARK_PREFIX) or not since[len(WATERMARK_PREFIX):].isdigit():
+        raise ValueError(f"not a PostgreSQL source watermark: {since!r} (expected '{WATERMARK_PREFIX}<n>')")
+    return int(since[len(WATERMARK_PREFIX):])
+
+
+def create_schema(conn: psycopg.Connection, schema: str) -> None:
+    """Create ``schema`` and the app's tables in it (idempotent)."""
+    with conn.transaction():
+        conn.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(schema)))
+        conn.execute(sql.SQL("set local search_path to {}").format(sql.Identifier(schema)))
+        conn.execute(DDL.read_text(encoding="utf-8"))
+
+
+@dataclass
+class PostgresReportSource:
+    """Reports and events of the citizen app's database, read incrementally (see the module docstring)."""
+
+    dsn: str
+    schema: str = "public"
+    connect_timeout: int = 10
+    name: str = "postgres"
+
+    def _connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.dsn, autocommit=True, connect_timeout=self.connect_timeout,
+                               options="-c timezone=UTC")
+
+    def bound(self, conn: psycopg.Connection) -> tuple[int, int]:
+        """(xmax, hi): the next transaction id and the exclusive upper bound of what may be read now."""
+        row = conn.execute(_BOUND_SQL).fetchone()
+        assert row is not None
+        xmax, oldest = int(row[0]), row[1]
+        return xmax, min(xmax, int(oldest)) if oldest is not None else xmax
+
+    def fetch(self, since: str | None = None) -> SourceBatch:
+        lo = parse_watermark(since)
+        with self._connect() as conn:
+            xmax, hi = self.bound(conn)  # statement 1, its own (autocommit) transaction
+            if lo > xmax:  # the bound is from another server's history (restore): read everything again
+                lo = 0
+            reports, events = [], []
+            with conn.transaction():
+                conn.execute("set transaction isolation level repeatable read, read only")
+                with conn.cursor(row_factory=dict_row) as cur:
+                    cols = sql.SQL(", ").join(map(sql.Identifier, REPORT_COLUMNS))
+                    cur.execute(sql.SQL(
+                        "select {} from {}.hues_reports where _txid >= %s::text::xid8 and _txid < %s::text::xid8"
+                        " order by _txid, report_id").format(cols, sql.Identifier(self.schema)),
+                        (str(lo), str(hi)))
+                    reports = cur.fetchall()
+                    cols = sql.SQL(", ").join(map(sql.Identifier, EVENT_KEYS))
+                    cur.execute(sql.SQL(
+                        "select {} from {}.hues_report_events where _txid >= %s::text::xid8"
+                        " and _txid < %s::text::xid8 order by _txid, event_id").format(
+                            cols, sql.Identifier(self.schema)), (str(lo), str(hi)))
+                    events = cur.fetchall()
+        records = []
+        for row in reports:
+            payload = report_payload(**{k: _iso(v) for k, v in row.items()})
+            payload["source"] = payload["source"] or self.name
+            records.append(RawRecord("report", self.name, row["report_id"], payload))
+        for row in events:
+            payload = event_payload(**{k: _iso(v) for k, v in row.items()})
+            records.append(RawRecord("event", self.name, row["event_id"], payload))
+        return SourceBatch(records=records, rejects=[], watermark=f"{WATERMARK_PREFIX}{max(hi, lo)}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Loading canonical records (the bench loads the simulator's data this way)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    reports: int  # rows inserted or changed
+    events: int
+    skipped: int  # records of another kind
+
+
+def _stage_and_upsert(cur: psycopg.Cursor, schema: str, table: str, key: str, columns: Sequence[str],
+                      rows: list[tuple[Any, ...]]) -> int:
+    stage = sql.Identifier(f"_stage_{table}")
+    target = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+    cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+    cur.execute(sql.SQL("create temp table {} (like {} including defaults) on commit drop").format(stage, target))
+    cur.execute(sql.SQL("alter table {} drop column _txid, add column _n bigserial").format(stage))
+    with cur.copy(sql.SQL("copy {} ({}) from stdin").format(stage, cols)) as cp:
+        for row in rows:
+            cp.write_row(row)
+    updates = sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c))
+                                 for c in columns if c != key)
+    changed = sql.SQL(" or ").join(sql.SQL("t.{0} is distinct from excluded.{0}").format(sql.Identifier(c))
+                                   for c in columns if c != key)
+    # The last record of a key wins; unchanged rows are not rewritten (they would be read again).
+    cur.execute(sql.SQL(
+        "insert into {target} as t ({cols}) select {cols} from "
+        "(select distinct on ({key}) * from {stage} order by {key}, _n desc) s "
+        "on conflict ({key}) do update set {updates} where {changed}").format(
+            target=target, cols=cols, key=sql.Identifier(key), stage=stage, updates=updates, changed=changed))
+    return cur.rowcount
+
+
+def seed_postgres(dsn: str, schema: str, records: Iterable[RawRecord]) -> SeedResult:
+    """Load canonical report/event records into ``schema`` (created if needed) with COPY, in one transaction.
+
+    Upsert by report_id / event_id (the last record of an id wins; identical rows are left untouched so
+    the incremental reader does not see them again). A report without ``updated_at`` gets now(); events'
+    ``updated_at`` is the time they were written here.
+    """
+    reports: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    skipped = 0
+    now = dt.datetime.now(dt.UTC).isoformat()
+    for rec in records:
+        p = rec.payload
+        if rec.kind == "report":
+            reports.append(tuple(p.get(c) if c != "updated_at" else (p.get(c) or now) for c in REPORT_COLUMNS))
+        elif rec.kind == "event":
+            events.append(tuple(p.get(c) for c in EVENT_KEYS))
+        else:
+            skipped += 1
+    with psycopg.connect(dsn, options="-c timezone=UTC") as conn:
+        create_schema(conn, schema)
+        with conn.transaction(), conn.cursor() as cur:
+            n_reports = _stage_and_upsert(cur, schema, "hues_reports", "report_id", REPORT_COLUMNS, reports)
+            n_events = _stage_and_upsert(cur, schema, "hues_report_events", "event_id", EVENT_KEYS, events)
+    return SeedResult(n_reports, n_events, skipped)
