@@ -1,0 +1,161 @@
+"""The KPI definitions, written once (DESIGN.md "KPI definitions").
+
+Per report (frozen when it closes):
+- on time: resolved by the original deadline (extensions do not move it);
+- late with extension: resolved after the original deadline, with an extension granted before it;
+- overdue: past the deadline without a granted extension (closed late, or still open past it);
+  an open report with a granted extension is overdue once past the extended deadline.
+Rates:
+- processed rate = resolved / received (valid reports; invalid ones are counted apart);
+- on-time rate = on time / processed; late-with-extension rate = late with extension / processed;
+- strict on-time rate = on time / (processed + open overdue): it hides no open backlog;
+- satisfaction = (hài lòng + chấp nhận) / rated; participation = rated / processed.
+Unit score: weighted parts (strict on-time, satisfaction, processed rate, speed) in points out of 100;
+weights are configuration and the parts add up to the score, so the score explains itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from lake import Lake
+
+SATISFIED_RATINGS = ("hai_long", "chap_nhan")
+RATINGS = ("hai_long", "chap_nhan", "khong_hai_long")
+RATING_LABELS_VI = {"hai_long": "Hài lòng", "chap_nhan": "Chấp nhận", "khong_hai_long": "Không hài lòng"}
+# Speed part: 1 when the median time to resolve is within this many hours, reference/median beyond.
+SPEED_REFERENCE_HOURS = 48.0
+
+COUNT_KEYS = ("received", "invalid", "processed", "on_time", "late_with_extension", "overdue",
+              "open_overdue", "rated", "satisfied")
+
+
+def ratio(num: float | int | None, den: float | int | None) -> float | None:
+    """num / den, or None when there is nothing to divide by (shown as "—", never as 0 %)."""
+    if num is None or not den:
+        return None
+    return float(num) / float(den)
+
+
+def rates(counts: Mapping[str, Any]) -> dict[str, float | None]:
+    """All KPI rates from summed counts (keys of COUNT_KEYS)."""
+    c = {k: counts.get(k) or 0 for k in COUNT_KEYS}
+    return {
+        "processed_rate": ratio(c["processed"], c["received"]),
+        "on_time_rate": ratio(c["on_time"], c["processed"]),
+        "late_with_extension_rate": ratio(c["late_with_extension"], c["processed"]),
+        "overdue_rate": ratio(c["overdue"], c["processed"]),
+        "strict_on_time_rate": strict_on_time_rate(c["on_time"], c["processed"], c["open_overdue"]),
+        "satisfaction_rate": ratio(c["satisfied"], c["rated"]),
+        "participation_rate": ratio(c["rated"], c["processed"]),
+    }
+
+
+def strict_on_time_rate(on_time: int, closed: int, open_overdue: int) -> float | None:
+    """Closed on time / (closed + open overdue)."""
+    return ratio(on_time, closed + open_overdue)
+
+
+def speed_part(median_hours: float | None, reference_hours: float = SPEED_REFERENCE_HOURS) -> float | None:
+    if median_hours is None:
+        return None
+    return 1.0 if median_hours <= reference_hours else reference_hours / median_hours
+
+
+def unit_score(parts: Mapping[str, float | None], weights: Mapping[str, float]) -> tuple[float | None, dict[str, float | None]]:
+    """Score out of 100 and the points each part contributes (they add up to the score).
+
+    ``parts`` are 0..1 values keyed like ``weights`` (on_time, satisfaction, processed, speed).
+    A missing part (e.g. no ratings yet) drops out and the other weights are renormalised."""
+    present = {k: v for k, v in parts.items() if v is not None and weights.get(k, 0) > 0}
+    total = sum(weights[k] for k in present)
+    if not total:
+        return None, {k: None for k in weights}
+    points = {k: (100.0 * weights[k] * present[k] / total if k in present else None) for k in weights}
+    return sum(p for p in points.values() if p is not None), points
+
+
+# ---------------------------------------------------------------- per-report flags (vectorised)
+def classify_reports(reports: pl.DataFrame | pl.LazyFrame, as_of: dt.datetime) -> pl.LazyFrame:
+    """Add on_time / late_with_extension / overdue_closed (from the close) and open_overdue (at as_of).
+
+    Works on silver.reports columns; flags of closed reports depend only on their own timestamps,
+    so a later deadline edit cannot rewrite them."""
+    lf = reports.lazy()
+    resolved = pl.col("resolved_at").is_not_null()
+    ext_ok = pl.col("extension_granted_at").is_not_null() & (
+        pl.col("extension_granted_at") <= pl.col("deadline_at"))
+    effective_deadline = pl.when(ext_ok).then(
+        pl.coalesce(pl.col("extended_deadline_at"), pl.col("deadline_at"))).otherwise(pl.col("deadline_at"))
+    as_of_lit = pl.lit(as_of).cast(pl.Datetime("us", "UTC"))
+    return lf.with_columns(
+        on_time=resolved & (pl.col("resolved_at") <= pl.col("deadline_at")),
+        late_with_extension=resolved & (pl.col("resolved_at") > pl.col("deadline_at")) & ext_ok,
+        overdue_closed=resolved & (pl.col("resolved_at") > pl.col("deadline_at")) & ~ext_ok,
+        open_overdue=(~resolved) & pl.col("deadline_at").is_not_null() & (as_of_lit > effective_deadline),
+    ).with_columns(
+        pl.col("on_time").fill_null(False),
+        pl.col("late_with_extension").fill_null(False),
+        pl.col("overdue_closed").fill_null(False),
+        pl.col("open_overdue").fill_null(False),
+    )
+
+
+# ---------------------------------------------------------------- headline figures from gold
+def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequence[str] | None,
+           category_codes: Sequence[str] | None, channels: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
+    clauses, params = ["1=1"], {}
+    if start is not None:
+        clauses.append("date >= $start")
+        params["start"] = start
+    if end is not None:
+        clauses.append("date <= $end")
+        params["end"] = end
+    if admin_unit_codes:
+        clauses.append("list_contains($areas, admin_unit_code_2025)")
+        params["areas"] = list(admin_unit_codes)
+    if category_codes:
+        clauses.append("list_contains($cats, category_code)")
+        params["cats"] = list(category_codes)
+    if channels:
+        clauses.append("list_contains($channels, channel)")
+        params["channels"] = list(channels)
+    return " AND ".join(clauses), params
+
+
+def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = None,
+             admin_unit_codes: Sequence[str] | None = None, category_codes: Sequence[str] | None = None,
+             channels: Sequence[str] | None = None) -> dict[str, Any]:
+    """Headline figures for a period and filters, from gold.kpi_daily (counts and rates as fractions)."""
+    where, params = _where(start, end, admin_unit_codes, category_codes, channels)
+    sums = ", ".join(f"coalesce(sum({k}), 0)::BIGINT AS {k}" for k in COUNT_KEYS)
+    row = lake.sql(f"SELECT {sums}, sum(hours_to_resolve_sum) AS hours FROM gold.kpi_daily WHERE {where}",
+                   params).row(0, named=True)
+    counts = {k: int(row[k]) for k in COUNT_KEYS}
+    unit_params: dict[str, Any] = {}
+    unit_where = "1=1"
+    if end is not None:
+        unit_where = "joined_on <= $end"
+        unit_params["end"] = end
+    units = lake.sql(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}", unit_params).item()
+    out: dict[str, Any] = {**counts, **rates(counts), "units": int(units)}
+    out["mean_hours_to_resolve"] = ratio(row["hours"], counts["processed"])
+    return out
+
+
+def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of the same length just before [start, end]."""
+    length = (end - start).days + 1
+    return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+
+
+def change(current: float | None, previous: float | None) -> float | None:
+    """Difference current − previous (for rates: in points of fraction), None when either is missing."""
+    if current is None or previous is None:
+        return None
+    return current - previous
