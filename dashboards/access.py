@@ -1,0 +1,89 @@
+"""Who is looking: the wall, a leader or an operator, and what each may see.
+
+Role, first match wins:
+1. wall mode (``hue-ioc dashboard --wall`` sets HUE_IOC_DASHBOARD_WALL=1): always ``wall``;
+2. OIDC login when ``[auth]`` is configured in Streamlit secrets: ``st.user``'s ``role``/``roles``/
+   ``groups`` claim, else the TOML ``[dashboard.roles]`` lists of e-mails (operators / leaders / walls),
+   else ``leader``;
+3. HUE_IOC_ROLE, then the TOML key ``role``; default ``leader``.
+
+Only operators see reporter identity (silver.reports.reporter_name/phone) and full plate numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+ROLES = ("wall", "leader", "operator")
+DEFAULT_ROLE = "leader"
+
+
+def wall_mode() -> bool:
+    return os.environ.get("HUE_IOC_DASHBOARD_WALL", "").lower() in ("1", "true", "yes")
+
+
+def _normalise(role: Any) -> str | None:
+    if isinstance(role, str) and role.strip().lower() in ROLES:
+        return role.strip().lower()
+    return None
+
+
+def configured_role() -> str:
+    """Role from HUE_IOC_ROLE or the TOML key ``role`` (``leader`` when unset or unknown)."""
+    from hue_ioc.config import settings
+
+    raw = os.environ.get("HUE_IOC_ROLE") or settings().extra.get("role")
+    return _normalise(raw) or DEFAULT_ROLE
+
+
+def role_from_claims(user: dict[str, Any], toml: dict[str, Any] | None = None) -> str:
+    """Role of a logged-in OIDC user: a ``role``/``roles``/``groups`` claim naming a role, else the
+    ``[dashboard.roles]`` e-mail lists of the TOML file, else ``leader``. The most powerful match wins."""
+    found: list[str] = []
+    for claim in ("role", "roles", "groups"):
+        value = user.get(claim)
+        values = value if isinstance(value, list | tuple) else [value]
+        found += [r for r in (_normalise(v) for v in values) if r]
+    lists = ((toml or {}).get("dashboard") or {}).get("roles") or {}
+    email = str(user.get("email") or "").lower()
+    for role, key in (("operator", "operators"), ("leader", "leaders"), ("wall", "walls")):
+        if email and email in [str(e).lower() for e in lists.get(key, [])]:
+            found.append(role)
+    for role in ("operator", "leader", "wall"):
+        if role in found:
+            return role
+    return DEFAULT_ROLE
+
+
+def may_see_personal_data(role: str) -> bool:
+    return role == "operator"
+
+
+def mask_name(name: str | None) -> str | None:
+    """'Nguyễn Văn An' → 'N*** V*** A***'."""
+    if not name:
+        return name
+    return " ".join(part[0] + "***" for part in name.split())
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """'0905123456' → '090****456'."""
+    if not phone:
+        return phone
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7:
+        return "***"
+    return digits[:3] + "*" * (len(digits) - 6) + digits[-3:]
+
+
+def mask_plate(plate: str | None) -> str | None:
+    """Keep the province code and series, hide the number: '75A-123.45' → '75A-***.**'."""
+    if not plate:
+        return plate
+    m = re.match(r"^(\d{2}[\s-]?[A-Z]{1,2}\d?)([\s.-]*)(.*)$", plate.strip().upper())
+    if not m:
+        return re.sub(r"[0-9]", "*", plate)
+    head, sep, rest = m.groups()
+    return head + (sep or "-") + re.sub(r"[0-9A-Z]", "*", rest)

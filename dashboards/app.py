@@ -1,0 +1,74 @@
+"""Entry point: ``streamlit run dashboards/app.py`` (or ``hue-ioc dashboard [--wall]``).
+
+Resolves the viewer's role, draws the shared sidebar (language, period, area) and hands over to
+``st.navigation`` with the pages in ``app_pages/`` the role may see."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run dashboards/app.py` puts only dashboards/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboards import access  # noqa: E402
+from dashboards.data import get_lake  # noqa: E402
+from dashboards.filters import Filters, data_bounds, init_session_defaults, period_for, render_sidebar  # noqa: E402
+from dashboards.strings import t  # noqa: E402
+from dashboards.ui import WALL_CSS  # noqa: E402
+
+PAGES = Path(__file__).resolve().parent / "app_pages"
+
+st.set_page_config(page_title="IOC Huế", page_icon="🏙️", layout="wide",
+                   initial_sidebar_state="collapsed" if access.wall_mode() else "auto")
+init_session_defaults()
+
+
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def resolve_role() -> str:
+    if access.wall_mode():
+        return "wall"
+    if _auth_configured():
+        if not st.user.is_logged_in:
+            st.title(t("app_title"))
+            st.info(t("login_prompt"))
+            st.button(t("login"), on_click=st.login, type="primary")
+            st.stop()
+        from hue_ioc.config import settings
+
+        return access.role_from_claims(st.user.to_dict(), settings().extra)
+    return access.configured_role()
+
+
+role = resolve_role()
+st.session_state["role"] = role
+lake = get_lake()
+
+if role == "wall":
+    st.markdown(WALL_CSS, unsafe_allow_html=True)
+    start, end = period_for("30", data_bounds(lake))
+    st.session_state["filters"] = Filters(start, end, ())
+    pages = [st.Page(PAGES / "wall.py", title=t("page_wall"), icon="🖥️", url_path="wall", default=True)]
+    st.navigation(pages, position="hidden").run()
+else:
+    st.session_state["filters"] = render_sidebar(lake, role)
+    if _auth_configured() and st.user.is_logged_in:
+        st.sidebar.button(t("logout"), on_click=st.logout)
+    pages = [
+        st.Page(PAGES / "overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
+        st.Page(PAGES / "units.py", title=t("page_units"), icon="🏛️", url_path="units"),
+        st.Page(PAGES / "reports_map.py", title=t("page_reports"), icon="🗺️", url_path="reports"),
+        st.Page(PAGES / "violations.py", title=t("page_violations"), icon="🚦", url_path="violations"),
+        st.Page(PAGES / "floods.py", title=t("page_floods"), icon="🌊", url_path="floods"),
+        st.Page(PAGES / "wall.py", title=t("page_wall"), icon="🖥️", url_path="wall"),
+    ]
+    st.navigation(pages).run()

@@ -1,0 +1,145 @@
+"""Tổng quan: headline KPIs against the previous period, daily trend, categories, channels, ticker."""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboards import fmt, kpi, queries, warnings_feed
+from dashboards.context import empty_state, page_context
+from dashboards.strings import t
+from dashboards.ui import channel_label, show_table, status_label
+
+ctx = page_context()
+lake, f, lang = ctx.lake, ctx.filters, ctx.lang
+
+st.title(t("page_overview"))
+st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
+
+cat_codes = queries.categories(lake)
+cat_name = dict(zip(cat_codes["category_code"].to_list(),
+                    cat_codes["name_en" if lang == "en" else "name_vi"].to_list(), strict=True))
+c1, c2 = st.columns(2)
+sel_cats = tuple(sorted(c1.multiselect(t("category_filter"), list(cat_name), key="ov_cats",
+                                       format_func=lambda c: cat_name.get(c, c), placeholder=t("all"))))
+chan_opts = queries.channels(lake)["channel"].to_list()
+sel_chans = tuple(sorted(c2.multiselect(t("channel_filter"), chan_opts, key="ov_chans",
+                                        format_func=lambda c: channel_label(c, lang), placeholder=t("all"))))
+
+
+def _metric(col, label: str, value: str, delta: str | None, help_text: str | None = None,
+            inverse: bool = False) -> None:
+    col.metric(label, value, delta=delta if delta and delta != fmt.DASH else None,
+               delta_color="inverse" if inverse else "normal", help=help_text, border=True)
+
+
+def _rel(cur: float | None, prev: float | None) -> str | None:
+    if cur is None or not prev:
+        return None
+    return fmt.signed_pct((cur - prev) / prev, lang)
+
+
+def _pts(cur: float | None, prev: float | None) -> str | None:
+    if cur is None or prev is None:
+        return None
+    return fmt.signed_points(cur - prev, lang)
+
+
+h = kpi.headline(lake, f, sel_cats, sel_chans)
+p = kpi.headline(lake, f.previous(), sel_cats, sel_chans)
+if h is None:
+    empty_state("pipelines.reports.kpis")
+else:
+    prev = p or {}
+    cols = st.columns(6)
+    _metric(cols[0], t("kpi_received"), fmt.num(h["received"], lang=lang),
+            _rel(h["received"], prev.get("received")),
+            f"{t('kpi_invalid')}: {fmt.num(h.get('invalid'), lang=lang)}")
+    _metric(cols[1], t("kpi_processed"), fmt.num(h["processed"], lang=lang),
+            _pts(h.get("processed_rate"), prev.get("processed_rate")),
+            t("of_received", rate=fmt.pct(h.get("processed_rate"), lang=lang)))
+    _metric(cols[2], t("kpi_on_time"), fmt.pct(h.get("on_time_rate"), lang=lang),
+            _pts(h.get("on_time_rate"), prev.get("on_time_rate")),
+            f"{fmt.num(h.get('on_time'), lang=lang)} — " + t("of_processed", rate=fmt.pct(h.get("on_time_rate"), lang=lang)))
+    _metric(cols[3], t("kpi_late_ext"), fmt.pct(h.get("late_with_extension_rate"), lang=lang),
+            _pts(h.get("late_with_extension_rate"), prev.get("late_with_extension_rate")),
+            f"{fmt.num(h.get('late_with_extension'), lang=lang)}", inverse=True)
+    _metric(cols[4], t("kpi_satisfaction"), fmt.pct(h.get("satisfaction_rate"), lang=lang),
+            _pts(h.get("satisfaction_rate"), prev.get("satisfaction_rate")),
+            t("of_rated", n=fmt.num(h.get("rated"), lang=lang)))
+    _metric(cols[5], t("kpi_open_overdue"), fmt.num(h.get("open_overdue"), lang=lang),
+            _rel(h.get("open_overdue"), prev.get("open_overdue")), inverse=True)
+    pf = f.previous()
+    st.caption(t("vs_previous", start=fmt.date(pf.start), end=fmt.date(pf.end)))
+
+trend = queries.daily_trend(lake, f, sel_cats, sel_chans)
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("trend"))
+    if trend.is_empty():
+        empty_state()
+    else:
+        long = trend.unpivot(index="date", on=["received", "processed"], variable_name="series",
+                             value_name="n").with_columns(
+            pl.col("series").replace({"received": t("series_received"), "processed": t("series_processed")}))
+        chart = alt.Chart(long.to_pandas()).mark_line(point=trend.height <= 62).encode(
+            x=alt.X("date:T", title=t("day"), axis=alt.Axis(format="%d/%m/%Y")),
+            y=alt.Y("n:Q", title=t("count")),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+            tooltip=[alt.Tooltip("date:T", format="%d/%m/%Y", title=t("day")),
+                     alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=t("count"))])
+        st.altair_chart(chart, width="stretch")
+with right:
+    st.subheader(t("by_channel"))
+    chans = queries.by_channel(lake, f, sel_cats, sel_chans)
+    if chans.is_empty():
+        empty_state()
+    else:
+        chans = chans.with_columns(pl.col("channel").map_elements(lambda c: channel_label(c, lang),
+                                                                  return_dtype=pl.String).alias("label"))
+        st.altair_chart(alt.Chart(chans.to_pandas()).mark_bar().encode(
+            x=alt.X("received:Q", title=t("kpi_received")), y=alt.Y("label:N", sort="-x", title=None),
+            tooltip=[alt.Tooltip("label:N", title=t("col_channel")),
+                     alt.Tooltip("received:Q", title=t("kpi_received"))]), width="stretch")
+
+st.subheader(t("by_category"))
+cats = queries.by_category(lake, f, sel_cats, sel_chans)
+if cats.is_empty():
+    empty_state()
+else:
+    name_col = "name_en" if lang == "en" else "name_vi"
+    c1, c2 = st.columns([3, 2])
+    c1.altair_chart(alt.Chart(cats.head(15).to_pandas()).mark_bar().encode(
+        x=alt.X("received:Q", title=t("kpi_received")), y=alt.Y(f"{name_col}:N", sort="-x", title=None),
+        tooltip=[alt.Tooltip(f"{name_col}:N", title=t("col_category")),
+                 alt.Tooltip("received:Q", title=t("kpi_received"))]), width="stretch")
+    with c2:
+        show_table(cats.with_columns((pl.col("processed") / pl.col("received")).alias("rate")),
+                   {name_col: "col_category", "received": "col_received", "processed": "col_processed",
+                    "rate": "col_processed_rate"},
+                   {"received": lambda v: fmt.num(v, lang=lang), "processed": lambda v: fmt.num(v, lang=lang),
+                    "rate": lambda v: fmt.pct(v, lang=lang)}, key="ov_cat_table")
+
+st.divider()
+
+
+@st.fragment(run_every="30s")
+def _ticker() -> None:
+    t1, t2 = st.columns(2)
+    with t1:
+        st.subheader(t("ticker_reports"))
+        news = queries.newest_reports(lake, f, 10)
+        if news.is_empty():
+            empty_state()
+        else:
+            show_table(news, {"received_at": "col_time", f"category_{lang}": "col_category", "area": "col_area",
+                              "status": "col_status", "channel": "col_channel"},
+                       {"received_at": fmt.datetime, "status": lambda s: status_label(s, lang),
+                        "channel": lambda c: channel_label(c, lang)}, key="ov_ticker")
+    with t2:
+        st.subheader(t("ticker_warnings"))
+        warnings_feed.show_newest(lake, lang, limit=10)
+
+
+_ticker()

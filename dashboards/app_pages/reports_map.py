@@ -1,0 +1,102 @@
+"""Phản ánh: density and points of the period's reports on an offline map, commune boundaries,
+filters, and a table of the reports selected on the map."""
+
+from __future__ import annotations
+
+import polars as pl
+import pydeck as pdk
+import streamlit as st
+
+from dashboards import access, fmt, maps, queries
+from dashboards.context import empty_state, page_context
+from dashboards.strings import t
+from dashboards.ui import channel_label, rating_label, show_table, status_label
+
+MAX_POINTS = 20_000
+TABLE_ROWS = 200
+
+ctx = page_context()
+lake, f, lang = ctx.lake, ctx.filters, ctx.lang
+
+st.title(t("page_reports"))
+st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
+
+cats = queries.categories(lake)
+cat_name = dict(zip(cats["category_code"].to_list(), cats[f"name_{lang}"].to_list(), strict=True))
+c1, c2, c3 = st.columns(3)
+statuses = c1.multiselect(t("status_filter"), ["pending", "open", "resolved"], key="map_status",
+                          format_func=lambda s: status_label(s, lang), placeholder=t("all"))
+sel_cats = c2.multiselect(t("category_filter"), list(cat_name), key="map_cats",
+                          format_func=lambda c: cat_name.get(c, c), placeholder=t("all"))
+chans = c3.multiselect(t("channel_filter"), queries.channels(lake)["channel"].to_list(), key="map_chans",
+                       format_func=lambda c: channel_label(c, lang), placeholder=t("all"))
+o1, o2, o3, o4 = st.columns(4)
+overdue_only = o1.toggle(t("overdue_only"), key="map_overdue")
+show_hex = o2.toggle(t("show_density"), value=True, key="map_hex")
+show_pts = o3.toggle(t("show_points"), value=True, key="map_pts")
+show_geo = o4.toggle(t("show_boundaries"), value=True, key="map_geo")
+
+at = queries.data_clock(lake)
+reports = queries.map_reports(lake, f, tuple(sorted(statuses)), tuple(sorted(sel_cats)), tuple(sorted(chans)),
+                              overdue_only, at, access.may_see_personal_data(ctx.role))
+st.markdown(f"**{t('n_reports', n=fmt.num(reports.height, lang=lang))}**")
+
+points = reports.head(MAX_POINTS).with_columns(
+    pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("shown_status"))
+if reports.height > MAX_POINTS:
+    st.caption(t("points_capped", shown=fmt.num(MAX_POINTS, lang=lang), total=fmt.num(reports.height, lang=lang)))
+colour_of = maps.STATUS_COLOURS
+pdf = points.select(
+    "report_id", "lat", "lon",
+    pl.col("shown_status").map_elements(lambda s: colour_of.get(s, [120, 120, 120, 200]),
+                                        return_dtype=pl.List(pl.Int64)).alias("colour"),
+    pl.col("shown_status").map_elements(lambda s: status_label(s, lang), return_dtype=pl.String).alias("status"),
+    pl.col(f"category_{lang}").alias("category"), pl.col("area"),
+    pl.col("received_at").map_elements(fmt.datetime, return_dtype=pl.String).alias("received"),
+).to_pandas()
+
+layers: list[pdk.Layer | None] = []
+if show_geo:
+    layers.append(maps.boundaries_layer(queries.commune_geometries(lake, f)))
+if show_hex and len(pdf):
+    layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], id="density", get_position=["lon", "lat"],
+                            radius=400, coverage=0.9, extruded=False, opacity=0.45, pickable=False,
+                            color_range=[[255, 255, 178], [254, 217, 118], [254, 178, 76], [253, 141, 60],
+                                         [240, 59, 32], [189, 0, 38]]))
+if show_pts and len(pdf):
+    layers.append(pdk.Layer("ScatterplotLayer", data=pdf, id="reports", get_position=["lon", "lat"],
+                            get_fill_color="colour", get_radius=60, radius_min_pixels=2, radius_max_pixels=8,
+                            pickable=True, auto_highlight=True))
+deck = maps.deck(layers, maps.view_for(points),
+                 tooltip={"html": "<b>{category}</b><br/>{status}<br/>{area}<br/>{received}"})
+event = st.pydeck_chart(deck, height=560, on_select="rerun", selection_mode="multi-object", key="reports_deck")
+legend = " · ".join(
+    f"<span style='color:rgb({c[0]},{c[1]},{c[2]})'>●</span> {status_label(s, lang)}"
+    for s, c in colour_of.items() if s != "invalid")
+st.markdown(f"{t('legend')}: {legend}", unsafe_allow_html=True)
+
+st.subheader(t("selected_reports"))
+selected_ids: list[str] = []
+try:
+    selected_ids = [o["report_id"] for o in (event.selection.objects or {}).get("reports", [])]
+except (AttributeError, KeyError, TypeError):
+    selected_ids = []
+if selected_ids:
+    table = reports.filter(pl.col("report_id").is_in(selected_ids))
+else:
+    st.caption(t("selected_hint", n=TABLE_ROWS))
+    table = reports.head(TABLE_ROWS)
+if table.is_empty():
+    empty_state()
+else:
+    columns = {"report_id": "col_report", "received_at": "col_time", f"category_{lang}": "col_category",
+               "title": "col_title", "area": "col_area", "status": "col_status", "overdue": "col_overdue",
+               "channel": "col_channel", "deadline_at": "col_deadline", "resolved_at": "col_resolved",
+               "rating": "col_rating"}
+    if access.may_see_personal_data(ctx.role):
+        columns |= {"reporter_name": "col_reporter", "reporter_phone": "col_phone"}
+    show_table(table, columns,
+               {"received_at": fmt.datetime, "deadline_at": fmt.datetime, "resolved_at": fmt.datetime,
+                "status": lambda s: status_label(s, lang), "channel": lambda c: channel_label(c, lang),
+                "rating": lambda r: rating_label(r, lang), "overdue": lambda b: "⚠️" if b else ""},
+               height=420, key="map_table")

@@ -1,0 +1,141 @@
+"""Màn hình lớn: full-screen, dark, large type; rotates between panels, refreshed by
+``st.fragment(run_every=…)``. Data is re-read only when a table's Delta version changed (the query
+cache is keyed on versions). Never shows personal data: no names, phones, plates or free text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import polars as pl
+import pydeck as pdk
+import streamlit as st
+
+from dashboards import flood_queries as fq
+from dashboards import fmt, kpi, maps, queries, violation_queries as vq
+from dashboards.context import empty_state, page_context
+from dashboards.strings import t
+from dashboards.ui import show_table, status_label
+
+PANELS = ("kpis", "reports_map", "floods", "violations")
+PANEL_TITLES = {"kpis": "page_overview", "reports_map": "page_reports", "floods": "page_floods",
+                "violations": "page_violations"}
+
+
+def _config() -> tuple[list[str], int]:
+    from hue_ioc.config import settings
+
+    dash = settings().extra.get("dashboard") or {}
+    raw = os.environ.get("HUE_IOC_WALL_PAGES") or ",".join(dash.get("wall_pages", PANELS))
+    panels = [p.strip() for p in raw.split(",") if p.strip() in PANELS] or list(PANELS)
+    seconds = int(os.environ.get("HUE_IOC_WALL_SECONDS") or dash.get("wall_seconds", 20))
+    return panels, max(5, seconds)
+
+
+ctx = page_context()
+lake, f, lang = ctx.lake, ctx.filters, ctx.lang
+panels, seconds = _config()
+if ctx.role != "wall":  # a leader/operator previewing the wall can pick the panels
+    c1, c2 = st.columns([3, 1])
+    panels = c1.multiselect(t("wall_pages"), PANELS, default=panels, key="wall_panels",
+                            format_func=lambda p: t(PANEL_TITLES[p])) or list(PANELS)
+    seconds = int(c2.number_input(t("wall_every"), 5, 600, seconds, key="wall_seconds"))
+
+
+def panel_kpis() -> None:
+    h = kpi.headline(lake, f)
+    if h is None:
+        empty_state("pipelines.reports.kpis")
+        return
+    cols = st.columns(6)
+    cols[0].metric(t("kpi_received"), fmt.num(h["received"], lang=lang))
+    cols[1].metric(t("kpi_processed"), fmt.pct(h.get("processed_rate"), lang=lang))
+    cols[2].metric(t("kpi_on_time"), fmt.pct(h.get("on_time_rate"), lang=lang))
+    cols[3].metric(t("kpi_late_ext"), fmt.pct(h.get("late_with_extension_rate"), lang=lang))
+    cols[4].metric(t("kpi_satisfaction"), fmt.pct(h.get("satisfaction_rate"), lang=lang))
+    cols[5].metric(t("kpi_open_overdue"), fmt.num(h.get("open_overdue"), lang=lang))
+    trend = queries.daily_trend(lake, f)
+    left, right = st.columns([3, 2])
+    if not trend.is_empty():
+        left.line_chart(trend.select("date", "received", "processed").to_pandas().set_index("date")
+                        .rename(columns={"received": t("series_received"), "processed": t("series_processed")}),
+                        height=380)
+    news = queries.newest_reports(lake, f, 8)
+    with right:
+        st.subheader(t("ticker_reports"))
+        if news.is_empty():
+            empty_state()
+        else:
+            show_table(news, {"received_at": "col_time", f"category_{lang}": "col_category", "area": "col_area",
+                              "status": "col_status"},
+                       {"received_at": fmt.datetime, "status": lambda s: status_label(s, lang)}, key="wall_news")
+
+
+def panel_reports_map() -> None:
+    at = queries.data_clock(lake)
+    reports = queries.map_reports(lake, f, at=at)  # personal=False: never identity on the wall
+    st.metric(t("n_reports", n=""), fmt.num(reports.height, lang=lang))
+    pts = reports.head(20_000).with_columns(
+        pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("s"))
+    pdf = pts.select("lat", "lon", pl.col("s").map_elements(lambda s: maps.STATUS_COLOURS.get(s, [120, 120, 120, 200]),
+                                                            return_dtype=pl.List(pl.Int64)).alias("colour")).to_pandas()
+    layers = [maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True)]
+    if len(pdf):
+        layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], get_position=["lon", "lat"], radius=400,
+                                extruded=False, opacity=0.5))
+        layers.append(pdk.Layer("ScatterplotLayer", data=pdf, get_position=["lon", "lat"], get_fill_color="colour",
+                                get_radius=60, radius_min_pixels=2))
+    st.pydeck_chart(maps.deck(layers, maps.view_for(pts), dark=True), height=760)
+
+
+def panel_floods() -> None:
+    if not fq.available() or (span := fq.reading_span(lake)) is None:
+        empty_state("silver.gauge_readings")
+        return
+    gauges = fq.gauges_at(lake, span[1])
+    left, right = st.columns([3, 2])
+    if gauges.height:
+        gpdf = gauges.select("lat", "lon", pl.col("alarm_level").fill_null(0).map_elements(
+            lambda a: maps.ALARM_COLOURS.get(int(a), [96, 125, 139, 230]), return_dtype=pl.List(pl.Int64))
+            .alias("colour")).to_pandas()
+        layer = pdk.Layer("ScatterplotLayer", data=gpdf, get_position=["lon", "lat"], get_fill_color="colour",
+                          get_radius=900, radius_min_pixels=12, stroked=True, get_line_color=[255, 255, 255])
+        with left:
+            st.pydeck_chart(maps.deck([maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True), layer],
+                                      maps.HUE_VIEW, dark=True), height=700)
+        with right:
+            st.subheader(t("stations_at", at=fmt.datetime(span[1])))
+            show_table(gauges, {"name": "col_station", "water_level_m": "col_level", "bulletin_vi": "col_diff"},
+                       {"water_level_m": lambda v: fmt.num(v, 2, lang)}, key="wall_gauges")
+    else:
+        empty_state()
+
+
+def panel_violations() -> None:
+    if not vq.available():
+        empty_state("silver.violations")
+        return
+    by_type = vq.by_type(lake, f)
+    if by_type.is_empty():
+        empty_state()
+        return
+    st.metric(t("viol_total"), fmt.num(int(by_type["n"].sum()), lang=lang))
+    st.bar_chart(by_type.to_pandas().set_index("violation_type")["n"], height=520, horizontal=True)
+
+
+RENDER = {"kpis": panel_kpis, "reports_map": panel_reports_map, "floods": panel_floods,
+          "violations": panel_violations}
+
+
+@st.fragment(run_every=dt.timedelta(seconds=seconds))
+def rotate() -> None:
+    i = st.session_state.get("wall_i", -1) + 1
+    st.session_state["wall_i"] = i
+    name = panels[i % len(panels)]
+    st.title(t(PANEL_TITLES[name]))
+    st.caption(t("wall_updated", at=fmt.datetime(dt.datetime.now(dt.UTC))) + " · "
+               + t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
+    RENDER[name]()
+
+
+rotate()

@@ -1,0 +1,75 @@
+"""pydeck helpers: an offline base style, Huế's view, commune boundaries, colours."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+import pydeck as pdk
+
+# A MapLibre style with no sources: nothing to download, the layers draw on a plain background.
+OFFLINE_STYLE: dict[str, Any] = {
+    "version": 8,
+    "name": "hue-ioc-offline",
+    "sources": {},
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#e9eef2"}}],
+}
+OFFLINE_STYLE_DARK: dict[str, Any] = {
+    **OFFLINE_STYLE,
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#0f1a2b"}}],
+}
+
+HUE_VIEW = pdk.ViewState(latitude=16.43, longitude=107.58, zoom=9.4, pitch=0)
+
+STATUS_COLOURS: dict[str, list[int]] = {
+    "resolved": [46, 160, 67, 190],
+    "open": [31, 119, 180, 200],
+    "pending": [140, 140, 140, 200],
+    "invalid": [200, 200, 200, 120],
+    "overdue": [214, 39, 40, 230],
+}
+ALARM_COLOURS: dict[int, list[int]] = {
+    0: [46, 160, 67, 230], 1: [255, 200, 0, 240], 2: [255, 127, 14, 240], 3: [214, 39, 40, 250],
+}
+
+
+def view_for(frame: pl.DataFrame, lat: str = "lat", lon: str = "lon", zoom: float | None = None) -> pdk.ViewState:
+    """Centre on the points (Huế's view when there are none)."""
+    if frame.is_empty() or frame[lat].drop_nulls().is_empty():
+        return HUE_VIEW
+    la, lo = frame[lat].drop_nulls(), frame[lon].drop_nulls()
+    span = max(float(la.max() - la.min()), float(lo.max() - lo.min()), 0.01)
+    z = zoom if zoom is not None else max(8.0, min(13.0, 9.4 + (0.9 - span) * 2.2))
+    return pdk.ViewState(latitude=float(la.mean()), longitude=float(lo.mean()), zoom=z, pitch=0)
+
+
+def boundaries_layer(geoms: pl.DataFrame, dark: bool = False) -> pdk.Layer | None:
+    """GeoJsonLayer of commune boundaries (code, name, geometry_geojson rows)."""
+    features = []
+    for row in geoms.iter_rows(named=True):
+        try:
+            geometry = json.loads(row["geometry_geojson"])
+        except (TypeError, ValueError):
+            continue
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {"name": row["name"], "code": row["code"]}})
+    if not features:
+        return None
+    line = [180, 200, 230, 200] if dark else [70, 90, 120, 200]
+    fill = [40, 60, 90, 60] if dark else [255, 255, 255, 150]
+    return pdk.Layer("GeoJsonLayer", data={"type": "FeatureCollection", "features": features}, id="communes",
+                     stroked=True, filled=True, get_fill_color=fill, get_line_color=line,
+                     line_width_min_pixels=1, pickable=False)
+
+
+def deck(layers: list[pdk.Layer | None], view: pdk.ViewState, tooltip: dict[str, Any] | None = None,
+         dark: bool = False) -> pdk.Deck:
+    return pdk.Deck(layers=[layer for layer in layers if layer is not None], initial_view_state=view,
+                    map_provider="mapbox", map_style=OFFLINE_STYLE_DARK if dark else OFFLINE_STYLE,
+                    tooltip=tooltip or False)
+
+
+def hex_colour(rgba: list[int]) -> str:
+    r, g, b = rgba[:3]
+    return f"#{r:02x}{g:02x}{b:02x}"

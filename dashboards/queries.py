@@ -1,0 +1,264 @@
+"""Report queries behind the pages: DuckDB over the lake with bound parameters only.
+
+Each function is ``fn(lake, filters, ...) -> polars.DataFrame`` and cached on the Delta versions of
+the tables it reads (``@versioned``); ``fn.raw`` is the uncached function (bench, tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from dashboards.data import sql, versioned
+from dashboards.filters import AREA_SQL, Filters
+from lake import Lake
+
+LOCAL_DAY = "CAST(timezone('Asia/Ho_Chi_Minh', {col}) AS DATE)"
+
+
+def _list_filter(col: str, name: str, values: tuple[str, ...], params: dict[str, Any]) -> str:
+    params[f"no_{name}"] = not values
+    params[name] = list(values)
+    return f"($no_{name} OR list_contains(${name}::VARCHAR[], {col}))"
+
+
+def _kpi_where(f: Filters, categories: tuple[str, ...], channels: tuple[str, ...]) -> tuple[str, dict]:
+    params = f.params()
+    where = ["date BETWEEN $start AND $end", AREA_SQL.format(col="admin_unit_code_2025"),
+             _list_filter("category_code", "cats", categories, params),
+             _list_filter("channel", "chans", channels, params)]
+    params.pop("start_ts")
+    params.pop("end_ts")
+    return " AND ".join(where), params
+
+
+# ---------------------------------------------------------------------------------------- overview
+@versioned("gold.kpi_daily")
+def daily_trend(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
+                channels: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Per day: received, processed, on_time (by receipt date)."""
+    where, params = _kpi_where(f, categories, channels)
+    return sql(lake, f"""
+        SELECT date, sum(received)::BIGINT received, sum(processed)::BIGINT processed,
+               sum(on_time)::BIGINT on_time
+        FROM gold.kpi_daily WHERE {where} GROUP BY date ORDER BY date""", params)
+
+
+@versioned("gold.kpi_daily", "silver.categories")
+def by_category(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
+                channels: tuple[str, ...] = ()) -> pl.DataFrame:
+    where, params = _kpi_where(f, categories, channels)
+    return sql(lake, f"""
+        SELECT k.category_code, coalesce(c.name_vi, k.category_code) name_vi,
+               coalesce(c.name_en, c.name_vi, k.category_code) name_en,
+               k.received, k.processed, k.on_time
+        FROM (SELECT category_code, sum(received)::BIGINT received, sum(processed)::BIGINT processed,
+                     sum(on_time)::BIGINT on_time
+              FROM gold.kpi_daily WHERE {where} GROUP BY category_code) k
+        LEFT JOIN silver.categories c USING (category_code)
+        WHERE k.received > 0 ORDER BY k.received DESC, k.category_code""", params)
+
+
+@versioned("gold.kpi_daily")
+def by_channel(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
+               channels: tuple[str, ...] = ()) -> pl.DataFrame:
+    where, params = _kpi_where(f, categories, channels)
+    return sql(lake, f"""
+        SELECT channel, sum(received)::BIGINT received, sum(processed)::BIGINT processed
+        FROM gold.kpi_daily WHERE {where} GROUP BY channel HAVING sum(received) > 0
+        ORDER BY received DESC, channel""", params)
+
+
+@versioned("gold.kpi_daily")
+def category_options(lake: Lake) -> pl.DataFrame:
+    return sql(lake, "SELECT DISTINCT category_code FROM gold.kpi_daily ORDER BY 1")
+
+
+@versioned("silver.categories")
+def categories(lake: Lake) -> pl.DataFrame:
+    return sql(lake, "SELECT category_code, name_vi, coalesce(name_en, name_vi) name_en "
+                     "FROM silver.categories ORDER BY name_vi")
+
+
+@versioned("silver.reports")
+def channels(lake: Lake) -> pl.DataFrame:
+    return sql(lake, "SELECT DISTINCT channel FROM silver.reports WHERE channel IS NOT NULL ORDER BY 1")
+
+
+@versioned("silver.reports", "silver.categories", "silver.admin_units")
+def newest_reports(lake: Lake, f: Filters, limit: int = 10) -> pl.DataFrame:
+    """The newest valid reports of the area (a live ticker: not limited to the period)."""
+    params = f.params() | {"limit": limit}
+    return sql(lake, f"""
+        SELECT r.report_id, r.received_at, r.category_code,
+               coalesce(c.name_vi, r.category_code) category_vi,
+               coalesce(c.name_en, c.name_vi, r.category_code) category_en,
+               coalesce(a.name, r.admin_unit_code_2025) area, r.status, r.channel
+        FROM silver.reports r
+        LEFT JOIN silver.categories c USING (category_code)
+        LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
+        WHERE r.is_valid AND {AREA_SQL.format(col="r.admin_unit_code_2025")}
+        ORDER BY r.received_at DESC, r.report_id LIMIT $limit""", params)
+
+
+@versioned("gold.unit_performance", "silver.reports")
+def data_clock(lake: Lake) -> dt.datetime | None:
+    """The moment the lake's figures describe: the gold as_of stamp, else the newest report update."""
+    row = sql(lake, "SELECT max(as_of) t FROM gold.unit_performance")
+    if row.height and row["t"][0] is not None:
+        return row["t"][0]
+    row = sql(lake, "SELECT max(updated_at) t FROM silver.reports")
+    return row["t"][0] if row.height else None
+
+
+# ----------------------------------------------------------------------------------- unit ranking
+def _months(f: Filters) -> dict[str, str]:
+    return {"m_start": f.start.strftime("%Y-%m"), "m_end": f.end.strftime("%Y-%m")}
+
+
+@versioned("gold.unit_performance", "silver.units")
+def unit_ranking(lake: Lake, f: Filters, unit_types: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every unit with reports in the months of the period, ranked by score.
+
+    Counts are summed over the months; the score and its parts are the months' values weighted by
+    reports received (the gold table's own per-month score, not a new formula); rates come from the
+    KPI module applied to the summed counts."""
+    params: dict[str, Any] = _months(f) | {"no_area": not f.areas, "areas": list(f.areas)}
+    types = _list_filter("coalesce(p.unit_type, u.unit_type)", "types", unit_types, params)
+    frame = sql(lake, f"""
+        WITH p AS (
+            SELECT p.*, u.admin_unit_code FROM gold.unit_performance p
+            LEFT JOIN silver.units u USING (unit_id)
+            WHERE p.month BETWEEN $m_start AND $m_end
+              AND {AREA_SQL.format(col="u.admin_unit_code")} AND {types})
+        SELECT unit_id, any_value(unit_name) unit_name, any_value(unit_type) unit_type,
+               any_value(admin_unit_code) admin_unit_code,
+               coalesce(sum(score * received) / nullif(sum(received), 0), avg(score)) score,
+               coalesce(sum(score_on_time * received) / nullif(sum(received), 0), avg(score_on_time)) score_on_time,
+               coalesce(sum(score_satisfaction * received) / nullif(sum(received), 0), avg(score_satisfaction)) score_satisfaction,
+               coalesce(sum(score_processed * received) / nullif(sum(received), 0), avg(score_processed)) score_processed,
+               coalesce(sum(score_speed * received) / nullif(sum(received), 0), avg(score_speed)) score_speed,
+               sum(received)::BIGINT received, sum(processed)::BIGINT processed, sum(on_time)::BIGINT on_time,
+               sum(late_with_extension)::BIGINT late_with_extension, sum(overdue)::BIGINT overdue,
+               sum(open_overdue)::BIGINT open_overdue, sum(rated)::BIGINT rated, sum(satisfied)::BIGINT satisfied,
+               sum(transfers_in)::BIGINT transfers_in, sum(transfers_out)::BIGINT transfers_out
+        FROM p GROUP BY unit_id
+        ORDER BY score DESC NULLS LAST, received DESC, unit_id""", params)
+    return _with_rates(frame)
+
+
+def _with_rates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rates of the summed counts, by the KPI module's own ``rates`` (no formula written here)."""
+    from pipelines.reports.kpis import rates
+
+    keys = ("processed_rate", "on_time_rate", "strict_on_time_rate", "satisfaction_rate")
+    rows = [rates(r) for r in frame.iter_rows(named=True)]
+    return frame.with_columns(*[pl.Series(k, [r[k] for r in rows], dtype=pl.Float64) for k in keys])
+
+
+@versioned("gold.unit_performance")
+def unit_trend(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
+    params = _months(f) | {"unit": unit_id}
+    return sql(lake, """
+        SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate
+        FROM gold.unit_performance WHERE unit_id = $unit AND month BETWEEN $m_start AND $m_end
+        ORDER BY month""", params)
+
+
+@versioned("silver.reports", "silver.categories")
+def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
+    params = f.params() | {"unit": unit_id}
+    return sql(lake, f"""
+        SELECT coalesce(c.name_vi, r.category_code) name_vi, coalesce(c.name_en, c.name_vi, r.category_code) name_en,
+               count(*)::BIGINT received, count(r.resolved_at)::BIGINT processed
+        FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
+        WHERE r.current_unit_id = $unit AND r.is_valid AND r.received_at >= $start_ts AND r.received_at < $end_ts
+          AND {AREA_SQL.format(col="r.admin_unit_code_2025")}
+        GROUP BY ALL ORDER BY received DESC""", params)
+
+
+def _classify(frame: pl.DataFrame, at: dt.datetime | None) -> pl.DataFrame:
+    """Add the KPI module's per-report flags (on_time, late_with_extension, overdue_closed,
+    open_overdue) and ``overdue`` = closed late without extension or open past its deadline."""
+    from pipelines.reports.kpis import classify_reports
+
+    # DuckDB hands back 'Etc/UTC' timestamps; the KPI module compares against 'UTC'
+    frame = frame.with_columns(pl.col(pl.Datetime("us", "Etc/UTC")).dt.convert_time_zone("UTC"))
+    flagged = classify_reports(frame, at or dt.datetime.now(dt.UTC)).collect()
+    return flagged.with_columns(overdue=pl.col("overdue_closed") | pl.col("open_overdue"))
+
+
+@versioned("silver.reports", "silver.categories")
+def unit_open_reports(lake: Lake, unit_id: str, f: Filters, at: dt.datetime | None,
+                      limit: int = 500) -> pl.DataFrame:
+    """Reports the unit still holds (received in the period), overdue first (overdue as the KPI
+    module defines it, at the data clock ``at``)."""
+    params = f.params() | {"unit": unit_id}
+    frame = sql(lake, f"""
+        SELECT r.report_id, r.received_at, coalesce(c.name_vi, r.category_code) category_vi,
+               coalesce(c.name_en, c.name_vi, r.category_code) category_en, r.status, r.deadline_at,
+               r.extension_granted_at, r.extended_deadline_at, r.resolved_at
+        FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
+        WHERE r.current_unit_id = $unit AND r.is_valid AND r.resolved_at IS NULL
+          AND r.received_at >= $start_ts AND r.received_at < $end_ts
+          AND {AREA_SQL.format(col="r.admin_unit_code_2025")}""", params)
+    return _classify(frame, at).sort(["open_overdue", "deadline_at", "report_id"],
+                                     descending=[True, False, False], nulls_last=True).head(limit)
+
+
+@versioned("silver.report_events", "silver.units")
+def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Transfer chains in the period: (into the unit by sender, out of the unit by receiver)."""
+    params = {"unit": unit_id, "start_ts": f.start_ts, "end_ts": f.end_ts}
+    base = """FROM silver.report_events e LEFT JOIN silver.units u ON u.unit_id = e.{other}
+              WHERE e.event_type = 'transferred' AND e.{me} = $unit
+                AND e.at >= $start_ts AND e.at < $end_ts AND e.{other} IS NOT NULL"""
+    into = sql(lake, "SELECT e.unit_id other_id, coalesce(any_value(u.name), e.unit_id) other_name, "
+                     "count(*)::BIGINT transfers " + base.format(me="to_unit_id", other="unit_id")
+               + " GROUP BY e.unit_id ORDER BY transfers DESC, other_id", params)
+    out = sql(lake, "SELECT e.to_unit_id other_id, coalesce(any_value(u.name), e.to_unit_id) other_name, "
+                    "count(*)::BIGINT transfers " + base.format(me="unit_id", other="to_unit_id")
+              + " GROUP BY e.to_unit_id ORDER BY transfers DESC, other_id", params)
+    return into, out
+
+
+# ------------------------------------------------------------------------------------ reports map
+@versioned("silver.reports", "silver.categories", "silver.admin_units")
+def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
+                channels: tuple[str, ...] = (), overdue_only: bool = False, at: dt.datetime | None = None,
+                personal: bool = False) -> pl.DataFrame:
+    """Valid reports of the period with a location, newest first, with the KPI module's overdue flag
+    (at the data clock ``at``). Reporter identity columns only when ``personal`` (operators)."""
+    params = f.params()
+    where = [
+        "r.is_valid", "r.received_at >= $start_ts", "r.received_at < $end_ts", "r.lat IS NOT NULL",
+        "r.lon IS NOT NULL", AREA_SQL.format(col="r.admin_unit_code_2025"),
+        _list_filter("r.status", "statuses", statuses, params),
+        _list_filter("r.category_code", "cats", categories, params),
+        _list_filter("r.channel", "chans", channels, params),
+    ]
+    personal_cols = ", r.reporter_name, r.reporter_phone" if personal else ""
+    frame = sql(lake, f"""
+        SELECT r.report_id, r.received_at, r.lat, r.lon, r.status,
+               r.category_code, coalesce(c.name_vi, r.category_code) category_vi,
+               coalesce(c.name_en, c.name_vi, r.category_code) category_en, r.channel, r.title,
+               coalesce(a.name, r.admin_unit_code_2025) area, r.current_unit_id, r.deadline_at,
+               r.extension_granted_at, r.extended_deadline_at, r.resolved_at, r.rating{personal_cols}
+        FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
+        LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
+        WHERE {" AND ".join(where)}
+        ORDER BY r.received_at DESC, r.report_id""", params)
+    frame = _classify(frame, at)
+    return frame.filter(pl.col("overdue")) if overdue_only else frame
+
+
+@versioned("silver.admin_units")
+def commune_geometries(lake: Lake, f: Filters) -> pl.DataFrame:
+    """2025 commune and ward boundaries (GeoJSON text) for the selected areas (all when none)."""
+    params = {"no_area": not f.areas, "areas": list(f.areas)}
+    return sql(lake, f"""
+        SELECT code, name, geometry_geojson FROM silver.admin_units
+        WHERE level = 'commune' AND geometry_geojson IS NOT NULL AND geometry_geojson <> ''
+          AND (valid_to IS NULL OR valid_to >= DATE '2025-07-01')
+          AND {AREA_SQL.format(col="code")} ORDER BY code""", params)
