@@ -1,0 +1,38 @@
+"""``build_demo_disasters(lake)``: everything the flood page and the leadership report need, in one call.
+
+Loads the gauge stations, the real November 2025 readings (Huế, and central Vietnam for the other
+gauges), the shared CAP samples, the warnings the IOC issues for the crossings, the simulated SOS /
+hotline / warnings history, and gold.flood_status. Idempotent: a second call adds nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hue_ioc.config import data_dir
+from lake import Lake
+from pipelines.disasters import gauges, sos, warnings_history
+from pipelines.disasters.cap_ingest import ingest_documents
+from pipelines.disasters.feeds import file_documents
+from pipelines.disasters.flood_status import build_flood_status
+from pipelines.disasters.warnings_issuer import issue_flood_warnings, relay_received_for_hue
+
+
+def shared_cap_samples() -> list:
+    base = data_dir()
+    return sorted((base / "cap").glob("*.xml")) if base is not None else []
+
+
+def build_demo_disasters(lake: Lake, *, central: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {"stations": gauges.load_stations(lake)}
+    out["readings_hue"] = gauges.load_vndms_file(lake).as_dict()
+    if central:
+        out["readings_central"] = gauges.load_vndms_file(lake, gauges.data_path(gauges.CENTRAL_FILE)).as_dict()
+    cap = ingest_documents(lake, file_documents(shared_cap_samples()))
+    out["cap_samples"] = cap.as_dict()
+    out["issued_flood_warnings"] = issue_flood_warnings(lake)
+    out["relayed_warnings"] = relay_received_for_hue(lake)
+    out["simulated"] = sos.load_simulated(lake)
+    out["simulated_warnings"] = warnings_history.load_simulated_warnings(lake)
+    out["flood_status"] = build_flood_status(lake)
+    return out
