@@ -1,0 +1,1 @@
+"""Leadership publications: monthly/quarterly reports (PDF, XLSX) built from the lake, reproducible."""
