@@ -8,12 +8,14 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import psycopg
 import pytest
 
 from pipelines.sources.base import RawRecord, event_payload, report_payload
 from pipelines.sources.open311 import Open311FileSource, mapping_for
 from pipelines.sources.postgres import PostgresReportSource, create_schema, seed_postgres
+from pipelines.sources.resources import PostgresSourceResource
 
 pytestmark = pytest.mark.postgres
 
@@ -218,3 +220,17 @@ def test_seed_round_trip_and_idempotence(schema: str, data_dir: Path):
     changed = report("26594139", status="reopened")
     assert seed_postgres(DSN, schema, [changed]).reports == 1
     assert ids(src.fetch(batch.watermark)) == ["26594139"]
+
+
+def test_postgres_resource_in_a_materialization(schema: str):
+    seed_postgres(DSN, schema, [report("r1"), event("e1", "r1", "received", "2022-05-01T08:00:00+07:00")])
+
+    @dg.asset
+    def pg_batch(app_db: PostgresSourceResource) -> dg.MaterializeResult:
+        batch = app_db.source().fetch()
+        return dg.MaterializeResult(metadata={"records": len(batch.records), "watermark": batch.watermark})
+
+    result = dg.materialize([pg_batch], resources={"app_db": PostgresSourceResource(dsn=DSN, db_schema=schema)})
+    assert result.success
+    meta = result.asset_materializations_for_node("pg_batch")[0].metadata
+    assert meta["records"].value == 2 and meta["watermark"].value.startswith("pgxid:")
