@@ -17,6 +17,7 @@ from hue_ioc.config import settings
 from lake import Lake
 from pipelines.reports import gold
 from pipelines.reports.admin_units import admin_units_frame
+from pipelines.reports.bronze import raw_rows  # noqa: F401 - re-exported for sources
 from pipelines.reports.categories import categories_frame
 from pipelines.reports.conform import Conformed, conform_events, conform_reports, fold
 from pipelines.sources.simulator import SimulatedHueS, SimulatorConfig, raw_frame, simulate

@@ -11,7 +11,6 @@ Vectorised with numpy/polars so that the 5-million-report benchmark lake is buil
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ import shapely
 from shapely.geometry import shape
 
 from pipelines.reports.admin_units import admin_units_frame
+from pipelines.reports.bronze import raw_rows
 from pipelines.reports.calendar import END_OF_DAY, add_working_days_vec
 from pipelines.reports.categories import categories_frame
 from pipelines.sources.hues_units import units_frame
@@ -421,13 +421,9 @@ def _iso_vn(col: str) -> pl.Expr:
 
 def raw_frame(frame: pl.DataFrame, id_col: str, batch_id: str, ingested_at: dt.datetime,
               source: str = SOURCE) -> pl.DataFrame:
-    """Canonical records → bronze rows: JSON payload text, raw_id = hash(source, record id, payload)."""
+    """Canonical records → bronze rows (JSON payload text with Vietnam-time ISO timestamps)."""
     ts_cols = [c for c, t in frame.schema.items() if isinstance(t, pl.Datetime)]
     payload = frame.with_columns([_iso_vn(c) for c in ts_cols]).select(
-        pl.struct(pl.all()).struct.json_encode().alias("payload"), pl.col(id_col).alias("record_id"))
-    digest = [hashlib.sha256(f"{source}\x1f{r}\x1f{p}".encode()).hexdigest()[:32]
-              for r, p in zip(payload["record_id"], payload["payload"], strict=True)]
-    return payload.with_columns(
-        raw_id=pl.Series(digest), source=pl.lit(source), batch_id=pl.lit(batch_id),
-        ingested_at=pl.lit(ingested_at).cast(pl.Datetime("us", "UTC")),
-    ).select("raw_id", "source", "record_id", "batch_id", "ingested_at", "payload")
+        pl.col(id_col).alias("record_id"), pl.struct(pl.all()).struct.json_encode().alias("payload"),
+        source=pl.lit(source))
+    return raw_rows(payload, batch_id, ingested_at)

@@ -1,0 +1,223 @@
+"""Citizen reports: sources → bronze → silver → gold, with checks, a rebuild job and an hourly sync."""
+
+
+import datetime as dt
+import json
+
+import dagster as dg
+import numpy as np
+import polars as pl
+from pydantic import Field
+
+from hue_ioc.config import settings
+from lake import Lake
+from pipelines.reports import build
+from pipelines.reports.admin_units import admin_units_frame
+from pipelines.reports.build import SilverResult
+from pipelines.resources import LakeResource
+from pipelines.sources.base import SourceBatch
+from pipelines.sources.hues_units import units_frame
+from pipelines.sources.resources import Open311Resource, PostgresSourceResource
+from pipelines.sources.simulator import SimulatorConfig, simulate
+
+GROUP = "reports"
+STATE_KIND, STATE_NAME = "state", "report_source_watermarks.json"
+
+
+class HueSSimulatorResource(dg.ConfigurableResource):
+    """The Hue-S simulator as a report source (the embedded default; its data is labelled simulated)."""
+
+    enabled: bool = True
+    seed: int = 7
+    scale: float = Field(default=1.0, description="1.0 = the 3-year set (58,600 valid reports)")
+    start: str = "2019-05-01"
+    end: str = "2022-05-27"
+
+    def config(self) -> SimulatorConfig:
+        return SimulatorConfig(seed=self.seed, scale=self.scale, start=dt.date.fromisoformat(self.start),
+                               end=dt.date.fromisoformat(self.end))
+
+
+def _watermarks(lake: Lake) -> dict[str, str]:
+    try:
+        return json.loads(lake.get_artifact(lake.artifact_uri(STATE_KIND, STATE_NAME)))
+    except (FileNotFoundError, OSError):
+        return {}
+
+
+def ingest_source_batch(lake: Lake, batch: SourceBatch, source: str, batch_id: str) -> dict[str, int]:
+    """A source's batch → bronze (insert-only) and its unreadable rows → silver.rejects."""
+    at = dt.datetime.now(dt.UTC)
+    out = {}
+    for kind, table in (("report", "bronze.reports_raw"), ("event", "bronze.report_events_raw")):
+        recs = [r for r in batch.records if r.kind == kind]
+        frame = pl.DataFrame({"record_id": [r.record_id for r in recs],
+                              "payload": [json.dumps(r.payload, ensure_ascii=False, sort_keys=True, default=str)
+                                          for r in recs],
+                              "source": [r.source for r in recs]},
+                             schema={"record_id": pl.String, "payload": pl.String, "source": pl.String})
+        raw = build.raw_rows(frame, batch_id, at)
+        m = lake.merge(table, raw, update=False) if raw.height else {}
+        out[f"{kind}s_inserted"] = int(m.get("num_target_rows_inserted", 0))
+    if batch.rejects:
+        from lake import rejects_frame
+
+        lake.merge("silver.rejects", rejects_frame(batch.rejects), update=False)
+    out["unreadable"] = len(batch.rejects)
+    return out
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["bronze", "reports_raw"], group_name=GROUP, deps=[["silver", "units"]]),
+           dg.AssetSpec(["bronze", "report_events_raw"], group_name=GROUP, deps=[["silver", "units"]])],
+    description="Raw reports and events from every configured source (simulator, Open311, PostgreSQL).",
+)
+def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simulator: HueSSimulatorResource,
+                   open311: Open311Resource, postgres_source: PostgresSourceResource):
+    lk = lake.lake()
+    meta: dict[str, object] = {}
+    if simulator.enabled:
+        meta["simulated"] = build.ingest_simulated(lk, simulate(simulator.config()))
+    marks = _watermarks(lk)
+    incremental = []
+    if open311.base_url or open311.path:
+        incremental.append(("open311", open311.source()))
+    if postgres_source.dsn:
+        incremental.append(("postgres", postgres_source.source()))
+    for name, src in incremental:
+        batch = src.fetch(marks.get(name))
+        meta[name] = ingest_source_batch(lk, batch, name, build.new_batch_id(name))
+        if batch.watermark:
+            marks[name] = batch.watermark
+            lk.put_artifact(STATE_KIND, STATE_NAME, json.dumps(marks).encode())
+    context.log.info(f"ingested: {meta}")
+    yield dg.MaterializeResult(asset_key=["bronze", "reports_raw"],
+                               metadata={"sources": dg.MetadataValue.json(meta),
+                                         "version": lk.version("bronze.reports_raw")})
+    yield dg.MaterializeResult(asset_key=["bronze", "report_events_raw"],
+                               metadata={"version": lk.version("bronze.report_events_raw")})
+
+
+@dg.asset(key=["silver", "units"], group_name=GROUP, description="Handling units (đơn vị xử lý).")
+def silver_units(lake: LakeResource, simulator: HueSSimulatorResource) -> dg.MaterializeResult:
+    lk = lake.lake()
+    cfg = simulator.config()
+    # the same roster simulate() draws first from its seed
+    build.load_reference(lk, units_frame(admin_units_frame(), np.random.default_rng(cfg.seed), cfg.start))
+    return dg.MaterializeResult(metadata={"units": lk.sql("select count(*) from silver.units").item()})
+
+
+class SilverConfig(dg.Config):
+    incremental: bool = Field(default=False, description="conform only bronze batches newer than silver")
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["silver", "reports"], group_name=GROUP,
+                        deps=[["bronze", "reports_raw"], ["bronze", "report_events_raw"], ["silver", "units"]]),
+           dg.AssetSpec(["silver", "report_events"], group_name=GROUP,
+                        deps=[["bronze", "reports_raw"], ["bronze", "report_events_raw"]])],
+    check_specs=[dg.AssetCheckSpec("reconciliation", asset=["silver", "reports"],
+                                   description="rows read = kept + superseded versions + rejects"),
+                 dg.AssetCheckSpec("reconciliation", asset=["silver", "report_events"],
+                                   description="rows read = kept + rejects")],
+    description="Typed, de-duplicated reports (current state, frozen on-time flags) and their events.",
+)
+def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake: LakeResource):
+    lk = lake.lake()
+    result: SilverResult
+    if config.incremental and lk.exists("silver.reports"):
+        since = max(h["timestamp"] for h in lk.history("silver.reports")) / 1000
+        batches = lk.sql("SELECT DISTINCT batch_id FROM bronze.reports_raw WHERE epoch(ingested_at) > $s "
+                         "UNION SELECT DISTINCT batch_id FROM bronze.report_events_raw WHERE epoch(ingested_at) > $s",
+                         {"s": since})["batch_id"].to_list()
+        result = build.sync_silver(lk, batches)
+    else:
+        result = build.build_silver(lk)
+    md = result.metadata()
+    context.log.info(f"silver: {md}")
+    yield dg.MaterializeResult(asset_key=["silver", "reports"], metadata={**md, "version": lk.version("silver.reports")})
+    yield dg.MaterializeResult(asset_key=["silver", "report_events"],
+                               metadata={"version": lk.version("silver.report_events")})
+    yield dg.AssetCheckResult(check_name="reconciliation", asset_key=["silver", "reports"],
+                              passed=result.reports.reconciles, metadata=md)
+    yield dg.AssetCheckResult(check_name="reconciliation", asset_key=["silver", "report_events"],
+                              passed=result.events.reconciles, metadata=md)
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["gold", "unit_performance"], group_name=GROUP,
+                        deps=[["silver", "reports"], ["silver", "report_events"], ["silver", "units"]]),
+           dg.AssetSpec(["gold", "kpi_daily"], group_name=GROUP, deps=[["silver", "reports"]])],
+    description="Per unit and month: the figures leaders judge units by; daily KPIs by category/channel/area.",
+)
+def gold_reports(lake: LakeResource):
+    lk = lake.lake()
+    md = build.build_gold(lk)
+    yield dg.MaterializeResult(asset_key=["gold", "unit_performance"],
+                               metadata={"rows": md["unit_months"], "version": lk.version("gold.unit_performance")})
+    yield dg.MaterializeResult(asset_key=["gold", "kpi_daily"],
+                               metadata={"rows": md["kpi_daily_rows"], "version": lk.version("gold.kpi_daily")})
+
+
+# ---------------------------------------------------------------- checks on what landed
+def _check_sql(lake: Lake, query: str) -> int:
+    return int(lake.sql(query).item())
+
+
+@dg.asset_check(asset=["silver", "reports"], description="report_id is unique")
+def unique_report_ids(lake: LakeResource) -> dg.AssetCheckResult:
+    dup = _check_sql(lake.lake(), "SELECT count(*) - count(DISTINCT report_id) FROM silver.reports")
+    return dg.AssetCheckResult(passed=dup == 0, metadata={"duplicates": dup})
+
+
+@dg.asset_check(asset=["silver", "report_events"], description="event_id is unique")
+def unique_event_ids(lake: LakeResource) -> dg.AssetCheckResult:
+    dup = _check_sql(lake.lake(), "SELECT count(*) - count(DISTINCT event_id) FROM silver.report_events")
+    return dg.AssetCheckResult(passed=dup == 0, metadata={"duplicates": dup})
+
+
+@dg.asset_check(asset=["silver", "reports"], description="every deadline is after receipt")
+def deadlines_after_receipt(lake: LakeResource) -> dg.AssetCheckResult:
+    bad = _check_sql(lake.lake(), "SELECT count(*) FROM silver.reports WHERE deadline_at < received_at")
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"violations": bad})
+
+
+RATE_COLUMNS = ("processed_rate", "on_time_rate", "strict_on_time_rate", "satisfaction_rate", "participation_rate")
+
+
+@dg.asset_check(asset=["gold", "unit_performance"], description="rates within 0..1, score within 0..100")
+def rates_in_range(lake: LakeResource) -> dg.AssetCheckResult:
+    cond = " OR ".join(f"{c} < 0 OR {c} > 1" for c in RATE_COLUMNS) + " OR score < 0 OR score > 100.0001"
+    bad = _check_sql(lake.lake(), f"SELECT count(*) FROM gold.unit_performance WHERE {cond}")
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"violations": bad})
+
+
+ALL = dg.AssetSelection.groups(GROUP)
+rebuild_reports = dg.define_asset_job("rebuild_reports", selection=ALL,
+                                      description="Rebuild everything of reports from the sources.")
+sync_reports = dg.define_asset_job(
+    "sync_reports", selection=ALL - dg.AssetSelection.assets(["silver", "units"]),
+    config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
+    description="Pull the incremental sources and apply only what changed.")
+hourly_sync = dg.ScheduleDefinition(job=sync_reports, cron_schedule="0 * * * *",
+                                    execution_timezone="Asia/Ho_Chi_Minh")
+
+
+def _resources() -> dict[str, object]:
+    s = settings()
+    production = s.deployment == "production"
+    return {
+        "simulator": HueSSimulatorResource(enabled=not production),
+        "open311": Open311Resource(base_url=str(s.extra.get("open311_url", "")),
+                                   path=str(s.extra.get("open311_path", ""))),
+        "postgres_source": PostgresSourceResource(dsn=s.pg_dsn if production else ""),
+    }
+
+
+defs = dg.Definitions(
+    assets=[silver_units, bronze_reports, silver_reports, gold_reports],
+    asset_checks=[unique_report_ids, unique_event_ids, deadlines_after_receipt, rates_in_range],
+    jobs=[rebuild_reports, sync_reports],
+    schedules=[hourly_sync],
+    resources=_resources(),
+)
