@@ -1,0 +1,258 @@
+"""Dagster: the disasters domain (group "disasters").
+
+Assets per table (gauge stations, readings, warnings, SOS/hotline, flood status), checks on them,
+a sensor that polls the CAP and gauge inbox folders and the CAP feed URLs every minute, and the
+``replay`` job that plays the real November 2025 hydrograph into the lake at a chosen speed.
+
+Inboxes and feeds come from the environment: ``HUE_IOC_CAP_INBOX`` and ``HUE_IOC_GAUGE_INBOX``
+(folders, separated by ``os.pathsep``), ``HUE_IOC_CAP_FEEDS`` (URLs, comma separated).
+"""
+
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.disasters import gauges, sos, warnings_history
+from pipelines.disasters.cap import validate_cap
+from pipelines.disasters.cap_ingest import ingest_documents
+from pipelines.disasters.demo import shared_cap_samples
+from pipelines.disasters.feeds import feed_documents, file_documents, http_fetch, inbox_files
+from pipelines.disasters.flood_status import build_flood_status
+from pipelines.disasters.replay import DEFAULT_START, replay
+from pipelines.disasters.warnings_issuer import issue_flood_warnings, relay_received_for_hue
+from pipelines.resources import LakeResource
+
+GROUP = "disasters"
+K = dg.AssetKey
+
+
+def _env_list(name: str, sep: str) -> list[str]:
+    return [x.strip() for x in os.environ.get(name, "").split(sep) if x.strip()]
+
+
+def cap_inboxes() -> list[str]:
+    return _env_list("HUE_IOC_CAP_INBOX", os.pathsep)
+
+
+def gauge_inboxes() -> list[str]:
+    return _env_list("HUE_IOC_GAUGE_INBOX", os.pathsep)
+
+
+def cap_feeds() -> list[str]:
+    return _env_list("HUE_IOC_CAP_FEEDS", ",")
+
+
+# ---------------------------------------------------------------------------------------------- assets
+class GaugeReadingsConfig(dg.Config):
+    files: list[str] = []  # extra VNDMS or generic CSV/JSON files (the sensor fills this from inboxes)
+    include_reference: bool = True  # the real Nov-2025 files from the reference data
+    central: bool = True  # also the central-Vietnam file (the other gauges)
+
+
+class CapConfig(dg.Config):
+    files: list[str] = []  # CAP files (the sensor fills this from inboxes)
+    feeds: list[str] = []  # Atom/RSS index URLs
+    include_samples: bool = True  # the shared CAP 1.2 spec examples
+    simulated_history: bool = True  # the simulated 2019-2022 warnings history
+
+
+@dg.asset(key=K(["silver", "gauge_stations"]), group_name=GROUP, kinds={"delta"},
+          description="River gauges with alarm levels and reservoirs (VNDMS).")
+def gauge_stations(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    n = gauges.load_stations(lake.lake())
+    return dg.MaterializeResult(metadata={"written": n})
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(K(["bronze", "gauge_readings_raw"]), group_name=GROUP, kinds={"delta"},
+                        deps=[K(["silver", "gauge_stations"])]),
+           dg.AssetSpec(K(["silver", "gauge_readings"]), group_name=GROUP, kinds={"delta"},
+                        deps=[K(["silver", "gauge_stations"])],
+                        description="Water levels (UTC) with alarm level reached and signed difference.")],
+    name="gauge_readings")
+def gauge_readings_asset(context: dg.AssetExecutionContext, config: GaugeReadingsConfig,
+                         lake: LakeResource):
+    lk = lake.lake()
+    totals: dict[str, int] = {"read": 0, "valid": 0, "rejected": 0, "duplicates": 0, "written": 0}
+    paths: list[Path] = []
+    if config.include_reference:
+        paths.append(gauges.data_path(gauges.HUE_FILE))
+        if config.central:
+            paths.append(gauges.data_path(gauges.CENTRAL_FILE))
+    paths += [Path(f) for f in config.files]
+    for p in paths:
+        r = gauges.load_file(lk, p).as_dict()
+        context.log.info(f"{p.name}: {r}")
+        for k in totals:
+            totals[k] += r[k]
+    yield dg.MaterializeResult(asset_key=K(["bronze", "gauge_readings_raw"]), metadata={"files": len(paths)})
+    yield dg.MaterializeResult(asset_key=K(["silver", "gauge_readings"]), metadata=totals)
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(K(["bronze", "cap_alerts_raw"]), group_name=GROUP, kinds={"delta"}),
+           dg.AssetSpec(K(["silver", "warnings"]), group_name=GROUP, kinds={"delta"},
+                        deps=[K(["silver", "gauge_readings"])],
+                        description="CAP warnings received and issued by the IOC.")],
+    name="cap_warnings")
+def cap_warnings_asset(context: dg.AssetExecutionContext, config: CapConfig, lake: LakeResource):
+    lk = lake.lake()
+    files = [Path(f) for f in config.files] + (shared_cap_samples() if config.include_samples else [])
+    docs = list(file_documents(files))
+    for url in config.feeds:
+        docs += list(feed_documents(url))
+    res = ingest_documents(lk, docs)
+    issued = issue_flood_warnings(lk)
+    relayed = relay_received_for_hue(lk)
+    simulated = warnings_history.load_simulated_warnings(lk) if config.simulated_history else 0
+    yield dg.MaterializeResult(asset_key=K(["bronze", "cap_alerts_raw"]), metadata={"documents": res.read})
+    yield dg.MaterializeResult(asset_key=K(["silver", "warnings"]),
+                               metadata={**res.as_dict(), "issued": issued, "relayed": relayed,
+                                         "simulated": simulated})
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(K(["silver", "sos_requests"]), group_name=GROUP, kinds={"delta"},
+                        description="SOS requests (simulated, calibrated on 703 over 2019-05..2022-05)."),
+           dg.AssetSpec(K(["silver", "hotline_calls"]), group_name=GROUP, kinds={"delta"},
+                        description="2020 flood-season hotline: 1,919 calls in, 488 out (simulated).")],
+    name="sos_and_hotline")
+def sos_asset(context: dg.AssetExecutionContext, lake: LakeResource):
+    r = sos.load_simulated(lake.lake())
+    yield dg.MaterializeResult(asset_key=K(["silver", "sos_requests"]), metadata={"written": r["sos_requests"]})
+    yield dg.MaterializeResult(asset_key=K(["silver", "hotline_calls"]), metadata={"written": r["hotline_calls"]})
+
+
+@dg.asset(key=K(["gold", "flood_status"]), group_name=GROUP, kinds={"delta"},
+          deps=[K(["silver", "gauge_readings"]), K(["silver", "gauge_stations"])],
+          description="Per gauge: latest level, alarm, 3-h trend, peak and time above each level.")
+def flood_status_asset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    return dg.MaterializeResult(metadata={"gauges": build_flood_status(lake.lake())})
+
+
+# ---------------------------------------------------------------------------------------------- checks
+@dg.asset_check(asset=K(["silver", "gauge_readings"]), description="alarm_level agrees with the station levels")
+def readings_alarm_levels(lake: LakeResource) -> dg.AssetCheckResult:
+    lk = lake.lake()
+    df = lk.sql("""
+        select count(*) n from silver.gauge_readings r join silver.gauge_stations s using (station_code)
+        where s.alarm1_m is not null and r.alarm_level <> (
+            (r.water_level_m >= s.alarm1_m)::int + coalesce((r.water_level_m >= s.alarm2_m)::int, 0)
+            + coalesce((r.water_level_m >= s.alarm3_m)::int, 0))""")
+    bad = int(df["n"][0])
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"mismatches": bad})
+
+
+@dg.asset_check(asset=K(["silver", "warnings"]), description="every IOC-issued warning is valid CAP 1.2")
+def issued_warnings_valid(lake: LakeResource) -> dg.AssetCheckResult:
+    lk = lake.lake()
+    df = lk.sql("select identifier, xml from silver.warnings where direction = 'issued' and source = 'ioc'")
+    bad = [i for i, x in df.iter_rows() if validate_cap(x)]
+    return dg.AssetCheckResult(passed=not bad, metadata={"checked": df.height, "invalid": len(bad)})
+
+
+# ---------------------------------------------------------------------------------------------- sensor
+def scan_sources(cursor: dict, cap_dirs: list[str], gauge_dirs: list[str], feeds: list[str],
+                 fetch: Callable[[str, int], bytes] = http_fetch) -> tuple[dict, dict]:
+    """What changed since ``cursor``: new or modified inbox files, feeds whose index changed.
+
+    Returns (changes {"cap_files", "gauge_files", "feeds"}, new cursor). Pure apart from reading the
+    folders and fetching the feed indexes (with timeouts)."""
+    seen_files: dict[str, str] = dict(cursor.get("files", {}))
+    seen_feeds: dict[str, str] = dict(cursor.get("feeds", {}))
+    changes: dict[str, list[str]] = {"cap_files": [], "gauge_files": [], "feeds": []}
+    for kind, dirs in (("cap_files", cap_dirs), ("gauge_files", gauge_dirs)):
+        for d in dirs:
+            files = inbox_files(d) if kind == "cap_files" else sorted(
+                p for p in Path(d).glob("*") if p.is_file() and p.suffix.lower() in (".csv", ".json"))
+            for p in files:
+                st = p.stat()
+                stamp = f"{st.st_mtime_ns}:{st.st_size}"
+                if seen_files.get(str(p)) != stamp:
+                    changes[kind].append(str(p))
+                    seen_files[str(p)] = stamp
+    for url in feeds:
+        try:
+            digest = hashlib.sha256(fetch(url, 5_000_000)).hexdigest()
+        except Exception:  # noqa: BLE001 - an unreachable feed is retried next tick
+            continue
+        if seen_feeds.get(url) != digest:
+            changes["feeds"].append(url)
+            seen_feeds[url] = digest
+    return changes, {"files": seen_files, "feeds": seen_feeds}
+
+
+disasters_update_job = dg.define_asset_job(
+    "disasters_update", selection=dg.AssetSelection.assets(
+        K(["bronze", "gauge_readings_raw"]), K(["silver", "gauge_readings"]), K(["bronze", "cap_alerts_raw"]),
+        K(["silver", "warnings"]), K(["gold", "flood_status"])),
+    description="Load new gauge files and CAP documents, issue warnings, rebuild flood status.")
+
+
+def run_request_for(changes: dict) -> dg.RunRequest | None:
+    if not any(changes.values()):
+        return None
+    key = hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:16]
+    return dg.RunRequest(run_key=key, run_config={"ops": {
+        "gauge_readings": {"config": {"files": changes["gauge_files"], "include_reference": False}},
+        "cap_warnings": {"config": {"files": changes["cap_files"], "feeds": changes["feeds"],
+                                    "include_samples": False, "simulated_history": False}},
+    }})
+
+
+@dg.sensor(job=disasters_update_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
+           description="Polls the CAP/gauge inbox folders and CAP feed URLs every minute.")
+def disasters_inbox_sensor(context: dg.SensorEvaluationContext):
+    cursor = json.loads(context.cursor) if context.cursor else {}
+    changes, new_cursor = scan_sources(cursor, cap_inboxes(), gauge_inboxes(), cap_feeds())
+    context.update_cursor(json.dumps(new_cursor))
+    req = run_request_for(changes)
+    if req is None:
+        return dg.SkipReason("no new CAP documents, gauge files or feed changes")
+    return req
+
+
+# ---------------------------------------------------------------------------------------------- replay
+class ReplayConfig(dg.Config):
+    speed: float = 3600.0  # data seconds per wall second (3600 = one hour of river per second)
+    start: str = DEFAULT_START.isoformat()  # ISO 8601; without offset = Vietnam time
+    end: str = ""  # ISO 8601, empty = to the end of the file
+    reset: bool = True  # remove the replayed window first so the flood is seen arriving
+
+
+def _parse_when(text: str) -> dt.datetime | None:
+    if not text:
+        return None
+    t = dt.datetime.fromisoformat(text)
+    return t if t.tzinfo else t.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+@dg.op(description="Play the November 2025 hydrograph into the lake at the configured speed.")
+def replay_hydrograph(context: dg.OpExecutionContext, config: ReplayConfig, lake: LakeResource) -> dict:
+    res = replay(lake.lake(), speed=config.speed, start=_parse_when(config.start), end=_parse_when(config.end),
+                 reset=config.reset,
+                 on_step=lambda t, n: context.log.debug(f"{t.isoformat()}: {n} readings"))
+    out = {"steps": res.steps, "readings": res.readings, "warnings": res.warnings}
+    context.add_output_metadata(out)
+    return out
+
+
+@dg.job(name="replay", description="Replay the real Nov-2025 flood (Kim Long, Phú Ốc) at a chosen speed.")
+def replay_job():
+    replay_hydrograph()
+
+
+defs = dg.Definitions(
+    assets=[gauge_stations, gauge_readings_asset, cap_warnings_asset, sos_asset, flood_status_asset],
+    asset_checks=[readings_alarm_levels, issued_warnings_valid],
+    jobs=[disasters_update_job, replay_job],
+    sensors=[disasters_inbox_sensor],
+)
+
+__all__ = ["defs", "scan_sources", "run_request_for"]
