@@ -19,6 +19,8 @@ MAX_GAP = dt.timedelta(hours=3)  # a reading counts for at most this long toward
 
 def flood_status(lake: Lake, at: dt.datetime | None = None, stations: list[str] | None = None) -> pl.DataFrame:
     """One row per river gauge with readings up to ``at`` (default: all), in the gold.flood_status shape."""
+    if at is not None:
+        at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
     st = lake.read("silver.gauge_stations").filter(pl.col("kind") == "river")
     if stations is not None:
         st = st.filter(pl.col("station_code").is_in(stations))
