@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from lake import Lake
     from pipelines.publications.fmt import fmt_int, fmt_pct
     from pipelines.publications.publish import render
+    from pipelines.publications.report_data import stamp
 
     out = Path(args.out)
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix.lower() in (".pdf", ".xlsx") else "pdf")
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         "format": fmt,
         "period": data.period.label,
         "unit": data.unit["unit_id"] if data.unit else None,
-        "as_of": data.moment.isoformat(timespec="seconds"),
+        "as_of": stamp(data.moment),
         "versions": data.versions,
         "headline": data.headline["current"],
     }

@@ -125,6 +125,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "requests": ("Số yêu cầu", "Requests"),
     "people": ("Số người", "People"),
     "calls": ("Số cuộc gọi", "Calls"),
+    "violation_type": ("Loại vi phạm", "Violation type"),
+    "detected": ("Phát hiện", "Detected"),
+    "confirmed": ("Đã xác nhận", "Confirmed"),
+    "dismissed": ("Đã loại", "Dismissed"),
+    "pending": ("Chờ duyệt", "Pending"),
+    "plates_read": ("Đọc được biển số", "Plates read"),
+    "fines_vnd": ("Tiền phạt (đồng)", "Fines (VND)"),
+    "cameras": ("Số camera", "Cameras"),
     "seconds": ("Tổng thời lượng (giây)", "Total seconds"),
 }
 

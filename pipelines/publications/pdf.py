@@ -24,7 +24,7 @@ from pipelines.publications.labels import (
     column_label,
     definitions,
 )
-from pipelines.publications.report_data import ReportData
+from pipelines.publications.report_data import ReportData, stamp
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 ISSUER_VI = "Trung tâm Giám sát, điều hành đô thị thông minh Huế (IOC)"
@@ -85,12 +85,13 @@ def _cell(col: str, x: Any) -> str:
 
 
 GROW = {"unit_name", "name", "name_vi", "category_vi", "title", "bulletin_vi", "event", "table"}
-WIDTH_CM = {"rank": 0.85, "unit_type": 1.8, "received_at": 2.2, "deadline_at": 2.2, "resolved_at": 2.2,
+WIDTH_CM = {"fines_vnd": 2.2, "rank": 0.85, "unit_type": 1.8, "received_at": 2.2, "deadline_at": 2.2, "resolved_at": 2.2,
             "extended_deadline_at": 2.2, "report_id": 2.6, "overdue_kind": 2.4, "status": 1.6,
             "peak_at": 2.3, "direction": 1.6, "severity": 1.6, "station_code": 1.6, "unit_id": 1.8}
 RIGHT = {"rank", "score", "received", "processed", "on_time", "overdue", "open_overdue", "rated", "satisfied",
          "days_overdue", "warnings", "cancelled", "readings", "peak_level_m", "max_alarm_level", "requests",
-         "people", "calls", "seconds", "version", "units", "late_with_extension", "invalid"}
+         "people", "calls", "seconds", "version", "units", "late_with_extension", "invalid", "detected",
+         "confirmed", "dismissed", "pending", "plates_read", "fines_vnd", "cameras"}
 
 
 def table(frame: pl.DataFrame, cols: list[str], labels: dict[str, tuple[str, str]] | None = None) -> dict:
@@ -192,19 +193,16 @@ def top_json(data: ReportData) -> tuple[dict, dict, dict | None]:
     od = data.overdue
     best = table(data.best, TOP_COLS)
     worst = table(data.worst, TOP_COLS)
-    units = []
-    for r in data.worst.iter_rows(named=True):
-        mine = od.filter(pl.col("unit_id") == r["unit_id"])
-        units.append({"rank": r["rank"], "unit_id": r["unit_id"], "unit_name": r["unit_name"],
-                      "overdue_count": fmt.fmt_int(mine.height),
-                      "overdue": table(mine.head(OVERDUE_ROWS_PER_UNIT), OVERDUE_COLS),
-                      "overdue_more": max(mine.height - OVERDUE_ROWS_PER_UNIT, 0)})
+    worst_od = (od.join(data.worst.select("unit_id", "rank", "unit_name"), on="unit_id", how="inner")
+                .sort(["rank", "days_overdue"], descending=[True, True]))
+    shown = worst_od.group_by("unit_id", maintain_order=True).head(OVERDUE_ROWS_PER_UNIT)
     best_ids = data.best["unit_id"].to_list()
     best_od = od.filter(pl.col("unit_id").is_in(best_ids)).join(
         data.best.select("unit_id", "unit_name"), on="unit_id", how="left")
     best_json = {"table": best, "overdue": table(best_od, ["unit_name", *OVERDUE_COLS]),
                  "overdue_total": best_od.height}
-    worst_json = {"table": worst, "units": units}
+    worst_json = {"table": worst, "overdue": table(shown, ["rank", "unit_name", *OVERDUE_COLS]),
+                  "overdue_total": worst_od.height, "overdue_more": worst_od.height - shown.height}
     unit_json = None
     if data.unit:
         me = data.ranking.filter(pl.col("unit_id") == data.unit["unit_id"])
@@ -238,7 +236,7 @@ def sections_json(data: ReportData) -> tuple[dict, dict]:
 
 def provenance_json(data: ReportData) -> dict:
     rows = [[name, fmt.DASH if ver is None else str(ver)] for name, ver in data.versions.items()]
-    moment = data.moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    moment = stamp(data.moment)
     unit = f" --unit {data.unit['unit_id']}" if data.unit else ""
     sources = ", ".join(f"{k}: {fmt.fmt_int(v)}" for k, v in data.sources.items()) or fmt.DASH
     return {
@@ -248,7 +246,7 @@ def provenance_json(data: ReportData) -> dict:
                    f"Nguồn phản ánh: {sources}.",
         "note_en": f"Built from the lake as of {moment} with the table versions below; rebuilding with the same "
                    f"--as-of gives the same numbers even after new data arrived. Open overdue judged at "
-                   f"{data.reference_time.isoformat(timespec='seconds')}. Report sources: {sources}.",
+                   f"{stamp(data.reference_time)}. Report sources: {sources}.",
         "table": {"columns": [{"vi": "Bảng dữ liệu", "en": "Lake table", "align": "left"},
                               {"vi": "Phiên bản", "en": "Delta version", "align": "right"}], "rows": rows},
         "command": f"hue-ioc report --period {data.period.label}{unit} --as-of {moment} --format pdf --out report.pdf",
@@ -274,7 +272,7 @@ def to_json(data: ReportData) -> dict:
             "end_vi": fmt.fmt_date(p.end), "previous_vi": p.previous().label_vi, "year_ago_vi": p.year_ago().label_vi,
             "unit": unit, "simulated": data.simulated,
             "as_of_vi": f"Dữ liệu tính đến {fmt.fmt_datetime(data.moment)} · data as of "
-                        f"{data.moment.isoformat(timespec='seconds').replace('+00:00', 'Z')}",
+                        f"{stamp(data.moment)}",
         },
         "headline": headline_json(data),
         "charts": charts_json(data),

@@ -102,6 +102,11 @@ def _to_moment(value: str | dt.datetime | dt.date | None, now: dt.datetime | Non
     return value.astimezone(dt.UTC)
 
 
+def stamp(t: dt.datetime) -> str:
+    """A moment as exact ISO text (microseconds kept: --as-of with it reproduces the reads)."""
+    return t.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def tables_used() -> list[str]:
     known = catalog()
     names = [t for t in CORE_TABLES if t in known]
@@ -299,7 +304,8 @@ def violations_for(lake: Lake, period: Period) -> Section:
         sec.note_vi = "Chưa nạp dữ liệu vi phạm từ camera (bảng gold.violations_daily chưa có trong kho dữ liệu)."
         sec.note_en = "No camera violation data was loaded (gold.violations_daily is not in the lake)."
         return sec
-    frame = lake.sql("SELECT * FROM gold.violations_daily WHERE date >= $d0 AND date <= $d1",
+    day = "day" if "day" in catalog()[VIOLATIONS_TABLE].schema.names else "date"
+    frame = lake.sql(f"SELECT * FROM gold.violations_daily WHERE {day} >= $d0 AND {day} <= $d1",
                      {"d0": period.start, "d1": period.end})
     sec.frame = summarise_violations(frame)
     sec.note_vi = f"{frame.height} dòng của gold.violations_daily trong kỳ, tổng hợp theo loại vi phạm."
@@ -312,13 +318,14 @@ def summarise_violations(frame: pl.DataFrame) -> pl.DataFrame:
 
     gold.violations_daily belongs to the cameras domain; this takes its type-like text columns as the
     groups and its whole-number columns as the counts, so a new column there needs no change here."""
-    keys = [c for c in ("violation_type", "rule", "type", "camera_id") if c in frame.columns][:1]
-    counts = [c for c, t in frame.schema.items() if t.is_integer() and c not in keys]
-    amounts = [c for c, t in frame.schema.items() if t.is_float() and "fine" in c]
+    keys = [c for c in ("violation_type", "rule", "type") if c in frame.columns][:1]
+    counts = [c for c, t in frame.schema.items() if (t.is_integer() or (t.is_float() and "fine" in c))
+              and c not in keys]
+    extra = [pl.col("camera_id").n_unique().cast(pl.Int64).alias("cameras")] if "camera_id" in frame.columns else []
     if not keys:
-        return frame.select([pl.col(c).sum() for c in counts + amounts])
-    return frame.group_by(keys).agg([pl.col(c).sum() for c in counts + amounts]).sort(
-        counts[0] if counts else keys[0], descending=bool(counts))
+        return frame.select([pl.col(c).sum() for c in counts] + extra)
+    return frame.group_by(keys).agg([pl.col(c).sum() for c in counts] + extra).sort(
+        [counts[0] if counts else keys[0], keys[0]], descending=[bool(counts), False])
 
 
 def disasters_for(lake: Lake, period: Period) -> list[Section]:

@@ -15,7 +15,7 @@ import xlsxwriter
 
 from pipelines.publications.labels import KPIS, column_label, definitions
 from pipelines.publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
-from pipelines.publications.report_data import ReportData
+from pipelines.publications.report_data import ReportData, stamp
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
 HEADER_ROWS = 2
@@ -140,9 +140,9 @@ def render_xlsx(data: ReportData) -> bytes:
         ("Kỳ báo cáo / period", f"{data.period.label_vi} · {data.period.label_en} "
                                 f"({data.period.start.isoformat()} – {data.period.end.isoformat()})"),
         ("Đơn vị / unit", f"{data.unit['name']} ({data.unit['unit_id']})" if data.unit else "Toàn tỉnh / whole city"),
-        ("Dữ liệu tính đến / data as of (UTC)", data.moment.isoformat(timespec="seconds")),
-        ("Quá hạn tính tại / overdue judged at (UTC)", data.reference_time.isoformat(timespec="seconds")),
-        ("Lập lúc / generated at (UTC)", data.generated_at.isoformat(timespec="seconds")),
+        ("Dữ liệu tính đến / data as of (UTC)", stamp(data.moment)),
+        ("Quá hạn tính tại / overdue judged at (UTC)", stamp(data.reference_time)),
+        ("Lập lúc / generated at (UTC)", stamp(data.generated_at)),
         ("Nguồn phản ánh / report sources", ", ".join(f"{k}: {v}" for k, v in data.sources.items())),
         ("Lệnh tái lập / rebuild command", prov["command"]),
     ]
@@ -202,6 +202,6 @@ def render_xlsx(data: ReportData) -> bytes:
     versions = pl.DataFrame({"table": list(data.versions), "version": list(data.versions.values())},
                             schema={"table": pl.Utf8, "version": pl.Int64})
     write_frame(wb, f, SHEETS["versions"], versions,
-                note=f"as_of = {data.moment.isoformat(timespec='seconds')} · {prov['command']}")
+                note=f"as_of = {stamp(data.moment)} · {prov['command']}")
     wb.close()
     return buf.getvalue()
