@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("table", nargs="?")
     p.add_argument("--retention-hours", type=int, default=168)
     p.set_defaults(func=cmd_lake)
+    _register_ingest(sub)
 
 
 def run_job(name: str, run_config: dict | None = None) -> bool:
@@ -149,3 +150,29 @@ def cmd_lake(args: argparse.Namespace) -> int:
     else:
         print("\n".join(lake.vacuum(args.table, retention_hours=args.retention_hours)) or "nothing to remove")
     return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """A file of canonical records → bronze → silver (incremental) → gold."""
+    from lake import Lake
+    from pipelines.domains.reports import ingest_source_batch
+    from pipelines.reports import build
+    from pipelines.sources.jsonl_file import JsonLinesReportSource
+
+    lake = Lake.open()
+    batch = JsonLinesReportSource(args.file, source=args.source).fetch()
+    batch_id = build.new_batch_id(args.source)
+    counts = ingest_source_batch(lake, batch, args.source, batch_id)
+    silver = build.sync_silver(lake, [batch_id])
+    build.build_gold(lake)
+    md = silver.metadata()
+    print(json.dumps({"batch_id": batch_id, **counts, **md,
+                      "reports_rejected": md["reports_rejected"], "unreadable_lines": len(batch.rejects)}))
+    return 0
+
+
+def _register_ingest(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ingest", help="load a JSON-lines file of report/event records (bad rows → rejects)")
+    p.add_argument("file")
+    p.add_argument("--source", default="file")
+    p.set_defaults(func=cmd_ingest)

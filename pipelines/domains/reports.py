@@ -199,7 +199,7 @@ sync_reports = dg.define_asset_job(
     "sync_reports", selection=ALL - dg.AssetSelection.assets(["silver", "units"]),
     config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
     description="Pull the incremental sources and apply only what changed.")
-hourly_sync = dg.ScheduleDefinition(job=sync_reports, cron_schedule="0 * * * *",
+hourly_sync = dg.ScheduleDefinition(name="sync_reports_schedule", job=sync_reports, cron_schedule="0 * * * *",
                                     execution_timezone="Asia/Ho_Chi_Minh")
 
 

@@ -116,6 +116,8 @@ def _finish(raw: pl.DataFrame, typed: pl.DataFrame, reasons: pl.Series, id_col: 
 def conform_reports(raw: pl.DataFrame, *, categories: set[str], admin_codes: set[str],
                     now: dt.datetime) -> Conformed:
     """bronze.reports_raw rows → valid report versions (latest per id) + rejects."""
+    if raw.is_empty():
+        return Conformed(pl.DataFrame(schema=REPORT_FIELDS), rejects_frame([]), 0, 0)
     text, errors = _decode(raw, REPORT_FIELDS)
     typed, type_reason = _typed(text, REPORT_FIELDS)
     from pipelines.reports.admin_units import inside_hue
@@ -147,6 +149,8 @@ def conform_reports(raw: pl.DataFrame, *, categories: set[str], admin_codes: set
 def conform_events(raw: pl.DataFrame, *, known_reports: set[str], known_units: set[str],
                    now: dt.datetime) -> Conformed:
     """bronze.report_events_raw rows → valid events + rejects (unknown report or unit, bad type or time)."""
+    if raw.is_empty():
+        return Conformed(pl.DataFrame(schema={**EVENT_FIELDS, "source": pl.String}), rejects_frame([]), 0, 0)
     text, errors = _decode(raw, EVENT_FIELDS)
     typed, type_reason = _typed(text, EVENT_FIELDS)
     future = pl.lit(now + FUTURE_TOLERANCE).cast(pl.Datetime("us", "UTC"))
