@@ -57,18 +57,18 @@ if role == "wall":
     st.markdown(WALL_CSS, unsafe_allow_html=True)
     start, end = period_for("30", data_bounds(lake))
     st.session_state["filters"] = Filters(start, end, ())
-    pages = [st.Page(PAGES / "wall.py", title=t("page_wall"), icon="🖥️", url_path="wall", default=True)]
+    pages = [st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall", default=True)]
     st.navigation(pages, position="hidden").run()
 else:
     st.session_state["filters"] = render_sidebar(lake, role)
     if _auth_configured() and st.user.is_logged_in:
         st.sidebar.button(t("logout"), on_click=st.logout)
     pages = [
-        st.Page(PAGES / "overview.py", title=t("page_overview"), icon="📊", url_path="overview", default=True),
-        st.Page(PAGES / "units.py", title=t("page_units"), icon="🏛️", url_path="units"),
-        st.Page(PAGES / "reports_map.py", title=t("page_reports"), icon="🗺️", url_path="reports"),
-        st.Page(PAGES / "violations.py", title=t("page_violations"), icon="🚦", url_path="violations"),
-        st.Page(PAGES / "floods.py", title=t("page_floods"), icon="🌊", url_path="floods"),
-        st.Page(PAGES / "wall.py", title=t("page_wall"), icon="🖥️", url_path="wall"),
+        st.Page(PAGES / "overview.py", title=t("page_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(PAGES / "units.py", title=t("page_units"), icon=":material/leaderboard:", url_path="units"),
+        st.Page(PAGES / "reports_map.py", title=t("page_reports"), icon=":material/map:", url_path="reports"),
+        st.Page(PAGES / "violations.py", title=t("page_violations"), icon=":material/traffic:", url_path="violations"),
+        st.Page(PAGES / "floods.py", title=t("page_floods"), icon=":material/flood:", url_path="floods"),
+        st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall"),
     ]
     st.navigation(pages).run()

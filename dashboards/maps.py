@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 import polars as pl
@@ -19,6 +20,16 @@ OFFLINE_STYLE_DARK: dict[str, Any] = {
     **OFFLINE_STYLE,
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#0f1a2b"}}],
 }
+
+
+
+def _data_url(style: dict[str, Any]) -> str:
+    """The style inlined as a data: URL (Streamlit's deck.gl frontend wants a string style)."""
+    return "data:application/json;charset=utf-8," + urllib.parse.quote(json.dumps(style, separators=(",", ":")))
+
+
+OFFLINE_STYLE_URL = _data_url(OFFLINE_STYLE)
+OFFLINE_STYLE_DARK_URL = _data_url(OFFLINE_STYLE_DARK)
 
 HUE_VIEW = pdk.ViewState(latitude=16.43, longitude=107.58, zoom=9.4, pitch=0)
 
@@ -66,10 +77,19 @@ def boundaries_layer(geoms: pl.DataFrame, dark: bool = False) -> pdk.Layer | Non
 def deck(layers: list[pdk.Layer | None], view: pdk.ViewState, tooltip: dict[str, Any] | None = None,
          dark: bool = False) -> pdk.Deck:
     return pdk.Deck(layers=[layer for layer in layers if layer is not None], initial_view_state=view,
-                    map_provider="mapbox", map_style=OFFLINE_STYLE_DARK if dark else OFFLINE_STYLE,
+                    map_provider="mapbox", map_style=OFFLINE_STYLE_DARK_URL if dark else OFFLINE_STYLE_URL,
                     tooltip=tooltip or False)
 
 
 def hex_colour(rgba: list[int]) -> str:
     r, g, b = rgba[:3]
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+RGBA = "[r, g, b, a]"  # accessor of the colour columns added by ``rgba_columns``
+
+
+def rgba_columns(key: pl.Expr, palette: dict[Any, list[int]], default: list[int]) -> list[pl.Expr]:
+    """Columns r, g, b, a looked up from ``palette`` by ``key`` (plain ints serialise cleanly to deck.gl)."""
+    return [key.replace_strict({k: v[i] for k, v in palette.items()}, default=default[i],
+                               return_dtype=pl.Int64).alias(ch) for i, ch in enumerate("rgba")]

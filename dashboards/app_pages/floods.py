@@ -87,13 +87,12 @@ if sos.height:
         get_radius=200, radius_min_pixels=5, pickable=True))
 if gauges.height:
     gpdf = gauges.with_columns(
-        pl.col("alarm_level").fill_null(0).map_elements(lambda a: maps.ALARM_COLOURS.get(int(a), [96, 125, 139, 230]),
-                                                        return_dtype=pl.List(pl.Int64)).alias("colour"),
+        *maps.rgba_columns(pl.col("alarm_level").fill_null(0), maps.ALARM_COLOURS, [96, 125, 139, 230]),
         pl.struct(gauges.columns).map_elements(_alarm_text, return_dtype=pl.String).alias("alarm_text"),
         pl.col("water_level_m").map_elements(lambda v: fmt.num(v, 2, lang), return_dtype=pl.String).alias("level"),
-    ).select("station_code", "name", "lat", "lon", "colour", "alarm_text", "level").to_pandas()
+    ).select("station_code", "name", "lat", "lon", "r", "g", "b", "a", "alarm_text", "level").to_pandas()
     layers.append(pdk.Layer("ScatterplotLayer", id="gauges", data=gpdf, get_position=["lon", "lat"],
-                            get_fill_color="colour", get_line_color=[20, 20, 20, 255], stroked=True,
+                            get_fill_color=maps.RGBA, get_line_color=[20, 20, 20, 255], stroked=True,
                             line_width_min_pixels=2, get_radius=900, radius_min_pixels=9, radius_max_pixels=22,
                             pickable=True))
 st.subheader(t("flood_map"))

@@ -48,8 +48,7 @@ if reports.height > MAX_POINTS:
 colour_of = maps.STATUS_COLOURS
 pdf = points.select(
     "report_id", "lat", "lon",
-    pl.col("shown_status").map_elements(lambda s: colour_of.get(s, [120, 120, 120, 200]),
-                                        return_dtype=pl.List(pl.Int64)).alias("colour"),
+    *maps.rgba_columns(pl.col("shown_status"), colour_of, [120, 120, 120, 200]),
     pl.col("shown_status").map_elements(lambda s: status_label(s, lang), return_dtype=pl.String).alias("status"),
     pl.col(f"category_{lang}").alias("category"), pl.col("area"),
     pl.col("received_at").map_elements(fmt.datetime, return_dtype=pl.String).alias("received"),
@@ -60,12 +59,12 @@ if show_geo:
     layers.append(maps.boundaries_layer(queries.commune_geometries(lake, f)))
 if show_hex and len(pdf):
     layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], id="density", get_position=["lon", "lat"],
-                            radius=400, coverage=0.9, extruded=False, opacity=0.45, pickable=False,
-                            color_range=[[255, 255, 178], [254, 217, 118], [254, 178, 76], [253, 141, 60],
-                                         [240, 59, 32], [189, 0, 38]]))
+                            radius=500, coverage=0.9, extruded=False, opacity=0.5, pickable=False,
+                            color_range=[[254, 217, 118], [254, 178, 76], [253, 141, 60], [252, 78, 42],
+                                         [227, 26, 28], [177, 0, 38]]))
 if show_pts and len(pdf):
     layers.append(pdk.Layer("ScatterplotLayer", data=pdf, id="reports", get_position=["lon", "lat"],
-                            get_fill_color="colour", get_radius=60, radius_min_pixels=2, radius_max_pixels=8,
+                            get_fill_color=maps.RGBA, get_radius=60, radius_min_pixels=3, radius_max_pixels=8,
                             pickable=True, auto_highlight=True))
 deck = maps.deck(layers, maps.view_for(points),
                  tooltip={"html": "<b>{category}</b><br/>{status}<br/>{area}<br/>{received}"})

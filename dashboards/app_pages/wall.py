@@ -12,7 +12,8 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboards import flood_queries as fq
-from dashboards import fmt, kpi, maps, queries, violation_queries as vq
+from dashboards import fmt, kpi, maps, queries
+from dashboards import violation_queries as vq
 from dashboards.context import empty_state, page_context
 from dashboards.strings import t
 from dashboards.ui import show_table, status_label
@@ -77,13 +78,13 @@ def panel_reports_map() -> None:
     st.metric(t("n_reports", n=""), fmt.num(reports.height, lang=lang))
     pts = reports.head(20_000).with_columns(
         pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("s"))
-    pdf = pts.select("lat", "lon", pl.col("s").map_elements(lambda s: maps.STATUS_COLOURS.get(s, [120, 120, 120, 200]),
-                                                            return_dtype=pl.List(pl.Int64)).alias("colour")).to_pandas()
+    pdf = pts.select("lat", "lon", *maps.rgba_columns(pl.col("s"), maps.STATUS_COLOURS, [120, 120, 120, 200])
+                     ).to_pandas()
     layers = [maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True)]
     if len(pdf):
         layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], get_position=["lon", "lat"], radius=400,
                                 extruded=False, opacity=0.5))
-        layers.append(pdk.Layer("ScatterplotLayer", data=pdf, get_position=["lon", "lat"], get_fill_color="colour",
+        layers.append(pdk.Layer("ScatterplotLayer", data=pdf, get_position=["lon", "lat"], get_fill_color=maps.RGBA,
                                 get_radius=60, radius_min_pixels=2))
     st.pydeck_chart(maps.deck(layers, maps.view_for(pts), dark=True), height=760)
 
@@ -95,10 +96,9 @@ def panel_floods() -> None:
     gauges = fq.gauges_at(lake, span[1])
     left, right = st.columns([3, 2])
     if gauges.height:
-        gpdf = gauges.select("lat", "lon", pl.col("alarm_level").fill_null(0).map_elements(
-            lambda a: maps.ALARM_COLOURS.get(int(a), [96, 125, 139, 230]), return_dtype=pl.List(pl.Int64))
-            .alias("colour")).to_pandas()
-        layer = pdk.Layer("ScatterplotLayer", data=gpdf, get_position=["lon", "lat"], get_fill_color="colour",
+        gpdf = gauges.select("lat", "lon", *maps.rgba_columns(pl.col("alarm_level").fill_null(0), maps.ALARM_COLOURS,
+                                                              [96, 125, 139, 230])).to_pandas()
+        layer = pdk.Layer("ScatterplotLayer", data=gpdf, get_position=["lon", "lat"], get_fill_color=maps.RGBA,
                           get_radius=900, radius_min_pixels=12, stroked=True, get_line_color=[255, 255, 255])
         with left:
             st.pydeck_chart(maps.deck([maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True), layer],
