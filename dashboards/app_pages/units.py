@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import altair as alt
 import polars as pl
 import streamlit as st
 
 from dashboards import fmt, queries
 from dashboards.context import empty_state, page_context
+from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from dashboards.strings import t
 from dashboards.ui import show_table, status_label
 
@@ -64,13 +63,11 @@ show_table(ranking, {c: k for c, k in EXPORT_COLUMNS.items()},
            height=420, key="unit_table")
 
 out = export_frame(ranking)
+st.session_state["units_export"] = out  # what the buttons export: the table above, same rows and order
 stem = f"hieu-qua-don-vi_{f.start:%Y%m%d}-{f.end:%Y%m%d}"
-xlsx = io.BytesIO()
-out.write_excel(xlsx, worksheet="don_vi", autofit=True)
 c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(t("export_csv"), out.write_csv().encode("utf-8-sig"), f"{stem}.csv", "text/csv",
-                   key="dl_csv")
-c2.download_button(t("export_xlsx"), xlsx.getvalue(), f"{stem}.xlsx",
+c1.download_button(t("export_csv"), to_csv_bytes(out), f"{stem}.csv", "text/csv", key="dl_csv")
+c2.download_button(t("export_xlsx"), to_xlsx_bytes(out, "don_vi"), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
 
 # ------------------------------------------------------------------------------------ drill-down
