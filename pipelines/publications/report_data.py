@@ -161,11 +161,16 @@ def ranking_for(lake: Lake, period: Period) -> pl.DataFrame:
         w = pl.when(pl.col("received") > 0).then(pl.col("received")).otherwise(0)
 
         def wmean(c: str) -> pl.Expr:
-            ok = pl.col(c).is_not_null()
-            num = (pl.col(c) * w).filter(ok).sum()
+            # a score part that is missing in a month gave no points that month (the score's other
+            # weights were renormalised): count it as 0 over the scored months, so parts add up to the score
+            is_part = c.startswith("score")
+            ok = pl.col("score").is_not_null() if is_part else pl.col(c).is_not_null()
+            x = pl.col(c).fill_null(0.0) if is_part else pl.col(c)
+            num = (x * w).filter(ok).sum()
             den = w.filter(ok).sum()
-            plain = pl.col(c).filter(ok).mean()
-            return pl.when(den > 0).then(num / den).otherwise(plain).alias(c)
+            plain = x.filter(ok).mean()
+            out = pl.when(den > 0).then(num / den).otherwise(plain)
+            return pl.when(pl.col(c).is_not_null().any()).then(out).otherwise(None).alias(c)
 
         up = up.group_by("unit_id").agg(
             pl.col("unit_name").last(), pl.col("unit_type").last(),
