@@ -43,7 +43,6 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import dict_row
 
 from pipelines.sources.base import (
     EVENT_KEYS,
@@ -51,8 +50,6 @@ from pipelines.sources.base import (
     REPORT_OPTIONAL_KEYS,
     RawRecord,
     SourceBatch,
-    event_payload,
-    report_payload,
 )
 
 DDL = Path(__file__).with_name("postgres.sql")
@@ -60,6 +57,8 @@ WATERMARK_PREFIX = "pgxid:"
 
 REPORT_COLUMNS: tuple[str, ...] = REPORT_KEYS + REPORT_OPTIONAL_KEYS
 
+_TIMESTAMPS = frozenset({"received_at", "updated_at", "deadline_at", "resolved_at", "expected_datetime", "at"})
+_ISO = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 _BOUND_SQL = """
 with snap as (select pg_current_snapshot() as s),
 running as (
@@ -73,10 +72,6 @@ select pg_snapshot_xmax(snap.s)::text::bigint as xmax,
          where (x::text::bigint % 4294967296) in (select x32 from running)) as oldest_running
   from snap
 """
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
 def parse_watermark(since: str | None) -> int:
@@ -115,36 +110,38 @@ class PostgresReportSource:
         xmax, oldest = int(row[0]), row[1]
         return xmax, min(xmax, int(oldest)) if oldest is not None else xmax
 
+    def _select(self, table: str, columns: Sequence[str], key: str) -> sql.Composed:
+        # Timestamps leave the server as ISO-8601 text in UTC: nothing to convert row by row here.
+        cols = sql.SQL(", ").join(
+            sql.SQL("to_char({0} at time zone 'UTC', {1}) as {0}").format(sql.Identifier(c), sql.Literal(_ISO))
+            if c in _TIMESTAMPS else sql.Identifier(c) for c in columns)
+        return sql.SQL("select {} from {}.{} where _txid >= %s::text::xid8 and _txid < %s::text::xid8 "
+                       "order by _txid, {}").format(cols, sql.Identifier(self.schema), sql.Identifier(table),
+                                                   sql.Identifier(key))
+
     def fetch(self, since: str | None = None) -> SourceBatch:
         lo = parse_watermark(since)
         with self._connect() as conn:
             xmax, hi = self.bound(conn)  # statement 1, its own (autocommit) transaction
             if lo > xmax:  # the bound is from another server's history (restore): read everything again
                 lo = 0
-            reports, events = [], []
             with conn.transaction():
                 conn.execute("set transaction isolation level repeatable read, read only")
-                with conn.cursor(row_factory=dict_row) as cur:
-                    cols = sql.SQL(", ").join(map(sql.Identifier, REPORT_COLUMNS))
-                    cur.execute(sql.SQL(
-                        "select {} from {}.hues_reports where _txid >= %s::text::xid8 and _txid < %s::text::xid8"
-                        " order by _txid, report_id").format(cols, sql.Identifier(self.schema)),
-                        (str(lo), str(hi)))
+                with conn.cursor() as cur:
+                    cur.execute(self._select("hues_reports", REPORT_COLUMNS, "report_id"), (str(lo), str(hi)))
                     reports = cur.fetchall()
-                    cols = sql.SQL(", ").join(map(sql.Identifier, EVENT_KEYS))
-                    cur.execute(sql.SQL(
-                        "select {} from {}.hues_report_events where _txid >= %s::text::xid8"
-                        " and _txid < %s::text::xid8 order by _txid, event_id").format(
-                            cols, sql.Identifier(self.schema)), (str(lo), str(hi)))
+                    cur.execute(self._select("hues_report_events", EVENT_KEYS, "event_id"), (str(lo), str(hi)))
                     events = cur.fetchall()
+        # Rows are passed on as stored (no vocabulary checks): the pipeline validates them into silver.
         records = []
+        i_source = REPORT_COLUMNS.index("source")
         for row in reports:
-            payload = report_payload(**{k: _iso(v) for k, v in row.items()})
-            payload["source"] = payload["source"] or self.name
-            records.append(RawRecord("report", self.name, row["report_id"], payload))
+            payload = dict(zip(REPORT_COLUMNS, row, strict=True))
+            if row[i_source] is None:
+                payload["source"] = self.name
+            records.append(RawRecord("report", self.name, row[0], payload))
         for row in events:
-            payload = event_payload(**{k: _iso(v) for k, v in row.items()})
-            records.append(RawRecord("event", self.name, row["event_id"], payload))
+            records.append(RawRecord("event", self.name, row[0], dict(zip(EVENT_KEYS, row, strict=True))))
         return SourceBatch(records=records, rejects=[], watermark=f"{WATERMARK_PREFIX}{max(hi, lo)}")
 
 
@@ -159,24 +156,35 @@ class SeedResult:
     skipped: int  # records of another kind
 
 
-def _stage_and_upsert(cur: psycopg.Cursor, schema: str, table: str, key: str, columns: Sequence[str],
-                      rows: list[tuple[Any, ...]]) -> int:
-    stage = sql.Identifier(f"_stage_{table}")
+def _load(cur: psycopg.Cursor, schema: str, table: str, key: str, columns: Sequence[str],
+          rows: list[tuple[Any, ...]]) -> int:
+    """COPY ``rows`` (unique by ``key``) into ``schema.table``: straight in when the table is empty, else
+    through a staging table and an upsert that leaves identical rows alone."""
     target = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
+    if not rows:
+        return 0
+    cur.execute(sql.SQL("lock table {} in share row exclusive mode").format(target))  # one loader at a time
+    cur.execute(sql.SQL("select exists (select 1 from {})").format(target))
+    row = cur.fetchone()
+    if row is not None and not row[0]:
+        with cur.copy(sql.SQL("copy {} ({}) from stdin").format(target, cols)) as cp:
+            for r in rows:
+                cp.write_row(r)
+        return len(rows)
+    stage = sql.Identifier(f"_stage_{table}")
     cur.execute(sql.SQL("create temp table {} (like {} including defaults) on commit drop").format(stage, target))
-    cur.execute(sql.SQL("alter table {} drop column _txid, add column _n bigserial").format(stage))
+    cur.execute(sql.SQL("alter table {} drop column _txid").format(stage))
     with cur.copy(sql.SQL("copy {} ({}) from stdin").format(stage, cols)) as cp:
-        for row in rows:
-            cp.write_row(row)
+        for r in rows:
+            cp.write_row(r)
     updates = sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c))
                                  for c in columns if c != key)
     changed = sql.SQL(" or ").join(sql.SQL("t.{0} is distinct from excluded.{0}").format(sql.Identifier(c))
                                    for c in columns if c != key)
-    # The last record of a key wins; unchanged rows are not rewritten (they would be read again).
+    # Unchanged rows are not rewritten (the incremental reader would read them again).
     cur.execute(sql.SQL(
-        "insert into {target} as t ({cols}) select {cols} from "
-        "(select distinct on ({key}) * from {stage} order by {key}, _n desc) s "
+        "insert into {target} as t ({cols}) select {cols} from {stage} "
         "on conflict ({key}) do update set {updates} where {changed}").format(
             target=target, cols=cols, key=sql.Identifier(key), stage=stage, updates=updates, changed=changed))
     return cur.rowcount
@@ -189,21 +197,22 @@ def seed_postgres(dsn: str, schema: str, records: Iterable[RawRecord]) -> SeedRe
     the incremental reader does not see them again). A report without ``updated_at`` gets now(); events'
     ``updated_at`` is the time they were written here.
     """
-    reports: list[tuple[Any, ...]] = []
-    events: list[tuple[Any, ...]] = []
+    reports: dict[Any, tuple[Any, ...]] = {}
+    events: dict[Any, tuple[Any, ...]] = {}
     skipped = 0
     now = dt.datetime.now(dt.UTC).isoformat()
     for rec in records:
         p = rec.payload
         if rec.kind == "report":
-            reports.append(tuple(p.get(c) if c != "updated_at" else (p.get(c) or now) for c in REPORT_COLUMNS))
+            reports[p.get("report_id")] = tuple(
+                p.get(c) if c != "updated_at" else (p.get(c) or now) for c in REPORT_COLUMNS)
         elif rec.kind == "event":
-            events.append(tuple(p.get(c) for c in EVENT_KEYS))
+            events[p.get("event_id")] = tuple(p.get(c) for c in EVENT_KEYS)
         else:
             skipped += 1
     with psycopg.connect(dsn, options="-c timezone=UTC") as conn:
         create_schema(conn, schema)
         with conn.transaction(), conn.cursor() as cur:
-            n_reports = _stage_and_upsert(cur, schema, "hues_reports", "report_id", REPORT_COLUMNS, reports)
-            n_events = _stage_and_upsert(cur, schema, "hues_report_events", "event_id", EVENT_KEYS, events)
+            n_reports = _load(cur, schema, "hues_reports", "report_id", REPORT_COLUMNS, list(reports.values()))
+            n_events = _load(cur, schema, "hues_report_events", "event_id", EVENT_KEYS, list(events.values()))
     return SeedResult(n_reports, n_events, skipped)

@@ -234,3 +234,17 @@ def test_postgres_resource_in_a_materialization(schema: str):
     assert result.success
     meta = result.asset_materializations_for_node("pg_batch")[0].metadata
     assert meta["records"].value == 2 and meta["watermark"].value.startswith("pgxid:")
+
+
+def test_rows_pass_through_as_stored(schema: str):
+    """The source does not judge: an unknown event type or a report without source reaches the pipeline."""
+    with connect(schema) as conn:
+        conn.execute("insert into hues_reports (report_id, received_at, lat) values ('r1', null, 91)")
+        conn.execute("insert into hues_report_events (event_id, report_id, event_type, at) "
+                     "values ('e1', 'r1', 'escalated', '2022-05-01 08:00:00.5+07')")
+    batch = PostgresReportSource(DSN, schema).fetch()
+    payloads = {r.record_id: r.payload for r in batch.records}
+    assert payloads["r1"]["source"] == "postgres" and payloads["r1"]["lat"] == 91
+    assert payloads["r1"]["received_at"] is None
+    assert payloads["e1"]["event_type"] == "escalated"
+    assert payloads["e1"]["at"] == "2022-05-01T01:00:00.500000+00:00"
