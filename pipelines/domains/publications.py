@@ -1,0 +1,90 @@
+"""Publications: the monthly leadership report (PDF + XLSX) as a partitioned asset with a monthly schedule.
+
+Each month's files go under the lake's ``publications/`` folder; the materialization records the files,
+the lake table versions they were built from, the moment they were read at (rebuild with
+``hue-ioc report --as-of``) and the headline figures.
+"""
+
+
+from typing import Any
+
+import dagster as dg
+
+from pipelines.publications.pdf import render_pdf
+from pipelines.publications.period import Period
+from pipelines.publications.publish import file_name
+from pipelines.publications.report_data import ReportData, build_report_data, stamp
+from pipelines.publications.xlsx import render_xlsx
+from pipelines.resources import LakeResource
+
+GROUP = "publications"
+# Hue-S figures start in May 2019; a month's report is due once the month is over.
+monthly_partitions = dg.MonthlyPartitionsDefinition(start_date="2019-05-01", timezone="Asia/Ho_Chi_Minh")
+
+
+def period_of(partition_key: str) -> Period:
+    """Partition key ``2022-05-01`` → the period ``2022-05``."""
+    return Period.parse(partition_key[:7])
+
+
+def publish_month(lake: Any, period: Period) -> tuple[ReportData, dict[str, str]]:
+    """Build the month's report once and store it as PDF and XLSX under publications/ (plain function)."""
+    data = build_report_data(lake, period)
+    uris = {
+        "pdf": lake.put_artifact("publications", file_name(period, "pdf"), render_pdf(data)),
+        "xlsx": lake.put_artifact("publications", file_name(period, "xlsx"), render_xlsx(data)),
+    }
+    return data, uris
+
+
+def report_metadata(data: ReportData, uris: dict[str, str]) -> dict[str, Any]:
+    head = data.headline["current"]
+    md: dict[str, Any] = {
+        "period": data.period.label,
+        "pdf": dg.MetadataValue.path(uris["pdf"]),
+        "xlsx": dg.MetadataValue.path(uris["xlsx"]),
+        "as_of": stamp(data.moment),
+        "table_versions": dg.MetadataValue.json({k: v for k, v in data.versions.items()}),
+        "rebuild": dg.MetadataValue.text(f"hue-ioc report --period {data.period.label} --as-of "
+                                         f"{stamp(data.moment)} --format pdf --out report.pdf"),
+        "units_ranked": int(data.ranking.filter(data.ranking["rank"].is_not_null()).height),
+        "simulated": data.simulated,
+    }
+    for key, value in head.items():
+        if isinstance(value, bool) or value is None:
+            continue
+        md[f"headline/{key}"] = float(value) if isinstance(value, float) else int(value)
+    return md
+
+
+@dg.asset(
+    key=["publications", "monthly_report"],
+    group_name=GROUP,
+    partitions_def=monthly_partitions,
+    deps=[["gold", "kpi_daily"], ["gold", "unit_performance"]],
+    description="Báo cáo tháng cho lãnh đạo (PDF + XLSX) · the monthly leadership report, stored under the "
+                "lake's publications/ folder with its table versions and headline figures.",
+    kinds={"pdf", "excel"},
+)
+def monthly_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    period = period_of(context.partition_key)
+    data, uris = publish_month(lake.lake(), period)
+    context.log.info(f"{period.label}: {uris['pdf']}, {uris['xlsx']} (as of {stamp(data.moment)})")
+    return dg.MaterializeResult(metadata=report_metadata(data, uris))
+
+
+publish_monthly_reports = dg.define_asset_job(
+    "publish_monthly_reports", selection=dg.AssetSelection.assets(monthly_report),
+    partitions_def=monthly_partitions,
+    description="Lập báo cáo tháng · build the monthly leadership report")
+
+# On the 1st of each month at 07:00 Vietnam time, for the month that just ended.
+monthly_reports_schedule = dg.build_schedule_from_partitioned_job(
+    publish_monthly_reports, name="monthly_reports_schedule", hour_of_day=7, minute_of_hour=0,
+    day_of_month=1)
+
+defs = dg.Definitions(
+    assets=[monthly_report],
+    jobs=[publish_monthly_reports],
+    schedules=[monthly_reports_schedule],
+)
