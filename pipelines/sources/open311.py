@@ -19,6 +19,7 @@ a row without an id or a readable requested/created date is a reject with the re
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import fnmatch
@@ -77,6 +78,7 @@ class CategoryMap:
 
 _DT_FORMATS = (
     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d", "%d-%b-%Y %H:%M:%S",
 )
 _ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
@@ -393,15 +395,19 @@ _CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Decode bytes that are not UTF-8 as Windows-1252 (exports re-saved by spreadsheet programs mix both)."""
+    assert isinstance(err, UnicodeDecodeError)
+    return err.object[err.start:err.end].decode("cp1252", "replace"), err.end
+
+
+codecs.register_error("hue_ioc_cp1252_fallback", _cp1252_fallback)
+
+
 def _sniff_encoding(head: bytes) -> str:
-    try:
-        head.decode("utf-8")
-        return "utf-8-sig"
-    except UnicodeDecodeError as e:
-        # a multi-byte character cut at the end of the sample is still UTF-8
-        if e.start >= len(head) - 3:
-            return "utf-8-sig"
-        return "cp1252"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # "Unicode text" from spreadsheet programs
+    return "utf-8-sig"
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -584,7 +590,7 @@ def read_csv_file(path: str | Path, mapping: Mapping, since: dt.datetime | None 
     path = Path(path)
     with path.open("rb") as fb:
         encoding = _sniff_encoding(fb.read(1 << 16))
-    with path.open(encoding=encoding, errors="replace", newline="") as fh:
+    with path.open(encoding=encoding, errors="hue_ioc_cp1252_fallback", newline="") as fh:
         return read_csv_requests(fh, path.name, mapping, source=source, since=since)
 
 

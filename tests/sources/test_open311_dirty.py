@@ -273,3 +273,21 @@ def test_live_feed_pages_records_and_replays(feed: str, tmp_path: Path):
 def test_live_feed_http_error_raises(feed: str):
     with pytest.raises(Open311Error, match="HTTP 404"):
         Open311HttpSource(feed, fmt="xml", mapping=mapping_for()).services()
+
+
+def test_encodings_utf16_and_mixed(tmp_path: Path, nyc_rows):
+    header, rows = nyc_rows
+    col = header.index("Descriptor")
+    rows = [list(r) for r in rows]
+    rows[-1][col] = "Bánh mì café"
+    original = Open311FileSource(_write(tmp_path / "u8.csv", header, rows), mapping=NY).fetch()
+    utf16 = tmp_path / "u16.csv"
+    utf16.write_bytes((tmp_path / "u8.csv").read_text(encoding="utf-8").encode("utf-16"))
+    assert _payloads(Open311FileSource(utf16, mapping=NY).fetch()) == _payloads(original)
+    # UTF-8 for 100 kB, then one row re-saved as Windows-1252 far past any sniffed prefix
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes((tmp_path / "u8.csv").read_bytes().replace("Bánh mì café".encode(), "Bánh mì café".encode("cp1252")))
+    assert (tmp_path / "mixed.csv").stat().st_size > 100_000
+    batch = Open311FileSource(mixed, mapping=NY).fetch()
+    assert _payloads(batch) == _payloads(original) and batch.rejects == []
+    assert _payloads(batch)[rows[-1][0]]["description"] == "Bánh mì café"
