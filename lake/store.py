@@ -66,6 +66,7 @@ def _to_datetime(value: dt.datetime | dt.date | str) -> dt.datetime:
 @dataclass
 class _ViewState:
     version: int | None
+    checked: float = 0.0  # monotonic time of the last look at the Delta log
 
 
 class Lake:
@@ -77,14 +78,20 @@ class Lake:
     >>> old = lake.as_of("2022-05-31")           # every read pinned to that moment
     """
 
+    # Tables smaller than this are copied into DuckDB memory when their version changes: a query then
+    # skips parquet decoding entirely (gold tables are small and read constantly by the dashboards).
+    CACHE_BYTES = 256 * 1024 * 1024
+
     def __init__(self, root: str, storage_options: Mapping[str, str] | None = None,
-                 as_of: AsOf = None) -> None:
+                 as_of: AsOf = None, max_staleness_s: float = 0.0) -> None:
         self.root = root.rstrip("/")
         self.is_local = "://" not in self.root or self.root.startswith("file://")
         if self.is_local:
             self.root = str(Path(self.root.removeprefix("file://")).resolve())
         self.storage_options = dict(storage_options or _storage_options_from_env(self.root))
         self._as_of = as_of
+        # 0 = look at the Delta log before every query; a dashboard may accept a second of staleness
+        self.max_staleness_s = max_staleness_s
         self._con: duckdb.DuckDBPyConnection | None = None
         self._views: dict[str, _ViewState] = {}
         self._lock = threading.RLock()
@@ -92,8 +99,11 @@ class Lake:
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None,
-             storage_options: Mapping[str, str] | None = None) -> Lake:
-        """Open the lake at ``root`` (default: HUE_IOC_LAKE, then ./data/lake)."""
+             storage_options: Mapping[str, str] | None = None, max_staleness_s: float = 0.0) -> Lake:
+        """Open the lake at ``root`` (default: HUE_IOC_LAKE, then ./data/lake).
+
+        ``max_staleness_s``: how old SQL's picture of a table may be before the Delta log is read again
+        (writes through this object are always seen at once)."""
         if root is None:
             from hue_ioc.config import settings
 
@@ -101,12 +111,12 @@ class Lake:
         root = str(root)
         if "://" not in root:
             Path(root).mkdir(parents=True, exist_ok=True)
-        return cls(root, storage_options)
+        return cls(root, storage_options, max_staleness_s=max_staleness_s)
 
     def as_of(self, when: AsOf) -> Lake:
         """A read-only view of the lake at a moment (datetime/date/ISO string), a version number
         (applied to every table) or a mapping ``{table: version}``."""
-        return Lake(self.root, self.storage_options, as_of=when)
+        return Lake(self.root, self.storage_options, as_of=when, max_staleness_s=self.max_staleness_s)
 
     @property
     def pinned(self) -> bool:
@@ -320,13 +330,24 @@ class Lake:
 
     def _refresh_view(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
         s = spec(name)
+        state = self._views.get(name)
+        now = time.monotonic()
+        if state is not None and (self._as_of is not None or now - state.checked < self.max_staleness_s):
+            return  # a pinned snapshot never changes; within the staleness window, trust the last look
         table = self._delta(name)
         version = None if table is None else table.version()
-        state = self._views.get(name)
         if state is not None and state.version == version and version is not None:
+            state.checked = now
             return
         qname = f"{s.layer}.{s.table}"
         files = [] if table is None else table.file_uris()
+        cache = False
+        if files and self.is_local:
+            try:
+                size = sum(Path(f.removeprefix("file://")).stat().st_size for f in files)
+                cache = size < self.CACHE_BYTES
+            except OSError:
+                cache = False
         if not files:
             empty = s.schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan
             con.execute(f"CREATE OR REPLACE TABLE _empty.{s.layer}__{s.table} AS SELECT * FROM empty")
@@ -342,17 +363,21 @@ class Lake:
                     duck_type = _duck_type(s.schema.field(col).type)
                     parts.append(f"CAST({col} AS {duck_type}) AS {col}")
                 casts = f" REPLACE ({', '.join(parts)})"
-            con.execute(
-                f"CREATE OR REPLACE VIEW {qname} AS SELECT * {casts} FROM read_parquet([{file_list}], "
-                f"hive_partitioning={hive}, union_by_name=true)"
-            )
+            source = (f"SELECT * {casts} FROM read_parquet([{file_list}], hive_partitioning={hive}, "
+                      f"union_by_name=true)")
+            if cache:
+                con.execute("CREATE SCHEMA IF NOT EXISTS _cache")
+                con.execute(f"CREATE OR REPLACE TABLE _cache.{s.layer}__{s.table} AS {source}")
+                con.execute(f"CREATE OR REPLACE VIEW {qname} AS SELECT * FROM _cache.{s.layer}__{s.table}")
+            else:
+                con.execute(f"CREATE OR REPLACE VIEW {qname} AS {source}")
         else:
             # DuckDB cannot reach object stores here (no httpfs): read through delta-rs/polars and copy.
             arrow = pl.scan_delta(self.uri(name), version=version,  # noqa: F841
                                   storage_options=self.storage_options or None).collect().to_arrow()
             con.execute(f"CREATE OR REPLACE TABLE _remote.{s.layer}__{s.table} AS SELECT * FROM arrow")
             con.execute(f"CREATE OR REPLACE VIEW {qname} AS SELECT * FROM _remote.{s.layer}__{s.table}")
-        self._views[name] = _ViewState(version)
+        self._views[name] = _ViewState(version, now)
 
     def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
         """Run DuckDB SQL over the lake's tables (named ``layer.table``) with bound parameters.
