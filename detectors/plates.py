@@ -36,7 +36,7 @@ UNUSED_CODES = {"10", "13", "42", "44", "45", "46", "87", "91", "96"}
 SERIES_LETTERS = "ABCDEFGHKLMNPSTUVXYZ"  # I, J, O, Q, R, W are not used in series
 _TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2",
                            "S": "5", "B": "8", "G": "6", "T": "7", "A": "4"})
-_TO_LETTER = str.maketrans({"0": "D", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A", "1": "T", "7": "T"})
+_TO_LETTER = str.maketrans({"0": "D", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A"})
 
 
 @dataclass(frozen=True)
