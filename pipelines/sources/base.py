@@ -40,7 +40,8 @@ class RawRecord:
     kind: str  # "report" | "event"
     source: str  # "open311" | "postgres" | "simulated" | "csv"
     record_id: str  # the id the source gives (report id for reports, event id for events)
-    payload: dict[str, Any]  # canonical fields, JSON-serialisable (datetimes as ISO-8601 strings with offset)
+    payload: dict[str, Any]  # canonical fields, JSON-serialisable (datetimes as ISO-8601 strings with offset);
+    # a source may add an "extra" dict of what its feed said beyond them (kept in bronze, ignored by silver)
 
 
 @dataclass

@@ -12,8 +12,10 @@ Three shapes of input, one mapping to canonical records:
 
 A request becomes a report record plus events: ``received`` at its requested time, ``assigned`` to the
 responsible agency when one is given, ``resolved`` at its close time when its status is closed. Categories
-come from a mapping table that is data (``category_map.yaml``), default ``other``. Dirty values (bad dates,
-ZIP+4 or malformed ZIP codes, missing or non-numeric coordinates) become None and the row goes through;
+come from a mapping table that is data (``category_map.yaml``, which also maps agencies to unit ids),
+default ``other``. What the feed says beyond the canonical fields (service code, raw status, agency name,
+address, cleaned ZIP code) rides along in the payload's ``extra`` dict. Dirty values (bad dates, ZIP+4 or
+malformed ZIP codes, missing or non-numeric coordinates) become None and the row goes through;
 a row without an id or a readable requested/created date is a reject with the reason.
 """
 
@@ -54,12 +56,20 @@ REJECT_PAYLOAD_CHARS = 20_000  # how much of an unreadable document a reject kee
 class CategoryMap:
     rules: tuple[tuple[str, str], ...]  # (case-folded glob pattern, category code), first match wins
     default: str = "other"
+    units: tuple[tuple[str, str], ...] = ()  # (case-folded agency name, unit id)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> CategoryMap:
         doc = yaml.safe_load(Path(path or DEFAULT_CATEGORY_MAP).read_text(encoding="utf-8")) or {}
         rules = tuple((str(r["pattern"]).casefold(), str(r["category"])) for r in doc.get("rules") or [])
-        return cls(rules=rules, default=str(doc.get("default") or "other"))
+        units = tuple((str(k).strip().casefold(), str(v)) for k, v in (doc.get("units") or {}).items())
+        return cls(rules=rules, default=str(doc.get("default") or "other"), units=units)
+
+    def unit(self, agency: str | None) -> str | None:
+        """The unit id of an agency named by the feed; the name itself when the table does not list it."""
+        if not agency:
+            return None
+        return dict(self.units).get(agency.strip().casefold(), agency.strip())
 
     def category(self, *candidates: str | None) -> str:
         """The category of the first candidate (service code, then name, then descriptor) a rule matches."""
@@ -199,7 +209,7 @@ class Request:
     lon: Any = None
     location: Any = None
     zipcode: Any = None
-    address: str | None = None  # only for its trailing ZIP code when there is no zipcode field
+    address: str | None = None
     channel: str | None = None
     reporter_name: str | None = None
     reporter_phone: str | None = None
@@ -222,7 +232,7 @@ def request_records(req: Request, source: str, mapping: Mapping) -> list[RawReco
     closed_at = parse_datetime(req.closed, mapping.tz)
     resolved_at = (closed_at or updated) if closed else None
     last = max([t for t in (received, updated, closed_at) if t is not None])
-    agency = _text(req.agency)
+    agency = mapping.categories.unit(_text(req.agency))
     lat, lon = parse_point(req.lat, req.lon, req.location)
     channel = _CHANNEL.get((_text(req.channel) or "").casefold(), "open311")
     report = report_payload(
@@ -230,7 +240,9 @@ def request_records(req: Request, source: str, mapping: Mapping) -> list[RawReco
         category_code=mapping.categories.category(req.service_code, req.service_name, req.descriptor),
         title=_text(req.service_name) or _text(req.service_code),
         description=_text(req.description) or _text(req.descriptor),
-        lat=lat, lon=lon, admin_unit_code=clean_zip(req.zipcode) or _address_zip(req.address),
+        lat=lat, lon=lon,
+        # Postal codes are not commune codes: the commune is left to the pipeline (from lat/lon).
+        admin_unit_code=None,
         received_at=iso(received), process_type=None,
         # A request published by the city was accepted into its system: valid unless told otherwise.
         is_valid=True, invalid_reason=None,
@@ -239,6 +251,12 @@ def request_records(req: Request, source: str, mapping: Mapping) -> list[RawReco
         deadline_at=iso(parse_datetime(req.due, mapping.tz)), resolved_at=iso(resolved_at),
         rating=None, expected_datetime=iso(parse_datetime(req.expected, mapping.tz)),
     )
+    # What the feed said beyond the canonical fields, kept in the raw payload (silver reads only its keys).
+    report["extra"] = {k: v for k, v in {
+        "service_code": _text(req.service_code), "status": _text(req.status),
+        "agency": _text(req.agency), "address": _text(req.address),
+        "zipcode": clean_zip(req.zipcode) or _address_zip(req.address),
+    }.items() if v is not None}
     out = [RawRecord("report", source, report_id, report)]
 
     def event(kind: str, at: dt.datetime, **kw: Any) -> None:
@@ -391,6 +409,7 @@ _CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "lon": ("longitude", "long", "lon", "lng"),
     "location": ("location",),
     "zipcode": ("incident_zip", "zip_code", "zipcode", "zip"),
+    "address": ("incident_address", "address", "street_address"),
     "channel": ("open_data_channel_type", "origin", "channel"),
 }
 

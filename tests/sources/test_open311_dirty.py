@@ -105,7 +105,7 @@ def test_dirty_rows_survive_unusable_rows_are_rejected(tmp_path: Path, nyc_rows)
     assert f"{rows[1][0]}/resolved" not in {r.record_id for r in batch.events()}
     assert reports[rows[2][0]]["deadline_at"] is None
     assert reports[rows[3][0]]["description"] == 'Loud "music", and a\nsecond line; café'
-    assert reports[rows[7][0]]["admin_unit_code"] == "10003"
+    assert reports[rows[7][0]]["extra"]["zipcode"] == "10003"
     assert sum(r.record_id == rows[8][0] for r in batch.reports()) == 2
 
 
@@ -133,12 +133,28 @@ def test_cleaners():
     assert parse_point("91", "10") == (None, None)
 
 
-def test_category_map_is_data(tmp_path: Path):
+def test_category_map_is_data(tmp_path: Path, data_dir: Path):
     path = tmp_path / "map.yaml"
-    path.write_text("default: khac\nrules:\n  - {pattern: 'noise*', category: on_ao}\n")
+    path.write_text("default: khac\nrules:\n  - {pattern: 'noise*', category: on_ao}\n"
+                    "units: {'New York City Police Department': cong_an_tp, NYPD: cong_an_tp}\n")
     cm = CategoryMap.load(path)
     assert cm.category(None, "Noise - Commercial") == "on_ao"
     assert cm.category("abc", "Rodent") == "khac"
+    assert cm.unit(" nypd ") == "cong_an_tp" and cm.unit("DOT") == "DOT" and cm.unit(None) is None
+    batch = Open311FileSource(data_dir / "open311" / "chicago_requests_2014.json", mapping=mapping_for(path)).fetch()
+    assert {r.payload["category_code"] for r in batch.reports()} == {"khac"}
+
+
+def test_packaged_map_uses_the_pipeline_categories():
+    """Every code the mapping can produce is a category silver accepts."""
+    import yaml
+
+    from pipelines.sources.open311 import DEFAULT_CATEGORY_MAP
+
+    known = {c["code"] for c in yaml.safe_load((Path(__file__).parents[2] / "pipelines" / "reports" /
+                                                "categories.yaml").read_text(encoding="utf-8"))}
+    cm = CategoryMap.load(DEFAULT_CATEGORY_MAP)
+    assert {code for _, code in cm.rules} | {cm.default} <= known
 
 
 XML_REQUESTS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -170,8 +186,8 @@ def test_xml_requests(tmp_path: Path):
     assert sorted(reports) == ["638344", "638349"]
     closed = reports["638344"]
     assert closed["status"] == "resolved" and closed["resolved_at"] == "2010-04-14T06:37:38-08:00"
-    assert closed["admin_unit_code"] == "94122" and closed["lat"] == pytest.approx(37.762221815)
-    assert closed["category_code"] == "ha_tang_do_thi"
+    assert closed["extra"]["zipcode"] == "94122" and closed["lat"] == pytest.approx(37.762221815)
+    assert closed["category_code"] == "roads"
     events = {r.record_id: r.payload for r in batch.events()}
     assert events["638344/resolved"]["note"] == "Duplicate request."
     assert reports["638349"]["lat"] is None

@@ -49,7 +49,7 @@ def test_nyc_csv_values(nyc):
     assert first["admin_unit_code"] is None
     assert first["title"] == "Noise - Street/Sidewalk"
     assert first["description"] == "Loud Talking"
-    assert first["category_code"] == "trat_tu_do_thi"
+    assert first["category_code"] == "urban_order"
     assert first["unit_id"] == "NYPD"
     assert first["status"] == "open"
     assert first["received_at"] == "2013-10-31T02:08:41-04:00"  # New York, daylight time until 3 Nov
@@ -62,8 +62,10 @@ def test_nyc_csv_values(nyc):
     closed = reports["26594139"]
     assert closed["status"] == "resolved"
     assert closed["resolved_at"] == "2013-10-31T02:40:32-04:00"
-    assert closed["admin_unit_code"] == "10032"
-    assert closed["category_code"] == "trat_tu_do_thi"
+    assert closed["admin_unit_code"] is None  # a ZIP code is not a commune code
+    assert closed["extra"] == {"status": "Closed", "agency": "NYPD", "address": "4060 BROADWAY", "zipcode": "10032"}
+    assert "zipcode" not in first["extra"]  # '99432-01234' is no ZIP code
+    assert closed["category_code"] == "urban_order"
     events = {r.record_id: r.payload for r in nyc.records if r.kind == "event"}
     assert events["26594139/resolved"]["at"] == "2013-10-31T02:40:32-04:00"
     assert events["26594139/resolved"]["unit_id"] == "NYPD"
@@ -76,7 +78,7 @@ def test_nyc_csv_values(nyc):
     no_point = [rid for rid, p in reports.items() if p["lat"] is None]
     assert sorted(no_point) == sorted(["26590389", "26590509", "26591287", "26589255", "26594039", "26590911"])
     assert all(reports[rid]["lon"] is None for rid in no_point)
-    assert Counter(p["category_code"] for p in reports.values())["giao_thong"] == 48
+    assert Counter(p["category_code"] for p in reports.values())["traffic"] == 48
     assert nyc.watermark is not None
 
 
@@ -88,15 +90,19 @@ def test_chicago_requests(open311_dir: Path):
     light = reports["14-01100669"]
     assert light["source"] == "open311" and light["channel"] == "open311"
     assert light["title"] == "Alley Light Out"
-    assert light["category_code"] == "chieu_sang"
+    assert light["category_code"] == "lighting"
     assert light["unit_id"] == "Division of Electrical Operations CDOT"
     assert light["received_at"] == "2014-07-12T10:58:43-05:00"
     assert light["updated_at"] == "2014-07-12T11:08:21-05:00"
     assert light["status"] == "open" and light["resolved_at"] is None
     assert light["lat"] == pytest.approx(41.858724777757864)
     assert light["lon"] == pytest.approx(-87.66475146237676)
-    assert light["admin_unit_code"] == "60608"  # from the address: the feed has no zipcode field
-    assert reports["14-01100627"]["category_code"] == "ha_tang_do_thi"  # Building Violation
+    assert light["admin_unit_code"] is None
+    assert light["extra"] == {"service_code": "4ffa9cad6018277d4000007b", "status": "open",
+                              "agency": "Division of Electrical Operations CDOT",
+                              "address": "1540 W 17TH ST, CHICAGO, IL, 60608",
+                              "zipcode": "60608"}  # from the address: the feed has no zipcode field
+    assert reports["14-01100627"]["category_code"] == "construction"  # Building Violation
     kinds = Counter(r.payload.get("event_type") for r in batch.records if r.kind == "event")
     assert kinds == {"received": 2, "assigned": 2}  # both open: nothing resolved
     assert batch.watermark == "2014-07-12T16:08:21+00:00"
@@ -111,8 +117,8 @@ def test_bloomington_services(open311_dir: Path):
     assert graffiti["service_name"] == "Graffiti"
     assert graffiti["group"] == "Most Popular"
     assert graffiti["metadata"] is True
-    assert graffiti["category_code"] == "trat_tu_do_thi"
-    assert services["4fb2878bb1fe2cdc24000000"]["category_code"] == "chieu_sang"  # Street Lights
+    assert graffiti["category_code"] == "urban_order"
+    assert services["4fb2878bb1fe2cdc24000000"]["category_code"] == "lighting"  # Street Lights
     assert services["4e090d24992b941e78000003"]["category_code"] == "other"  # Other
 
 
