@@ -57,10 +57,12 @@ def replay(lake: Lake, *, speed: float = 3600.0, start: dt.datetime | None = Non
     codes = readings["station_code"].unique().to_list()
     if reset:
         code_list = ", ".join(f"'{c}'" for c in codes)
-        ts = start.strftime("%Y-%m-%d %H:%M:%S")
+        lo = start.strftime("%Y-%m-%d %H:%M:%S")
+        hi = last.strftime("%Y-%m-%d %H:%M:%S")
         lake.delete("silver.gauge_readings",
-                    f"station_code IN ({code_list}) AND observed_at >= '{ts}'")
-        lake.delete("silver.warnings", f"source = 'ioc' AND station_code IN ({code_list}) AND sent >= '{ts}'")
+                    f"station_code IN ({code_list}) AND observed_at >= '{lo}' AND observed_at <= '{hi}'")
+        lake.delete("silver.warnings", f"source = 'ioc' AND station_code IN ({code_list}) "
+                                       f"AND sent >= '{lo}' AND sent <= '{hi}'")
     clock = start
     while clock <= last:
         nxt = clock + step
