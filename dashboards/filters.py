@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboards import fmt
 from dashboards.data import sql, versioned
-from dashboards.strings import LANGS, t
+from dashboards.strings import LANGS, current_lang, t
 from lake import Lake
 
 PRESETS = ("7", "30", "90", "365", "all", "custom")
@@ -90,13 +90,16 @@ def period_for(preset: str, bounds: tuple[dt.date, dt.date] | None,
 
 
 def render_sidebar(lake: Lake, role: str) -> Filters:
-    """Draw the shared sidebar and return the filters it selects (kept in session state)."""
+    """Draw the shared sidebar and return the filters it selects (kept in session state).
+
+    Option labels bind the language at render time (``lang=lang``), so they stay stable."""
     with st.sidebar:
         st.radio(t("language"), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: t(f"lang_{code}"))
+                 format_func=lambda code: t(f"lang_{code}", "vi"))
+        lang = current_lang()
         bounds = data_bounds(lake)
         preset = st.selectbox(t("period"), PRESETS, key="period_preset",
-                              format_func=lambda p: t(f"preset_{p}"))
+                              format_func=lambda p, lang=lang: t(f"preset_{p}", lang))
         custom = None
         if preset == "custom":
             lo, hi = bounds or period_for("30", None)
@@ -115,8 +118,6 @@ def render_sidebar(lake: Lake, role: str) -> Filters:
 
 
 def init_session_defaults() -> None:
-    from dashboards.strings import current_lang
-
     st.session_state.setdefault("lang", current_lang())
     st.session_state.setdefault("period_preset", DEFAULT_PRESET)
     st.session_state.setdefault("areas", [])

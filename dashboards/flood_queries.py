@@ -26,6 +26,14 @@ def reading_span(lake: Lake) -> tuple[dt.datetime, dt.datetime] | None:
     return None
 
 
+@versioned("silver.gauge_readings")
+def peak_moment(lake: Lake) -> dt.datetime | None:
+    """When the gauges stood highest above their alarm levels (the default moment of the replay)."""
+    row = sql(lake, """SELECT observed_at FROM silver.gauge_readings WHERE alarm_level IS NOT NULL
+                       ORDER BY alarm_level DESC, diff_m DESC NULLS LAST, observed_at LIMIT 1""")
+    return row["observed_at"][0] if row.height else None
+
+
 @versioned("silver.gauge_stations", "silver.gauge_readings")
 def gauges_at(lake: Lake, at: dt.datetime, hue_only: bool = True) -> pl.DataFrame:
     """Each river gauge with its latest reading at or before ``at`` (within STALE_AFTER)."""
@@ -87,3 +95,20 @@ def flood_reports_at(lake: Lake, at: dt.datetime, window: dt.timedelta = dt.time
         SELECT report_id, received_at, lat, lon, status, title FROM silver.reports
         WHERE category_code = 'flooding' AND is_valid AND received_at <= $at AND received_at > $since
           AND lat IS NOT NULL ORDER BY received_at DESC""", {"at": at, "since": at - window})
+
+
+@versioned("silver.gauge_readings", "silver.gauge_stations", "silver.warnings", "silver.sos_requests",
+           "silver.reports", "silver.cameras")
+def map_layers(lake: Lake, at: dt.datetime) -> dict | None:
+    """The disasters domain's ``flood_map_layers(lake, at)`` (gauges, warning areas, SOS, flood reports,
+    flooded cameras), cached on the versions of the tables it reads; None when that module is absent."""
+    try:
+        from pipelines.disasters.flood_map import flood_map_layers
+    except ImportError:
+        return None
+    return flood_map_layers(lake, at)
+
+
+@versioned("silver.gauge_stations")
+def station_levels(lake: Lake) -> pl.DataFrame:
+    return sql(lake, "SELECT station_code, name, alarm1_m, alarm2_m, alarm3_m FROM silver.gauge_stations")

@@ -1,6 +1,10 @@
-"""Camera AI queries (silver.violations, silver.traffic_counts, silver.cameras, gold.violations_daily)."""
+"""Camera AI queries (silver.violations, silver.traffic_counts, silver.cameras from the cameras domain).
+
+Cameras are placed in the sidebar's areas by point-in-polygon on the 2025 commune boundaries."""
 
 from __future__ import annotations
+
+import json
 
 import polars as pl
 
@@ -9,17 +13,113 @@ from dashboards.filters import Filters
 from lake import Lake
 
 VIOLATION_TABLES = ("silver.violations", "silver.cameras")
+LOCAL = "timezone('Asia/Ho_Chi_Minh', {col})"
 
 
 def available() -> bool:
     return all(has_table(t) for t in VIOLATION_TABLES)
 
 
-@versioned("silver.violations")
+@versioned("silver.cameras", "silver.admin_units")
+def cameras(lake: Lake) -> pl.DataFrame:
+    """Cameras with the 2025 commune each stands in (``area_code``; null outside every boundary)."""
+    cams = sql(lake, "SELECT camera_id, name, location_name, lat, lon, enabled, source FROM silver.cameras "
+                     "ORDER BY camera_id")
+    geoms = sql(lake, """SELECT code, geometry_geojson FROM silver.admin_units WHERE level = 'commune'
+                         AND valid_to IS NULL AND geometry_geojson IS NOT NULL""")
+    codes: list[str | None] = [None] * cams.height
+    if cams.height and geoms.height:
+        from shapely import Point
+        from shapely.geometry import shape
+
+        shapes = [(r["code"], shape(json.loads(r["geometry_geojson"]))) for r in geoms.iter_rows(named=True)]
+        for i, r in enumerate(cams.iter_rows(named=True)):
+            if r["lat"] is None or r["lon"] is None:
+                continue
+            p = Point(r["lon"], r["lat"])
+            codes[i] = next((c for c, g in shapes if g.covers(p)), None)
+    return cams.with_columns(pl.Series("area_code", codes, dtype=pl.String))
+
+
+def camera_ids(lake: Lake, f: Filters) -> list[str]:
+    cams = cameras(lake)
+    if f.areas:
+        cams = cams.filter(pl.col("area_code").is_in(list(f.areas)))
+    return cams["camera_id"].to_list()
+
+
+def _params(lake: Lake, f: Filters) -> dict:
+    return {"start_ts": f.start_ts, "end_ts": f.end_ts, "no_cam": not f.areas, "cams": camera_ids(lake, f)}
+
+
+WHERE = ("start_at >= $start_ts AND start_at < $end_ts AND coalesce(category, 'violation') = 'violation' "
+         "AND ($no_cam OR list_contains($cams::VARCHAR[], camera_id))")
+
+
+@versioned("silver.violations", "silver.cameras", "silver.admin_units")
+def summary(lake: Lake, f: Filters) -> dict:
+    row = sql(lake, f"""
+        SELECT count(*)::BIGINT total,
+               coalesce(sum(fine_vnd) FILTER (WHERE review_status = 'confirmed'), 0)::BIGINT fines,
+               count(*) FILTER (WHERE coalesce(review_status, 'pending') = 'pending')::BIGINT pending,
+               count(DISTINCT camera_id)::BIGINT cameras,
+               count(plate_text)::BIGINT plates
+        FROM silver.violations WHERE {WHERE}""", _params(lake, f))
+    return row.row(0, named=True)
+
+
+@versioned("silver.violations", "silver.cameras", "silver.admin_units")
 def by_type(lake: Lake, f: Filters) -> pl.DataFrame:
-    if not available():
+    return sql(lake, f"""SELECT violation_type, count(*)::BIGINT n FROM silver.violations WHERE {WHERE}
+                         GROUP BY 1 ORDER BY n DESC, 1""", _params(lake, f))
+
+
+@versioned("silver.violations", "silver.cameras", "silver.admin_units")
+def by_camera(lake: Lake, f: Filters) -> pl.DataFrame:
+    return sql(lake, f"""
+        SELECT v.camera_id, coalesce(any_value(c.name), v.camera_id) name, any_value(c.lat) lat,
+               any_value(c.lon) lon, count(*)::BIGINT n
+        FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
+        WHERE {WHERE.replace('camera_id', 'v.camera_id')} GROUP BY v.camera_id ORDER BY n DESC, 1""",
+               _params(lake, f))
+
+
+@versioned("silver.violations", "silver.cameras", "silver.admin_units")
+def by_hour(lake: Lake, f: Filters) -> pl.DataFrame:
+    return sql(lake, f"""SELECT hour({LOCAL.format(col='start_at')})::INT AS "hour", count(*)::BIGINT n
+                         FROM silver.violations WHERE {WHERE} GROUP BY 1 ORDER BY 1""", _params(lake, f))
+
+
+@versioned("silver.violations", "silver.cameras", "silver.admin_units")
+def by_day(lake: Lake, f: Filters) -> pl.DataFrame:
+    return sql(lake, f"""SELECT CAST({LOCAL.format(col='start_at')} AS DATE) AS "day", violation_type,
+                                count(*)::BIGINT n
+                         FROM silver.violations WHERE {WHERE} GROUP BY 1, 2 ORDER BY 1, 2""", _params(lake, f))
+
+
+@versioned("silver.violations", "silver.cameras", "silver.admin_units")
+def review_queue(lake: Lake, f: Filters, limit: int = 24) -> pl.DataFrame:
+    """Violations awaiting an officer's review (pending), newest first, with evidence and plate."""
+    return sql(lake, f"""
+        SELECT v.event_id, v.start_at, v.camera_id, coalesce(c.name, v.camera_id) camera_name,
+               v.violation_type, v.class_name, v.vehicle_type, v.plate_text, v.plate_confidence, v.score,
+               v.evidence_uri, v.fine_vnd
+        FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
+        WHERE {WHERE.replace('camera_id', 'v.camera_id').replace('category', 'v.category')}
+          AND coalesce(v.review_status, 'pending') = 'pending'
+        ORDER BY v.start_at DESC, v.event_id LIMIT $limit""", _params(lake, f) | {"limit": limit})
+
+
+@versioned("silver.traffic_counts", "silver.cameras", "silver.admin_units")
+def traffic_flow(lake: Lake, f: Filters) -> pl.DataFrame:
+    """Vehicles crossing each camera's lines per local hour."""
+    if not has_table("silver.traffic_counts"):
         return pl.DataFrame()
-    return sql(lake, """
-        SELECT violation_type, count(*)::BIGINT n FROM silver.violations
-        WHERE started_at >= $start_ts AND started_at < $end_ts GROUP BY 1 ORDER BY n DESC""",
-               {"start_ts": f.start_ts, "end_ts": f.end_ts})
+    p = _params(lake, f)
+    return sql(lake, f"""
+        SELECT date_trunc('hour', {LOCAL.format(col='t.minute')}) AS "hour", t.camera_id,
+               coalesce(any_value(c.name), t.camera_id) name, sum(t.count)::BIGINT vehicles
+        FROM silver.traffic_counts t LEFT JOIN silver.cameras c USING (camera_id)
+        WHERE t.minute >= $start_ts AND t.minute < $end_ts
+          AND ($no_cam OR list_contains($cams::VARCHAR[], t.camera_id))
+        GROUP BY 1, 2 ORDER BY 1, 2""", p)

@@ -19,7 +19,7 @@ st.title(t("page_units"))
 st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
 
 types = st.segmented_control(t("unit_type"), ["state", "enterprise"], selection_mode="multi", key="unit_types",
-                             format_func=lambda x: t(f"unit_type_{x}"))
+                             format_func=lambda x, lang=lang: t(f"unit_type_{x}", lang))
 ranking = queries.unit_ranking(lake, f, tuple(sorted(types or ())))
 
 # The table shown and the files exported are the same frame: ranked, filtered, these columns.

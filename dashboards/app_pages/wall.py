@@ -39,7 +39,7 @@ panels, seconds = _config()
 if ctx.role != "wall":  # a leader/operator previewing the wall can pick the panels
     c1, c2 = st.columns([3, 1])
     panels = c1.multiselect(t("wall_pages"), PANELS, default=panels, key="wall_panels",
-                            format_func=lambda p: t(PANEL_TITLES[p])) or list(PANELS)
+                            format_func=lambda p, lang=lang: t(PANEL_TITLES[p], lang)) or list(PANELS)
     seconds = int(c2.number_input(t("wall_every"), 5, 600, seconds, key="wall_seconds"))
 
 
