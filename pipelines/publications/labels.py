@@ -51,6 +51,19 @@ UNIT_TYPES = {
 
 UNIT_TYPES_SHORT = {"state": "Nhà nước", "enterprise": "Tổ chức, DN"}
 
+# Coded values shown to people (other domains' tables keep codes; the report shows words).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "violation_type": {"illegal_parking": "Đỗ xe trái phép", "illegal_stopping": "Dừng xe trái phép",
+                       "red_light": "Vượt đèn đỏ", "wrong_lane": "Đi sai làn", "wrong_way": "Đi ngược chiều",
+                       "encroachment": "Lấn chiếm vỉa hè", "congestion": "Ùn tắc", "speeding": "Quá tốc độ",
+                       "no_helmet": "Không đội mũ bảo hiểm"},
+    "direction": {"issued": "IOC phát", "received": "Nhận về", "in": "Gọi đến", "out": "Gọi đi"},
+    "status": {"resolved": "Đã xử lý", "cancelled": "Đã hủy", "new": "Mới", "assigned": "Đã giao",
+               "in_progress": "Đang xử lý", "open": "Đang xử lý", "pending": "Chờ xử lý"},
+    "severity": {"Extreme": "Cực kỳ nghiêm trọng", "Severe": "Nghiêm trọng", "Moderate": "Trung bình",
+                 "Minor": "Nhẹ", "Unknown": "Chưa rõ"},
+}
+
 OVERDUE_KIND = {
     "open": ("Đang quá hạn", "open, past deadline"),
     "closed_late": ("Đóng sau hạn, không gia hạn", "closed late, no extension"),

@@ -21,6 +21,7 @@ from pipelines.publications.labels import (
     OVERDUE_KIND,
     UNIT_TYPES,
     UNIT_TYPES_SHORT,
+    VALUE_LABELS,
     column_label,
     definitions,
 )
@@ -67,6 +68,8 @@ def _cell(col: str, x: Any) -> str:
         return fmt.fmt_num(x, 1)
     if col == "unit_type":
         return UNIT_TYPES_SHORT.get(x, x)
+    if col in VALUE_LABELS and isinstance(x, str):
+        return VALUE_LABELS[col].get(x, x)
     if col == "overdue_kind":
         return OVERDUE_KIND.get(x, (x, x))[0]
     if col in ("days_overdue", "peak_level_m") or "hours" in col:
@@ -94,14 +97,16 @@ RIGHT = {"rank", "score", "received", "processed", "on_time", "overdue", "open_o
          "confirmed", "dismissed", "pending", "plates_read", "fines_vnd", "cameras"}
 
 
-def table(frame: pl.DataFrame, cols: list[str], labels: dict[str, tuple[str, str]] | None = None) -> dict:
-    """A frame as the template's table: bilingual headers and formatted cells."""
+def table(frame: pl.DataFrame, cols: list[str], labels: dict[str, tuple[str, str]] | None = None,
+          fixed: bool = True) -> dict:
+    """A frame as the template's table: bilingual headers and formatted cells (``fixed``: numeric columns
+    get a fixed width, for wide tables; otherwise every column takes its natural width)."""
     labels = labels or {}
     columns = []
     for c in cols:
         vi, en = labels.get(c) or column_label(c)
         right = c in RIGHT or c.endswith("_rate") or c.startswith("score") or "hours" in c
-        width = WIDTH_CM.get(c, (1.35 if c.endswith("_rate") else 1.1) if right else None)
+        width = WIDTH_CM.get(c, (1.35 if c.endswith("_rate") else 1.1) if right else None) if fixed else None
         columns.append({"vi": vi, "en": en, "align": "right" if right else "left", "grow": c in GROW,
                         "width_cm": None if c in GROW else width})
     rows = [[_cell(c, r.get(c)) for c in cols] for r in frame.iter_rows(named=True)]
@@ -220,12 +225,12 @@ def top_json(data: ReportData) -> tuple[dict, dict, dict | None]:
 def sections_json(data: ReportData) -> tuple[dict, dict]:
     v = data.violations
     violations = {"available": v.available, "note": f"{v.note_vi} {v.note_en}".strip(),
-                  "table": table(v.frame, list(v.frame.columns)) if v.frame is not None else None}
+                  "table": table(v.frame, list(v.frame.columns), fixed=False) if v.frame is not None else None}
     tables = []
     for s in data.disasters:
         entry = {"title_vi": s.title_vi, "title_en": s.title_en, "available": s.available,
                  "note": f"{s.note_vi} {s.note_en}".strip(),
-                 "table": table(s.frame, list(s.frame.columns)) if s.frame is not None and s.frame.height else None}
+                 "table": table(s.frame, list(s.frame.columns), fixed=False) if s.frame is not None and s.frame.height else None}
         tables.append(entry)
     any_loaded = any(s.available for s in data.disasters)
     disasters = {"available": any_loaded, "tables": tables,
