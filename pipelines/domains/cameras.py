@@ -32,7 +32,7 @@ def inbox_dir() -> Path:
 # ------------------------------------------------------------------ plain functions
 def process_videos(lake: Lake, config_path: str | Path, files: list[str] | None = None,
                    max_frames: int | None = None, inference_precision: str | None = None,
-                   log: Any = None) -> dict[str, Any]:
+                   log: Any = None, models: Any = None) -> dict[str, Any]:
     """Run the detector over registered videos. ``files`` = ``["<camera_id>=<path>", ...]``; empty =
     every enabled camera of the config whose source is a file. A camera that fails gets a row in
     silver.rejects with the reason; the others go on."""
@@ -41,7 +41,7 @@ def process_videos(lake: Lake, config_path: str | Path, files: list[str] | None 
 
     cams = load_cameras(config_path)
     base = Path(config_path).parent
-    models = Models(inference_precision=inference_precision)
+    models = models or Models(inference_precision=inference_precision)
     results = []
     if files:
         for item in files:
@@ -76,7 +76,7 @@ def violations_daily_frame(lake: Lake) -> pl.DataFrame:
                count(*) filter (where review_status = 'dismissed') as dismissed,
                count(*) filter (where review_status = 'pending') as pending,
                count(plate_text) as plates_read,
-               coalesce(sum(fine_vnd) filter (where review_status = 'confirmed'), 0) as fines_vnd
+               cast(coalesce(sum(fine_vnd) filter (where review_status = 'confirmed'), 0) as bigint) as fines_vnd
         from silver.violations
         where category = 'violation'
         group by all order by day, camera_id, violation_type, class_name
@@ -90,17 +90,19 @@ def build_violations_daily(lake: Lake) -> int:
 
 
 def build_demo_cameras(lake: Lake, assets_available: bool, config_path: str | Path | None = None,
-                       max_frames: int | None = None) -> dict[str, Any]:
+                       max_frames: int | None = None, history: CameraSimConfig | None = None,
+                       models: Any = None) -> dict[str, Any]:
     """For ``hue-ioc demo``: the simulated three-year history and, when the assets are there, the real
     pipeline over car-detection.mp4 with the example camera config; then the daily roll-up."""
-    out: dict[str, Any] = {"history": load_camera_history(lake)}
+    out: dict[str, Any] = {"history": load_camera_history(lake, history)}
     print(f"cameras: lịch sử vi phạm mô phỏng / simulated violation history: {out['history']['violations']} rows")
     if assets_available:
         cfg = Path(config_path or default_config_path())
         from detectors.config import load_cameras
 
         cam = next(c for c in load_cameras(cfg) if "car-detection.mp4" in c.source)
-        out["detections"] = process_videos(lake, cfg, files=[f"{cam.id}={cam.source}"], max_frames=max_frames)
+        out["detections"] = process_videos(lake, cfg, files=[f"{cam.id}={cam.source}"], max_frames=max_frames,
+                                           models=models)
         print(f"cameras: {cam.id} phát hiện / detected: {out['detections']['events']} events, "
               f"{out['detections']['violations']} violations")
     else:

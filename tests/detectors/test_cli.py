@@ -1,0 +1,81 @@
+"""`hue-ioc detect`, `hue-ioc cameras check`, `hue-ioc assets fetch` (offline: --dry-run / present files)."""
+
+from __future__ import annotations
+
+import socket
+
+import cv2
+import pytest
+import yaml
+
+from hue_ioc.cli import main
+
+EXAMPLE = "configs/cameras.example.yaml"
+
+
+@pytest.mark.assets
+def test_cameras_check_renders_zones(tmp_path, capsys):
+    rc = main(["cameras", "check", EXAMPLE, "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "OK: 2 cameras valid" in out
+    img = cv2.imread(str(tmp_path / "hue-le-loi-01.png"))
+    assert img.shape == (432, 768, 3)
+    # the dwell zone (orange, BGR 0,165,255) outline is drawn on the frame at x = 0.4 * 768
+    px = img[300, int(0.4 * 768) - 1: int(0.4 * 768) + 2]
+    assert any(abs(int(p[1]) - 165) < 30 and p[2] > 200 and p[0] < 60 for p in px)
+
+
+def test_cameras_check_refuses_bad_config(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"cameras": [{
+        "id": "cam-x", "name": "X", "source": "x.mp4", "location": {"lat": 16.4, "lon": 107.6},
+        "lines": [{"id": "l", "points": [[0, 0.5]], "direction": "up", "rule": "count"}]}]}))
+    assert main(["cameras", "check", str(bad), "--out", str(tmp_path)]) == 2
+    assert "camera 'cam-x': lines[0].points" in capsys.readouterr().err
+
+
+@pytest.mark.assets
+def test_detect_writes_the_lake(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HUE_IOC_LAKE", str(tmp_path / "lake"))
+    rc = main(["detect", "--camera", "hue-le-loi-01", "--config", EXAMPLE, "--max-frames", "50",
+               "--precision", "f32", "--show-progress"])
+    cap = capsys.readouterr()
+    assert rc == 0
+    assert "hue-le-loi-01: ok; 50 frames" in cap.out and "line_count/forward=1" in cap.out
+    assert "hue-le-loi-01: 50 frames" in cap.err  # progress
+
+
+@pytest.mark.assets
+def test_detect_dead_stream_fails_clearly(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HUE_IOC_LAKE", str(tmp_path / "lake"))
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    rc = main(["detect", "--camera", "hue-le-loi-01", "--config", EXAMPLE, "--source",
+               f"rtsp://127.0.0.1:{port}/x", "--reconnect-attempts", "0"])
+    assert rc == 1
+    assert f"camera 'hue-le-loi-01': cannot connect to stream rtsp://127.0.0.1:{port}/x" in capsys.readouterr().err
+    from lake import Lake
+
+    rej = Lake.open(tmp_path / "lake").sql("select source, reason from silver.rejects")
+    assert rej["source"].to_list() == ["camera:hue-le-loi-01"] and "cannot connect" in rej["reason"][0]
+
+
+def test_assets_fetch_plan_is_pinned(tmp_path, capsys):
+    from hue_ioc.commands.cameras import fetch_plan
+
+    plan = fetch_plan()
+    assert len(plan) == 17 and all(len(sha) == 64 for _, _, sha in plan)
+    urls = {rel: url for rel, url, _ in plan}
+    assert urls["models/intel/person-vehicle-bike-detection-2000/FP16/person-vehicle-bike-detection-2000.xml"] == (
+        "https://storage.openvinotoolkit.org/repositories/open_model_zoo/2022.3/models_bin/1/"
+        "person-vehicle-bike-detection-2000/FP16/person-vehicle-bike-detection-2000.xml")
+    assert main(["assets", "fetch", "--dest", str(tmp_path), "--dry-run"]) == 0  # no network in dry-run
+    assert capsys.readouterr().out.count("→ https://") == 17
+
+
+@pytest.mark.assets
+def test_assets_fetch_verifies_present_files(assets_dir, capsys):
+    assert main(["assets", "fetch", "--dest", str(assets_dir)]) == 0  # all present: sha256 checked, no download
+    assert "17/17 files OK" in capsys.readouterr().out
