@@ -131,7 +131,8 @@ def unit_ranking(lake: Lake, f: Filters, unit_types: tuple[str, ...] = ()) -> pl
             SELECT p.*, u.admin_unit_code FROM gold.unit_performance p
             LEFT JOIN silver.units u USING (unit_id)
             WHERE p.month BETWEEN $m_start AND $m_end
-              AND {AREA_SQL.format(col="u.admin_unit_code")} AND {types})
+              AND {AREA_SQL.format(col="u.admin_unit_code")} AND {types}),
+        agg AS (
         SELECT unit_id, any_value(unit_name) unit_name, any_value(unit_type) unit_type,
                any_value(admin_unit_code) admin_unit_code,
                coalesce(sum(score * received) / nullif(sum(received), 0), avg(score)) score,
@@ -143,8 +144,8 @@ def unit_ranking(lake: Lake, f: Filters, unit_types: tuple[str, ...] = ()) -> pl
                sum(late_with_extension)::BIGINT late_with_extension, sum(overdue)::BIGINT overdue,
                sum(open_overdue)::BIGINT open_overdue, sum(rated)::BIGINT rated, sum(satisfied)::BIGINT satisfied,
                sum(transfers_in)::BIGINT transfers_in, sum(transfers_out)::BIGINT transfers_out
-        FROM p GROUP BY unit_id
-        ORDER BY score DESC NULLS LAST, received DESC, unit_id""", params)
+        FROM p GROUP BY unit_id)
+        SELECT * FROM agg ORDER BY round(score, 6) DESC NULLS LAST, received DESC, unit_id""", params)
     return _with_rates(frame)
 
 

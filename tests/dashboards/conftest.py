@@ -27,6 +27,18 @@ def reports_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     return lake
 
 
+@pytest.fixture(scope="session")
+def full_lake(reports_lake: Lake) -> Lake:
+    """The reports lake plus the disasters demo (Huế gauges of the November 2025 flood, CAP warnings,
+    simulated SOS) and the simulated camera history: what the violations and flood pages read."""
+    from pipelines.disasters.demo import build_demo_disasters
+    from pipelines.sources.camera_simulator import load_camera_history
+
+    build_demo_disasters(reports_lake, central=False)
+    load_camera_history(reports_lake)
+    return reports_lake
+
+
 @pytest.fixture
 def empty_lake(tmp_path: Path) -> Lake:
     return Lake.open(tmp_path / "empty_lake")
@@ -62,3 +74,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first table on the page having all ``columns`` (headers as shown)."""
+    for df in at.dataframe:
+        value = df.value
+        if all(c in value.columns for c in columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
