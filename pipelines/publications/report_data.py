@@ -87,19 +87,15 @@ def _start_utc(d: dt.date) -> dt.datetime:
 
 
 def _to_moment(value: str | dt.datetime | dt.date | None, now: dt.datetime | None = None) -> dt.datetime:
+    """The moment every read is pinned to, read exactly as ``lake.as_of`` reads it (so ``hue-ioc kpis
+    --as-of X`` and ``hue-ioc report --as-of X`` see the same snapshot); None = now."""
+    from lake.store import _to_datetime  # the lake's own reading of a moment
+
     if value is None:
         return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     if isinstance(value, str):
-        text = value.strip()
-        if len(text) == 10:  # a date: the end of that day, Vietnam time (as lake.as_of reads it)
-            value = dt.date.fromisoformat(text)
-        else:
-            value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time(23, 59, 59, 999999), VN_TZ)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
+        value = value.strip().replace("Z", "+00:00")
+    return _to_datetime(value).astimezone(dt.UTC)
 
 
 def stamp(t: dt.datetime) -> str:
