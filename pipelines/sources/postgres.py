@@ -3,7 +3,7 @@
 Tables (DDL in ``postgres.sql``): ``hues_reports`` and ``hues_report_events``, each with ``updated_at``.
 ``PostgresReportSource(dsn, schema).fetch(since)`` returns every report and event written since the
 watermark, each change exactly once; ``seed_postgres(dsn, schema, records)`` loads canonical records with
-COPY (psycopg 3), idempotently.
+COPY (psycopg 3), idempotently (``seed_postgres_frames`` for polars frames such as the simulator's).
 
 Why the cursor is a transaction-id bound and not ``updated_at``
 ----------------------------------------------------------------
@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import psycopg
 from psycopg import sql
 
@@ -156,28 +157,36 @@ class SeedResult:
     skipped: int  # records of another kind
 
 
+def _copy(cur: psycopg.Cursor, table: sql.Composable, cols: sql.Composable,
+          data: list[tuple[Any, ...]] | bytes) -> None:
+    if isinstance(data, bytes):  # CSV text from polars, no header
+        with cur.copy(sql.SQL("copy {} ({}) from stdin (format csv)").format(table, cols)) as cp:
+            for i in range(0, len(data), 1 << 20):
+                cp.write(data[i:i + (1 << 20)])
+        return
+    with cur.copy(sql.SQL("copy {} ({}) from stdin").format(table, cols)) as cp:
+        for r in data:
+            cp.write_row(r)
+
+
 def _load(cur: psycopg.Cursor, schema: str, table: str, key: str, columns: Sequence[str],
-          rows: list[tuple[Any, ...]]) -> int:
-    """COPY ``rows`` (unique by ``key``) into ``schema.table``: straight in when the table is empty, else
+          data: list[tuple[Any, ...]] | bytes, n: int) -> int:
+    """COPY ``n`` rows (unique by ``key``) into ``schema.table``: straight in when the table is empty, else
     through a staging table and an upsert that leaves identical rows alone."""
     target = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
     cols = sql.SQL(", ").join(map(sql.Identifier, columns))
-    if not rows:
+    if not n:
         return 0
     cur.execute(sql.SQL("lock table {} in share row exclusive mode").format(target))  # one loader at a time
     cur.execute(sql.SQL("select exists (select 1 from {})").format(target))
     row = cur.fetchone()
     if row is not None and not row[0]:
-        with cur.copy(sql.SQL("copy {} ({}) from stdin").format(target, cols)) as cp:
-            for r in rows:
-                cp.write_row(r)
-        return len(rows)
+        _copy(cur, target, cols, data)
+        return n
     stage = sql.Identifier(f"_stage_{table}")
     cur.execute(sql.SQL("create temp table {} (like {} including defaults) on commit drop").format(stage, target))
     cur.execute(sql.SQL("alter table {} drop column _txid").format(stage))
-    with cur.copy(sql.SQL("copy {} ({}) from stdin").format(stage, cols)) as cp:
-        for r in rows:
-            cp.write_row(r)
+    _copy(cur, stage, cols, data)
     updates = sql.SQL(", ").join(sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c))
                                  for c in columns if c != key)
     changed = sql.SQL(" or ").join(sql.SQL("t.{0} is distinct from excluded.{0}").format(sql.Identifier(c))
@@ -190,29 +199,84 @@ def _load(cur: psycopg.Cursor, schema: str, table: str, key: str, columns: Seque
     return cur.rowcount
 
 
+def _version(updated_at: Any) -> dt.datetime:
+    try:
+        out = dt.datetime.fromisoformat(str(updated_at))
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return out if out.tzinfo else out.replace(tzinfo=dt.UTC)
+
+
 def seed_postgres(dsn: str, schema: str, records: Iterable[RawRecord]) -> SeedResult:
     """Load canonical report/event records into ``schema`` (created if needed) with COPY, in one transaction.
 
-    Upsert by report_id / event_id (the last record of an id wins; identical rows are left untouched so
-    the incremental reader does not see them again). A report without ``updated_at`` gets now(); events'
-    ``updated_at`` is the time they were written here.
+    The app keeps one row per report: of several versions of a report the one with the latest
+    ``updated_at`` wins (ties: the later record); of an event id, the later record. Upsert by report_id /
+    event_id; identical rows are left untouched so the incremental reader does not see them again. A
+    report without ``updated_at`` gets now(); events' ``updated_at`` is the time they were written here.
     """
     reports: dict[Any, tuple[Any, ...]] = {}
+    versions: dict[Any, dt.datetime] = {}
     events: dict[Any, tuple[Any, ...]] = {}
     skipped = 0
     now = dt.datetime.now(dt.UTC).isoformat()
+    i_updated = REPORT_COLUMNS.index("updated_at")
     for rec in records:
         p = rec.payload
         if rec.kind == "report":
-            reports[p.get("report_id")] = tuple(
-                p.get(c) if c != "updated_at" else (p.get(c) or now) for c in REPORT_COLUMNS)
+            row = tuple(p.get(c) for c in REPORT_COLUMNS)
+            if row[i_updated] is None:
+                row = row[:i_updated] + (now,) + row[i_updated + 1:]
+            rid, version = row[0], _version(row[i_updated])
+            if rid not in versions or version >= versions[rid]:
+                reports[rid], versions[rid] = row, version
         elif rec.kind == "event":
             events[p.get("event_id")] = tuple(p.get(c) for c in EVENT_KEYS)
         else:
             skipped += 1
+    return _seed(dsn, schema, list(reports.values()), len(reports), list(events.values()), len(events), skipped)
+
+
+def _seed(dsn: str, schema: str, reports: list[tuple[Any, ...]] | bytes, n_reports: int,
+          events: list[tuple[Any, ...]] | bytes, n_events: int, skipped: int = 0) -> SeedResult:
     with psycopg.connect(dsn, options="-c timezone=UTC") as conn:
         create_schema(conn, schema)
         with conn.transaction(), conn.cursor() as cur:
-            n_reports = _load(cur, schema, "hues_reports", "report_id", REPORT_COLUMNS, list(reports.values()))
-            n_events = _load(cur, schema, "hues_report_events", "event_id", EVENT_KEYS, list(events.values()))
-    return SeedResult(n_reports, n_events, skipped)
+            done_reports = _load(cur, schema, "hues_reports", "report_id", REPORT_COLUMNS, reports, n_reports)
+            done_events = _load(cur, schema, "hues_report_events", "event_id", EVENT_KEYS, events, n_events)
+    return SeedResult(done_reports, done_events, skipped)
+
+
+def _csv(frame: pl.DataFrame | None, columns: Sequence[str], key: str, version: str | None) -> tuple[bytes, int]:
+    if frame is None or frame.is_empty():
+        return b"", 0
+    exprs = []
+    for c in columns:
+        dtype = frame.schema.get(c)
+        if dtype is None:
+            exprs.append(pl.lit(None, dtype=pl.String).alias(c))
+        elif isinstance(dtype, pl.Datetime):
+            if dtype.time_zone is None:
+                raise ValueError(f"column {c} has naive datetimes: give them a time zone")
+            exprs.append(pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f%:z").alias(c))
+        else:
+            exprs.append(pl.col(c))
+    out = frame.with_row_index("_n")
+    if version is not None and version in frame.columns:
+        out = out.sort([version, "_n"], nulls_last=False)
+    out = out.unique(subset=[key], keep="last", maintain_order=True).select(exprs)
+    if version is not None:
+        out = out.with_columns(pl.col(version).fill_null(dt.datetime.now(dt.UTC).isoformat()))
+    return out.write_csv(include_header=False, null_value="", quote_style="non_numeric").encode(), out.height
+
+
+def seed_postgres_frames(dsn: str, schema: str, reports: pl.DataFrame | None = None,
+                         events: pl.DataFrame | None = None) -> SeedResult:
+    """:func:`seed_postgres` for polars frames with the canonical columns (e.g. the simulator's), via CSV COPY.
+
+    Columns beyond the canonical ones are ignored, missing ones are NULL; datetimes must carry a time zone.
+    The same rules: the latest ``updated_at`` of a report wins, the last row of an event id.
+    """
+    rep, n_rep = _csv(reports, REPORT_COLUMNS, "report_id", "updated_at")
+    ev, n_ev = _csv(events, EVENT_KEYS, "event_id", None)
+    return _seed(dsn, schema, rep, n_rep, ev, n_ev)

@@ -55,9 +55,12 @@ class Open311Resource(dg.ConfigurableResource):
 class PostgresSourceResource(dg.ConfigurableResource):
     """The citizen app's operational PostgreSQL (tables hues_reports, hues_report_events in ``db_schema``)."""
 
-    dsn: str = Field(description="libpq connection string, e.g. 'host=127.0.0.1 dbname=hues user=ioc'")
+    dsn: str = Field(default="", description="libpq connection string, e.g. 'host=127.0.0.1 dbname=hues user=ioc'; "
+                                             "empty = not configured")
     db_schema: str = "public"
     connect_timeout_seconds: int = 10
 
     def source(self) -> ReportSource:
+        if not self.dsn:
+            raise ValueError("PostgresSourceResource: no dsn configured")
         return PostgresReportSource(self.dsn, self.db_schema, connect_timeout=self.connect_timeout_seconds)

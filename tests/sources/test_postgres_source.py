@@ -9,12 +9,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 import psycopg
 import pytest
 
 from pipelines.sources.base import RawRecord, event_payload, report_payload
 from pipelines.sources.open311 import Open311FileSource, mapping_for
-from pipelines.sources.postgres import PostgresReportSource, create_schema, seed_postgres
+from pipelines.sources.postgres import (
+    PostgresReportSource,
+    SeedResult,
+    create_schema,
+    seed_postgres,
+    seed_postgres_frames,
+)
 from pipelines.sources.resources import PostgresSourceResource
 
 pytestmark = pytest.mark.postgres
@@ -250,3 +257,33 @@ def test_rows_pass_through_as_stored(schema: str):
     assert payloads["r1"]["received_at"] is None
     assert payloads["e1"]["event_type"] == "escalated"
     assert payloads["e1"]["at"] == "2022-05-01T01:00:00.500000+00:00"
+
+
+def test_seed_keeps_the_latest_version_of_a_report(schema: str):
+    newer = report("r1", status="resolved", updated_at="2022-05-03T08:00:00+07:00")
+    older = report("r1", status="open", updated_at="2022-05-02T08:00:00+07:00")  # arrives after the newer one
+    assert seed_postgres(DSN, schema, [newer, older]).reports == 1
+    batch = PostgresReportSource(DSN, schema).fetch()
+    assert [r.payload["status"] for r in batch.records] == ["resolved"]
+
+
+def test_seed_frames_matches_seed_records(schema: str):
+    utc = dt.UTC
+    reports = pl.DataFrame({
+        "report_id": ["r1", "r2", "r1"], "source": ["simulated"] * 3, "title": ['Rác "to", ở\nđây', "", None],
+        "lat": [16.46, None, 16.47], "is_valid": [True, False, True],
+        "received_at": [dt.datetime(2022, 5, 1, 1, tzinfo=utc)] * 3,
+        "updated_at": [dt.datetime(2022, 5, 2, tzinfo=utc), dt.datetime(2022, 5, 1, tzinfo=utc),
+                       dt.datetime(2022, 5, 1, tzinfo=utc)],  # r1's third row is an older version
+        "not_canonical": [1, 2, 3],
+    })
+    events = pl.DataFrame({"event_id": ["e1", "e1"], "report_id": ["r1", "r1"], "event_type": ["received", "assigned"],
+                           "at": [dt.datetime(2022, 5, 1, 1, tzinfo=utc)] * 2})
+    assert seed_postgres_frames(DSN, schema, reports, events) == SeedResult(2, 1, 0)
+    got = {r.record_id: r.payload for r in PostgresReportSource(DSN, schema).fetch().records}
+    assert got["r1"]["title"] == 'Rác "to", ở\nđây' and got["r1"]["lat"] == 16.46
+    assert got["r2"]["title"] == "" and got["r2"]["lat"] is None and got["r2"]["is_valid"] is False
+    assert got["r2"]["channel"] is None
+    assert got["e1"]["event_type"] == "assigned"  # the last row of an event id
+    with pytest.raises(ValueError, match="naive"):
+        seed_postgres_frames(DSN, schema, reports.with_columns(pl.col("updated_at").dt.replace_time_zone(None)))

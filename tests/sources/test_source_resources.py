@@ -28,6 +28,8 @@ def test_open311_resource_live_or_recorded(tmp_path: Path):
 def test_postgres_resource_builds_source():
     src = PostgresSourceResource(dsn="host=127.0.0.1 dbname=test", db_schema="app").source()
     assert isinstance(src, PostgresReportSource) and (src.dsn, src.schema) == ("host=127.0.0.1 dbname=test", "app")
+    with pytest.raises(ValueError, match="no dsn"):
+        PostgresSourceResource().source()
 
 
 def test_open311_resource_in_a_materialization(data_dir: Path):
