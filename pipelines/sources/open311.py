@@ -91,6 +91,7 @@ _DT_FORMATS = (
     "%m/%d/%y %I:%M:%S %p", "%m/%d/%y %I:%M %p", "%m/%d/%y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y",
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d", "%d-%b-%Y %H:%M:%S",
 )
+_FLOAT_ID = re.compile(r"\d+\.0")
 _ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
 _POINT = re.compile(r"\(?\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*\)?")
 
@@ -478,6 +479,8 @@ def read_csv_requests(stream: io.TextIOBase | Iterable[str], origin: str, mappin
         if not any(cell.strip() for cell in row):
             continue
         values = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
+        if values.get("request_id") and _FLOAT_ID.fullmatch(values["request_id"].strip()):
+            values["request_id"] = values["request_id"].strip()[:-2]  # 26589651.0 from a dataframe export
         try:
             recs = request_records(Request(**values), source, mapping)
         except RowError as e:

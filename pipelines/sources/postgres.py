@@ -27,7 +27,7 @@ wraps; column default on insert, trigger on update, so the app cannot get it wro
    fetch. Ranges do not overlap, so a change is read once; a row rewritten since is read in its latest
    version (a reader of current state needs nothing else).
 
-The watermark is ``pgxid:<hi>``. A long-open write transaction delays what is read after it (never loses
+``backend_xid`` is visible to any role (no pg_read_all_stats needed). The watermark is ``pgxid:<hi>``. A long-open write transaction delays what is read after it (never loses
 it). When the stored bound is above the server's next id (the database was restored elsewhere), the
 source reads everything again (bronze dedups by payload hash). Deleted rows are not tracked: the app does
 not delete reports.

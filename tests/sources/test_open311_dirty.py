@@ -82,7 +82,7 @@ def test_dirty_rows_survive_unusable_rows_are_rejected(tmp_path: Path, nyc_rows)
     edit(4, Unique_Key="")  # no id → reject
     edit(5, Created_Date="yesterday")  # no readable date → reject
     edit(6, Created_Date="")  # no date → reject
-    edit(7, Incident_Zip="10003-1234")  # ZIP+4
+    edit(7, Incident_Zip="10003-1234", Unique_Key=rows[7][col["Unique Key"]] + ".0")  # ZIP+4, id as a float
     rows.append([""] * len(header))  # an empty row is not a record
     rows.append(rows[8][:5])  # a row cut short after Agency Name: no complaint type, still usable
     path = _write(tmp_path / "dirty.csv", header, rows, encoding="cp1252", lineterminator="\n")
@@ -105,7 +105,7 @@ def test_dirty_rows_survive_unusable_rows_are_rejected(tmp_path: Path, nyc_rows)
     assert f"{rows[1][0]}/resolved" not in {r.record_id for r in batch.events()}
     assert reports[rows[2][0]]["deadline_at"] is None
     assert reports[rows[3][0]]["description"] == 'Loud "music", and a\nsecond line; café'
-    assert reports[rows[7][0]]["extra"]["zipcode"] == "10003"
+    assert reports[rows[7][0][:-2]]["extra"]["zipcode"] == "10003"
     assert sum(r.record_id == rows[8][0] for r in batch.reports()) == 2
 
 
