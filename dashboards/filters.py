@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards import fmt
-from dashboards.data import sql, versioned
+from dashboards.data import has_table, sql, versioned
 from dashboards.strings import LANGS, current_lang, t
 from lake import Lake
 
@@ -51,9 +51,10 @@ class Filters(NamedTuple):
 AREA_SQL = "($no_area OR list_contains($areas::VARCHAR[], {col}))"
 
 
-@versioned("gold.kpi_daily", "silver.reports")
+@versioned("gold.kpi_daily", "silver.reports", "silver.violations")
 def data_bounds(lake: Lake) -> tuple[dt.date, dt.date] | None:
-    """First and last receipt date (Vietnam time) in the lake, or None for an empty lake."""
+    """First and last receipt date (Vietnam time) of the reports, else of the camera violations;
+    None for an empty lake."""
     row = sql(lake, "SELECT min(date) lo, max(date) hi FROM gold.kpi_daily WHERE received + invalid > 0")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
@@ -61,6 +62,11 @@ def data_bounds(lake: Lake) -> tuple[dt.date, dt.date] | None:
                     "max(CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE)) hi FROM silver.reports")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
+    if has_table("silver.violations"):
+        row = sql(lake, "SELECT min(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) lo, "
+                        "max(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) hi FROM silver.violations")
+        if row.height and row["hi"][0] is not None:
+            return row["lo"][0], row["hi"][0]
     return None
 
 
