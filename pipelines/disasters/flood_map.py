@@ -31,6 +31,7 @@ SEVERITY_COLOURS = {"Extreme": "#c62828", "Severe": "#ef6c00", "Moderate": "#f9a
                     "Unknown": "#607d8b"}
 REPORTS_WINDOW = dt.timedelta(hours=24)
 SOS_WINDOW = dt.timedelta(hours=24)
+STALE_AFTER = dt.timedelta(hours=6)
 
 
 def _iso(v: Any) -> Any:
@@ -45,11 +46,21 @@ def _utc(at: dt.datetime) -> dt.datetime:
     return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
 
 
-def gauges_at(lake: Lake, at: dt.datetime, stations: list[str] | None = None) -> list[dict[str, Any]]:
-    """Each river gauge's state at ``at`` with its map colour and level name (vi, en)."""
-    df = flood_status(lake, at=_utc(at), stations=stations)
+def hue_station_codes(lake: Lake) -> list[str]:
+    return lake.sql("select station_code from silver.gauge_stations where in_hue and kind = 'river'"
+                    )["station_code"].to_list()
+
+
+def gauges_at(lake: Lake, at: dt.datetime, stations: list[str] | None = None,
+              stale_after: dt.timedelta = STALE_AFTER) -> list[dict[str, Any]]:
+    """Each river gauge's state at ``at`` with its map colour and level name (vi, en).
+
+    ``stale`` is True when the gauge's last reading is older than ``stale_after`` at ``at``."""
+    at = _utc(at)
+    df = flood_status(lake, at=at, stations=stations)
     out = []
     for row in _records(df):
+        row["stale"] = dt.datetime.fromisoformat(row["latest_at"]) < at - stale_after
         lvl = row["alarm_level"]
         row["colour"] = NO_LEVEL_COLOUR if lvl is None else COLOURS[lvl]
         row["level_name_vi"], row["level_name_en"] = LEVEL_NAMES.get(lvl, ("Không có mức báo động", "No levels"))
@@ -145,13 +156,14 @@ def flooded_cameras(lake: Lake, areas: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def flood_map_layers(lake: Lake, at: dt.datetime) -> dict[str, Any]:
-    """Everything the flood page draws at moment ``at``: gauges, warning areas, SOS, reports, cameras."""
+def flood_map_layers(lake: Lake, at: dt.datetime, hue_only: bool = True) -> dict[str, Any]:
+    """Everything the flood page draws at moment ``at``: gauges (Huế's unless ``hue_only=False``),
+    warning areas, SOS, flood reports, flooded cameras."""
     at = _utc(at)
     areas = warning_areas_geojson(lake, at)
     return {
         "at": at.isoformat(),
-        "gauges": gauges_at(lake, at),
+        "gauges": gauges_at(lake, at, stations=hue_station_codes(lake) if hue_only else None),
         "warning_areas": areas,
         "sos": sos_at(lake, at),
         "flood_reports": flood_reports_at(lake, at),

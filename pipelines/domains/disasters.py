@@ -21,7 +21,7 @@ import dagster as dg
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap import validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
-from pipelines.disasters.demo import shared_cap_samples
+from pipelines.disasters.demo import build_demo_disasters, shared_cap_samples
 from pipelines.disasters.feeds import feed_documents, file_documents, http_fetch, inbox_files
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.replay import DEFAULT_START, replay
@@ -255,4 +255,4 @@ defs = dg.Definitions(
     sensors=[disasters_inbox_sensor],
 )
 
-__all__ = ["defs", "scan_sources", "run_request_for"]
+__all__ = ["defs", "scan_sources", "run_request_for", "build_demo_disasters"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 import polars as pl
+import pytest
 
 from pipelines.disasters.replay import replay
 from pipelines.resources import LakeResource
@@ -65,3 +66,22 @@ def test_replay_plays_the_flood_in(lake) -> None:
     assert set(after.filter(pl.col("observed_at").is_between(start, end))["source"]) == {"replay"}
     assert lake.read("silver.warnings").select("identifier", "msg_type", "alarm_level").sort("identifier") \
         .equals(warnings)
+
+
+@pytest.mark.slow
+def test_build_demo_disasters_is_idempotent(lake) -> None:
+    from pipelines.domains.disasters import build_demo_disasters  # where `hue-ioc demo` imports it from
+
+    first = build_demo_disasters(lake)
+    assert first["readings_hue"]["written"] == 957 + 220 and first["issued_flood_warnings"] >= 10
+    assert first["simulated"] == {"sos_requests": 703, "hotline_calls": 2407}
+    assert first["simulated_warnings"] == 1808 and first["cap_samples"]["inserted"] == 3
+    versions = lake.versions()
+    second = build_demo_disasters(lake)
+    assert second["readings_hue"]["written"] == 0 and second["issued_flood_warnings"] == 0
+    assert second["simulated_warnings"] == 0 and second["cap_samples"]["inserted"] == 0
+    changed = {k for k, v in lake.versions().items() if v != versions[k]}
+    assert changed == {"gold.flood_status"}  # gold is rebuilt; nothing else is written
+    # reconciliation of the real file: rows read = rows in silver + rejects
+    r = second["readings_central"]
+    assert r["read"] == r["valid"] + r["rejected"] + r["duplicates"]

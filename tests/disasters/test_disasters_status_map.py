@@ -45,6 +45,8 @@ def test_map_layers_move_with_time(flood_lake, lake) -> None:
     before = flood_map_layers(flood_lake, dt.datetime(2025, 11, 12, tzinfo=dt.UTC))
     assert before["gauges"] == [] and before["warning_areas"]["features"] == []
     after = flood_map_layers(flood_lake, hi)
+    assert not any(x["stale"] for x in after["gauges"])
+    assert all(x["stale"] for x in flood_map_layers(flood_lake, hi + dt.timedelta(days=1))["gauges"])
     assert after["warning_areas"]["features"] == []  # both episodes cancelled by then
     assert active_warnings(flood_lake, PEAK).height == 2  # one per gauge: older messages superseded
 
