@@ -20,15 +20,23 @@ from pipelines.resources import LakeResource
 GROUP = "publications"
 # Hue-S figures start in May 2019; a month's report is due once the month is over.
 monthly_partitions = dg.MonthlyPartitionsDefinition(start_date="2019-05-01", timezone="Asia/Ho_Chi_Minh")
+quarterly_partitions = dg.TimeWindowPartitionsDefinition(
+    start="2019-04-01", cron_schedule="0 0 1 1,4,7,10 *", fmt="%Y-%m-%d", timezone="Asia/Ho_Chi_Minh")
 
 
 def period_of(partition_key: str) -> Period:
-    """Partition key ``2022-05-01`` → the period ``2022-05``."""
+    """Monthly partition key ``2022-05-01`` → the period ``2022-05``."""
     return Period.parse(partition_key[:7])
 
 
+def quarter_of(partition_key: str) -> Period:
+    """Quarterly partition key ``2022-04-01`` → the period ``2022-Q2``."""
+    year, month = int(partition_key[:4]), int(partition_key[5:7])
+    return Period.parse(f"{year}-Q{(month - 1) // 3 + 1}")
+
+
 def publish_month(lake: Any, period: Period) -> tuple[ReportData, dict[str, str]]:
-    """Build the month's report once and store it as PDF and XLSX under publications/ (plain function)."""
+    """Build a period's report once and store it as PDF and XLSX under publications/ (plain function)."""
     data = build_report_data(lake, period)
     uris = {
         "pdf": lake.put_artifact("publications", file_name(period, "pdf"), render_pdf(data)),
@@ -73,6 +81,21 @@ def monthly_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.
     return dg.MaterializeResult(metadata=report_metadata(data, uris))
 
 
+@dg.asset(
+    key=["publications", "quarterly_report"],
+    group_name=GROUP,
+    partitions_def=quarterly_partitions,
+    deps=[["gold", "kpi_daily"], ["gold", "unit_performance"]],
+    description="Báo cáo quý cho lãnh đạo (PDF + XLSX) · the quarterly leadership report, under publications/.",
+    kinds={"pdf", "excel"},
+)
+def quarterly_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
+    period = quarter_of(context.partition_key)
+    data, uris = publish_month(lake.lake(), period)
+    context.log.info(f"{period.label}: {uris['pdf']}, {uris['xlsx']} (as of {stamp(data.moment)})")
+    return dg.MaterializeResult(metadata=report_metadata(data, uris))
+
+
 publish_monthly_reports = dg.define_asset_job(
     "publish_monthly_reports", selection=dg.AssetSelection.assets(monthly_report),
     partitions_def=monthly_partitions,
@@ -83,8 +106,17 @@ monthly_reports_schedule = dg.build_schedule_from_partitioned_job(
     publish_monthly_reports, name="monthly_reports_schedule", hour_of_day=7, minute_of_hour=0,
     day_of_month=1)
 
+publish_quarterly_reports = dg.define_asset_job(
+    "publish_quarterly_reports", selection=dg.AssetSelection.assets(quarterly_report),
+    partitions_def=quarterly_partitions,
+    description="Lập báo cáo quý · build the quarterly leadership report")
+
+# When each quarter ends (00:00 Vietnam time on 1 Jan/Apr/Jul/Oct), for the quarter that just ended.
+quarterly_reports_schedule = dg.build_schedule_from_partitioned_job(
+    publish_quarterly_reports, name="quarterly_reports_schedule")
+
 defs = dg.Definitions(
-    assets=[monthly_report],
-    jobs=[publish_monthly_reports],
-    schedules=[monthly_reports_schedule],
+    assets=[monthly_report, quarterly_report],
+    jobs=[publish_monthly_reports, publish_quarterly_reports],
+    schedules=[monthly_reports_schedule, quarterly_reports_schedule],
 )

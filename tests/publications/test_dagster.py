@@ -10,7 +10,13 @@ from pathlib import Path
 import dagster as dg
 import openpyxl
 
-from pipelines.domains.publications import monthly_partitions, monthly_report, monthly_reports_schedule
+from pipelines.domains.publications import (
+    monthly_partitions,
+    monthly_report,
+    monthly_reports_schedule,
+    quarter_of,
+    quarterly_report,
+)
 from pipelines.publications.report_data import tables_used
 from pipelines.reports.kpis import headline
 from pipelines.resources import LakeResource
@@ -59,3 +65,26 @@ def test_materialize_monthly_report(report_lake_root: Path, tmp_path: Path) -> N
     assert md["headline/received"] == expected["received"]
     assert abs(md["headline/on_time_rate"] - expected["on_time_rate"]) < 1e-12
     assert md["period"] == PERIOD and md["simulated"] is True
+
+
+def test_quarterly_schedule_and_asset(report_lake_root: Path, tmp_path: Path) -> None:
+    from pipelines.definitions import defs
+
+    schedule = defs.get_schedule_def("quarterly_reports_schedule")
+    ctx = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2022, 7, 1, 0, 0,
+                                                                          tzinfo=dt.timezone(dt.timedelta(hours=7))))
+    requests = list(schedule.evaluate_tick(ctx).run_requests or [])
+    assert [r.partition_key for r in requests] == ["2022-04-01"]
+    assert quarter_of("2022-04-01").label == "2022-Q2"
+    root = tmp_path / "lake"
+    shutil.copytree(report_lake_root, root)
+    result = dg.materialize([quarterly_report], partition_key="2022-01-01",
+                            resources={"lake": LakeResource(root=str(root))})
+    assert result.success
+    md = {k: v.value for k, v in result.asset_materializations_for_node("publications__quarterly_report")[0]
+          .metadata.items()}
+    assert md["period"] == "2022-Q1" and Path(md["pdf"]).name == "bao-cao-2022-Q1.pdf"
+    from lake import Lake
+
+    expected = headline(Lake.open(root), start=dt.date(2022, 1, 1), end=dt.date(2022, 3, 31))
+    assert md["headline/received"] == expected["received"]
