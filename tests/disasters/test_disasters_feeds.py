@@ -32,6 +32,7 @@ RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>alerts</title>
 
 @pytest.fixture
 def server(cap_dir: Path) -> Iterator[str]:
+    release = threading.Event()
     files = {
         "/atom.xml": ATOM.encode(), "/rss.xml": RSS.encode(),
         "/cap/a2.xml": (cap_dir / "cap12_spec_A2_severe_thunderstorm_polygon.xml").read_bytes(),
@@ -43,6 +44,9 @@ def server(cap_dir: Path) -> Iterator[str]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server API
+            if self.path == "/slow.xml":  # answers after the client has given up
+                release.wait(5)
+                return
             body = files.get(self.path)
             if body is None:
                 self.send_error(404)
@@ -60,6 +64,7 @@ def server(cap_dir: Path) -> Iterator[str]:
     t = threading.Thread(target=httpd.serve_forever, daemon=True)
     t.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    release.set()
     httpd.shutdown()
     httpd.server_close()
 
@@ -117,3 +122,32 @@ def test_sensor_scan_sees_new_files_and_feed_changes(tmp_path: Path, server: str
 def test_rejects_only_hold_trimmed_payloads(lake, server: str) -> None:
     ingest_documents(lake, feed_documents(f"{server}/atom.xml"))
     assert lake.read("silver.rejects").select(pl.col("payload").str.len_chars().max()).item() <= 4000
+
+
+def test_slow_feed_times_out_into_a_reject(lake, server: str) -> None:
+    def impatient(url: str, max_bytes: int) -> bytes:
+        return http_fetch(url, max_bytes, timeout=(1.0, 0.2))
+
+    res = ingest_documents(lake, feed_documents(f"{server}/slow.xml", fetch=impatient))
+    assert res.rejected == 1
+    assert "Timeout" in lake.read("silver.rejects")["reason"][0]
+
+
+def test_sensor_evaluation(tmp_path: Path, cap_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dagster as dg
+
+    from pipelines.domains.disasters import disasters_inbox_sensor
+
+    inbox = tmp_path / "cap"
+    inbox.mkdir()
+    monkeypatch.setenv("HUE_IOC_CAP_INBOX", str(inbox))
+    monkeypatch.delenv("HUE_IOC_CAP_FEEDS", raising=False)
+    monkeypatch.delenv("HUE_IOC_GAUGE_INBOX", raising=False)
+    ctx = dg.build_sensor_context()
+    assert isinstance(disasters_inbox_sensor(ctx), dg.SkipReason)
+    (inbox / "a4.xml").write_bytes((cap_dir / "cap12_spec_A4_amber_multilingual_en_es.xml").read_bytes())
+    ctx = dg.build_sensor_context(cursor=ctx.cursor)
+    req = disasters_inbox_sensor(ctx)
+    assert isinstance(req, dg.RunRequest)
+    assert req.run_config["ops"]["cap_warnings"]["config"]["files"] == [str(inbox / "a4.xml")]
+    assert isinstance(disasters_inbox_sensor(dg.build_sensor_context(cursor=ctx.cursor)), dg.SkipReason)
