@@ -98,13 +98,21 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
                                metadata={"version": lk.version("bronze.report_events_raw")})
 
 
-@dg.asset(key=["silver", "units"], group_name=GROUP, description="Handling units (đơn vị xử lý).")
-def silver_units(lake: LakeResource, simulator: HueSSimulatorResource) -> dg.MaterializeResult:
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["silver", "units"], group_name=GROUP, description="Handling units (đơn vị xử lý)."),
+           dg.AssetSpec(["silver", "categories"], group_name=GROUP,
+                        description="Categories with their deadline rules (pipelines/reports/categories.yaml)."),
+           dg.AssetSpec(["silver", "admin_units"], group_name=GROUP,
+                        description="Huế's communes and districts before and after 2025-07-01, with boundaries.")],
+)
+def reference_tables(lake: LakeResource, simulator: HueSSimulatorResource):
     lk = lake.lake()
     cfg = simulator.config()
     # the same roster simulate() draws first from its seed
     build.load_reference(lk, units_frame(admin_units_frame(), np.random.default_rng(cfg.seed), cfg.start))
-    return dg.MaterializeResult(metadata={"units": lk.sql("select count(*) from silver.units").item()})
+    for name in ("units", "categories", "admin_units"):
+        yield dg.MaterializeResult(asset_key=["silver", name], metadata={
+            "rows": lk.sql(f"SELECT count(*) FROM silver.{name}").item(), "version": lk.version(f"silver.{name}")})
 
 
 class SilverConfig(dg.Config):
@@ -196,7 +204,8 @@ ALL = dg.AssetSelection.groups(GROUP)
 rebuild_reports = dg.define_asset_job("rebuild_reports", selection=ALL,
                                       description="Rebuild everything of reports from the sources.")
 sync_reports = dg.define_asset_job(
-    "sync_reports", selection=ALL - dg.AssetSelection.assets(["silver", "units"]),
+    "sync_reports", selection=ALL - dg.AssetSelection.assets(["silver", "units"], ["silver", "categories"],
+                                                 ["silver", "admin_units"]),
     config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
     description="Pull the incremental sources and apply only what changed.")
 hourly_sync = dg.ScheduleDefinition(name="sync_reports_schedule", job=sync_reports, cron_schedule="0 * * * *",
@@ -215,7 +224,7 @@ def _resources() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[silver_units, bronze_reports, silver_reports, gold_reports],
+    assets=[reference_tables, bronze_reports, silver_reports, gold_reports],
     asset_checks=[unique_report_ids, unique_event_ids, deadlines_after_receipt, rates_in_range],
     jobs=[rebuild_reports, sync_reports],
     schedules=[hourly_sync],
