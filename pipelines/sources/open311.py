@@ -547,7 +547,8 @@ class Open311FileSource:
 
     A folder is read in name order; each document is recognised by its content (requests, services or
     CSV), so responses recorded by :class:`Open311HttpSource` replay as they were received.
-    ``since`` keeps requests updated at or after it (see ``_keep_since``).
+    ``since`` keeps requests updated at or after it (see ``_keep_since``). Unreadable rows are reported on
+    every fetch; their reject ids are stable, so silver.rejects keeps each once.
     """
 
     path: str | Path

@@ -307,3 +307,23 @@ def test_encodings_utf16_and_mixed(tmp_path: Path, nyc_rows):
     batch = Open311FileSource(mixed, mapping=NY).fetch()
     assert _payloads(batch) == _payloads(original) and batch.rejects == []
     assert _payloads(batch)[rows[-1][0]]["description"] == "Bánh mì café"
+
+
+def test_xml_services_and_error_document(tmp_path: Path):
+    (tmp_path / "services.xml").write_bytes(b"""<?xml version="1.0" encoding="utf-8"?>
+<services>
+  <service><service_code>001</service_code><service_name>Garbage cans left out 24x7</service_name>
+    <description>Garbage or recycling cans left out</description><metadata>true</metadata>
+    <type>realtime</type><keywords>lorem, ipsum</keywords><group>sanitation</group></service>
+  <service><service_code>002</service_code><metadata>false</metadata><service_name>Construction plate shifted</service_name>
+    <type>realtime</type><group>street</group></service>
+</services>""")
+    (tmp_path / "z_errors.xml").write_bytes(b"<errors><error><code>403</code><description>Invalid api_key</description>"
+                                            b"</error></errors>")
+    src = Open311FileSource(tmp_path, mapping=mapping_for())
+    services = {s["service_code"]: s for s in src.services()}
+    assert services["001"]["metadata"] is True and services["001"]["category_code"] == "waste"
+    assert services["002"]["metadata"] is False and services["002"]["category_code"] == "construction"
+    batch = src.fetch()
+    assert batch.records == []
+    assert [(r.record_ref, r.reason) for r in batch.rejects] == [("z_errors.xml", "403: Invalid api_key")]
