@@ -1,0 +1,111 @@
+"""Real browser: Debian chromium through playwright (never `playwright install`), the app on a free
+loopback port, the overview and the flood map at 1920×1080, screenshots in screenshots/."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboards.serve import command, environment
+from lake import Lake
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = REPO / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                                      reason="needs Debian chromium (apt-get install -y chromium)")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(full_lake: Lake) -> Iterator[str]:
+    port = _free_port()
+    env = environment(role="leader") | {"HUE_IOC_LAKE": full_lake.root, "HUE_IOC_LANGUAGE": "vi"}
+    env.pop("HUE_IOC_DASHBOARD_WALL", None)
+    proc = subprocess.Popen(command(port=port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=REPO)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"])
+        yield b
+        b.close()
+
+
+def _not_blank(png: bytes) -> bool:
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = img.getcolors(maxcolors=1 << 16)
+    return colours is None or len(colours) > 3
+
+
+def test_overview_and_flood_map_render(server: str, browser) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    page.goto(server + "/")
+    page.get_by_text("Tiếp nhận").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stMetric']").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2500)  # charts finish drawing
+    assert page.locator("[data-testid='stMetric']").count() >= 6
+    assert not page.locator("[data-testid='stException']").count()
+    page.screenshot(path=str(SHOTS / "overview.png"))
+
+    page.goto(server + "/floods")
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(4000)  # deck.gl draws after the first frame
+    box = canvas.bounding_box()
+    assert box and box["width"] > 800 and box["height"] > 400
+    assert _not_blank(canvas.screenshot()), "the flood map canvas is empty"
+    assert not page.locator("[data-testid='stException']").count()
+    page.screenshot(path=str(SHOTS / "floods.png"))
+
+    page.goto(server + "/reports")
+    page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(4000)
+    page.screenshot(path=str(SHOTS / "reports.png"))
+    assert not [e for e in errors if "mapStyle" in e], errors
+    if os.environ.get("HUE_IOC_UPDATE_DOCS_SCREENSHOT"):
+        shutil.copy(SHOTS / "overview.png", REPO / "docs" / "screenshot-overview.png")
