@@ -65,3 +65,15 @@ def test_map_shows_sos_and_flood_reports(flood_lake) -> None:
     assert [r["report_id"] for r in layers["flood_reports"]] == ["R1"]
     later = flood_map_layers(flood_lake, PEAK + dt.timedelta(hours=2))
     assert later["sos"][0]["open_at"] is False
+
+
+def test_cameras_inside_warning_areas_are_flagged(flood_lake) -> None:
+    from pipelines.disasters import geo
+
+    inside = next(c for c in geo.communes() if c.short_name == "Quảng Điền").geometry.representative_point()
+    flood_lake.merge("silver.cameras", pl.DataFrame([
+        {"camera_id": "CAM-QD", "name": "Cầu Quảng Điền", "lat": inside.y, "lon": inside.x, "source": "config"},
+        {"camera_id": "CAM-FAR", "name": "Lăng Cô", "lat": 16.23, "lon": 108.07, "source": "config"}]))
+    cams = flood_map_layers(flood_lake, PEAK)["flooded_cameras"]
+    assert [c["camera_id"] for c in cams] == ["CAM-QD"] and cams[0]["severity"] == "Extreme"
+    assert flood_map_layers(flood_lake, dt.datetime(2025, 11, 12, tzinfo=dt.UTC))["flooded_cameras"] == []
