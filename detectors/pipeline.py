@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import queue
+import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,8 +154,9 @@ def minute_floor(at: dt.datetime) -> dt.datetime:
 class Models:
     """The compiled models a run needs, shared between cameras (compile once)."""
 
-    def __init__(self, inference_precision: str | None = None, device: str = "CPU", plates: bool = True) -> None:
-        self.inference_precision, self.device = inference_precision, device
+    def __init__(self, inference_precision: str | None = None, device: str = "CPU", plates: bool = True,
+                 hint: str = "THROUGHPUT") -> None:
+        self.inference_precision, self.device, self.hint = inference_precision, device, hint
         self._detectors: dict[tuple[str, str | None, float], Detector] = {}
         self._plates: Any = None
         self._attributes: VehicleAttributes | None = None
@@ -164,7 +167,7 @@ class Models:
         if key not in self._detectors:
             # ByteTrack's second stage wants the low-confidence boxes too: decode from conf/2 up
             self._detectors[key] = Detector(cam.model, cam.precision, cam.device, conf=cam.conf / 2,
-                                            inference_precision=self.inference_precision)
+                                            inference_precision=self.inference_precision, hint=self.hint)
         return self._detectors[key]
 
     def plates(self) -> Any:
@@ -185,7 +188,7 @@ class CameraPipeline:
                  source: str | None = None, max_frames: int | None = None, base: Path | None = None,
                  reconnect_attempts: int = 5, backoff_s: float = 0.5, max_box_area: float = 0.5,
                  evidence: bool = True, batch_size: int = 50,
-                 progress: Callable[[int, float], None] | None = None) -> None:
+                 progress: Callable[[int, float], None] | None = None, mode: str = "async") -> None:
         self.cam = cam
         self.lake = lake
         self.models = models or Models()
@@ -197,6 +200,9 @@ class CameraPipeline:
         self.evidence = evidence and lake is not None
         self.batch_size = batch_size
         self.progress = progress
+        if mode not in ("async", "sync"):
+            raise ValueError(f"mode must be async or sync, not {mode!r}")
+        self.mode = mode  # async: decode thread + AsyncInferQueue; sync: one request, one frame at a time
         self.timings = Timings()
 
     def _start_time(self, uri: str, stream: bool) -> dt.datetime:
@@ -263,8 +269,10 @@ class CameraPipeline:
                 row["evidence_uri"] = self.lake.put_artifact("evidence", f"{self.cam.id}/{eid}.jpg", jpg.tobytes())
         return row
 
-    def frames(self, video: VideoSource) -> Iterator[Any]:
-        return iter(video)
+    def detections(self, video: VideoSource, detector: Detector) -> Iterator[tuple[Any, Detections]]:
+        if self.mode == "sync":
+            return ((f, detector.detect(f.image)) for f in video)
+        return detector.infer_many(prefetch(video), key=lambda f: f.image)
 
     def run(self) -> RunResult:
         res = RunResult(self.cam.id)
@@ -291,7 +299,7 @@ class CameraPipeline:
             seen: dict[int, float] = {}
             tm = self.timings
             t_mark = time.perf_counter()
-            for frame, det in detector.infer_many(video, key=lambda f: f.image):
+            for frame, det in self.detections(video, detector):
                 t0 = time.perf_counter()
                 tm.decode_infer += t0 - t_mark
                 img_wh = (frame.image.shape[1], frame.image.shape[0])
@@ -349,6 +357,48 @@ class CameraPipeline:
         res.timings = self.timings.as_dict()
         res.written = dict(writer.written) if writer is not None else {}
         return res
+
+
+def prefetch(items: Iterable[Any], depth: int = 8) -> Iterator[Any]:
+    """Iterate ``items`` in a background thread (video decoding releases the GIL), ``depth`` ahead.
+    Exceptions raised by the producer are re-raised here."""
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put(_Raised(exc))
+
+    th = threading.Thread(target=produce, name="video-decode", daemon=True)
+    th.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, _Raised):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        th.join(timeout=5)
+
+
+@dataclass
+class _Raised:
+    exc: BaseException
 
 
 def camera_rows(cams: list[CameraConfig], source: str = "config") -> pl.DataFrame:
