@@ -351,6 +351,11 @@ def alert_from_element(root: Any) -> CapAlert:
     return alert
 
 
+def _deref_summary(text: str | None) -> str | None:
+    """An embedded base64 resource is kept as its size, not its bytes (the XML keeps the content)."""
+    return None if text is None else f"(embedded base64, {len(text)} characters)"
+
+
 def _parse_info(el: Any, where: str) -> CapInfo:
     _check_sequence(el, INFO_SEQ, where)
     info = CapInfo(
@@ -381,7 +386,7 @@ def _parse_info(el: Any, where: str) -> CapInfo:
         info.resources.append(CapResource(
             resource_desc=_text(res, "resourceDesc") or "", mime_type=_text(res, "mimeType") or "",
             size=None if size is None else int(size), uri=_text(res, "uri"),
-            deref_uri=None if _text(res, "derefUri") is None else "(embedded)", digest=_text(res, "digest")))
+            deref_uri=_deref_summary(_text(res, "derefUri")), digest=_text(res, "digest")))
     for n, area in enumerate(el.findall(Q + "area"), 1):
         w = f"{where}/area[{n}]"
         _check_sequence(area, AREA_SEQ, w)
@@ -488,6 +493,13 @@ def build_cap_xml(alert: CapAlert, tz: dt.tzinfo | None = None) -> bytes:
         add(el, "web", info.web)
         add(el, "contact", info.contact)
         add_pairs(el, "parameter", info.parameters)
+        for res in info.resources:
+            r = StdET.SubElement(el, Q + "resource")
+            add(r, "resourceDesc", res.resource_desc)
+            add(r, "mimeType", res.mime_type)
+            add(r, "size", res.size)
+            add(r, "uri", res.uri)
+            add(r, "digest", res.digest)  # derefUri content is not kept by the parser, so not written
         for area in info.areas:
             a = StdET.SubElement(el, Q + "area")
             add(a, "areaDesc", area.area_desc)

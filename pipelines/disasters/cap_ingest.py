@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
+import pyarrow as pa
 
 from lake import Lake, Reject
 from lake.catalog import spec
@@ -101,15 +102,11 @@ def alert_to_row(alert: CapAlert, *, direction: str, source: str, origin: str, x
 
 
 def warnings_frame(rows: list[dict]) -> pl.DataFrame:
-    from lake.catalog import spec
-
     schema = spec(TARGET).schema
     if not rows:
         out = pl.from_arrow(schema.empty_table())
         assert isinstance(out, pl.DataFrame)
         return out
-    import pyarrow as pa
-
     out = pl.from_arrow(pa.Table.from_pylist(rows, schema=schema))
     assert isinstance(out, pl.DataFrame)
     return out

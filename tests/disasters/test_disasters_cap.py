@@ -190,3 +190,30 @@ def test_inbox_rejects_with_reasons_and_rerun(lake, cap_dir: Path, tmp_path: Pat
     assert again.inserted == 0 and again.rejected == 4
     assert lake.versions(["silver.warnings", "silver.rejects", "bronze.cap_alerts_raw"]) == before
     assert lake.read("silver.rejects").height == 4
+
+
+def test_resources_altitude_and_round_trip() -> None:
+    from pipelines.disasters.cap import build_cap_xml
+
+    xml = """<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>X1</identifier><sender>s@x</sender>
+<sent>2025-11-17T08:00:00+07:00</sent><status>Exercise</status><msgType>Alert</msgType><scope>Restricted</scope>
+<restriction>IOC staff</restriction><code>IPAWSv1.0</code><incidents>FLOOD-2025-11</incidents>
+<info><language>vi-VN</language><category>Met</category><category>Safety</category><event>Lũ</event>
+<urgency>Expected</urgency><severity>Moderate</severity><certainty>Likely</certainty><audience>cán bộ</audience>
+<onset>2025-11-17T09:00:00+07:00</onset>
+<resource><resourceDesc>ảnh</resourceDesc><mimeType>image/jpeg</mimeType><size>1234</size>
+<uri>http://example.invalid/a.jpg</uri><derefUri>QUJD</derefUri><digest>abc</digest></resource>
+<area><areaDesc>Kim Long</areaDesc><circle>16.46,107.56 2.5</circle><altitude>0</altitude><ceiling>100</ceiling></area>
+</info></alert>""".encode()
+    a = parse_cap(xml)
+    assert a.scope == "Restricted" and a.restriction == "IOC staff" and a.codes == ["IPAWSv1.0"]
+    assert a.incidents == "FLOOD-2025-11" and a.infos[0].categories == ["Met", "Safety"]
+    r = a.infos[0].resources[0]
+    assert (r.mime_type, r.size, r.digest) == ("image/jpeg", 1234, "abc") and "4 characters" in r.deref_uri
+    area = a.infos[0].areas[0]
+    assert area.circles == [(16.46, 107.56, 2.5)] and (area.altitude, area.ceiling) == (0.0, 100.0)
+    assert a.infos[0].onset == dt.datetime(2025, 11, 17, 2, tzinfo=dt.UTC)
+    b = parse_cap(build_cap_xml(a))
+    assert b.key == a.key and b.infos[0].resources[0].uri == r.uri and b.infos[0].areas == a.infos[0].areas
+    with pytest.raises(CapError, match="restriction"):
+        parse_cap(xml.replace(b"<restriction>IOC staff</restriction>", b""))
