@@ -24,7 +24,7 @@ class VideoError(RuntimeError):
 @dataclass
 class Frame:
     index: int  # position in the source (frames decoded since the start, gaps included)
-    t: float  # seconds since the start of the source (file: from its frame rate; stream: wall clock)
+    t: float  # seconds since the start of the source (file: from its frame rate; stream: its timestamps)
     image: np.ndarray
 
 
@@ -132,16 +132,19 @@ class VideoSource:
         next_due = 0.0
         index = -1
         bad_run = 0
-        start = time.monotonic()
+        t_offset, since_connect, last_t = 0.0, 0, 0.0
         try:
             while self.max_frames is None or self.stats.sampled < self.max_frames:
                 ok = self._cap.grab()
                 index += 1
                 if not ok:
+                    if self.stream and self.frame_count and index >= self.frame_count:
+                        break  # a finite stream (a file over HTTP) has ended
                     if self.stream:
                         self.stats.errors.append(f"stream dropped at frame {index}")
                         self._cap.release()
                         self._cap = self._connect(initial=False)
+                        t_offset, since_connect = last_t + 1.0 / self.source_fps, 0
                         continue
                     # a file: the end, or a broken stretch; try a few more grabs before giving up
                     if self.frame_count and index < self.frame_count - 1 and bad_run < self.MAX_CONSECUTIVE_BAD:
@@ -151,7 +154,13 @@ class VideoSource:
                     if self.frame_count and index < self.frame_count:
                         self.stats.missing += self.frame_count - index
                     break
-                t = (time.monotonic() - start) if self.stream else index / self.source_fps
+                if self.stream:  # the stream's own clock when it has one, restarted after a reconnect
+                    pos = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+                    t = t_offset + (pos if pos > 0 else since_connect / self.source_fps)
+                    since_connect += 1
+                else:
+                    t = index / self.source_fps
+                last_t = t
                 self.stats.decoded += 1
                 if period and t + 1e-6 < next_due:
                     continue

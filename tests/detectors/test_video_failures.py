@@ -86,3 +86,55 @@ def test_other_cameras_continue(example_cams, models, truncated, garbage, lake):
     assert results["hue-le-loi-01"].status == "ok" and len(results["hue-le-loi-01"].events) == 9
     cams_in_lake = lake.sql("select camera_id from silver.cameras order by camera_id")["camera_id"].to_list()
     assert cams_in_lake == ["cam-corrupt", "cam-dead-rtsp", "cam-truncated", "hue-le-loi-01"]
+
+
+@pytest.fixture(scope="module")
+def http_server(car_video):
+    """A loopback HTTP server for the sample clip; /drop.mp4 cuts the first connection after a third."""
+    import http.server
+    import socketserver
+    import threading
+
+    data = car_video.read_bytes()
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):  # quiet
+            pass
+
+        def do_GET(self):
+            hits.append(self.path)
+            first_drop = self.path == "/drop.mp4" and hits.count("/drop.mp4") == 1
+            body = data[: len(data) // 3] if first_drop else data
+            self.send_response(200)
+            self.send_header("Content-Type", "video/mp4")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except OSError:
+                pass
+
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}", hits
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_http_source_sampled_by_stream_time(http_server):
+    base, _ = http_server
+    v = VideoSource(f"{base}/car.mp4", fps=5)
+    assert len(list(v)) == 151 and v.stats.reconnects == 0
+
+
+def test_dropped_stream_reconnects_and_goes_on(http_server):
+    base, hits = http_server
+    v = VideoSource(f"{base}/drop.mp4", fps=5, backoff_s=0.01)
+    frames = list(v)
+    assert v.stats.reconnects == 1 and hits.count("/drop.mp4") == 2
+    assert v.stats.errors and v.stats.errors[0].startswith("stream dropped at frame")
+    assert len(frames) > 151  # the part before the drop, then the whole clip again after reconnecting
+    ts = [f.t for f in frames]
+    assert ts == sorted(ts)  # the clock keeps going across the reconnect
