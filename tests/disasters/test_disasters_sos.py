@@ -69,3 +69,21 @@ def test_sos_csv_import(lake, tmp_path: Path) -> None:
     v = lake.versions(["silver.sos_requests", "silver.rejects"])
     assert sos.import_csv(lake, f)["written"] == 0
     assert lake.versions(["silver.sos_requests", "silver.rejects"]) == v
+
+
+def test_summary_for_the_leadership_report(flood_lake) -> None:
+    from pipelines.disasters.summary import disaster_summary
+
+    sos.load_simulated(flood_lake)
+    warnings_history.load_simulated_warnings(flood_lake)
+    three_years = disaster_summary(flood_lake, dt.date(2019, 5, 1), dt.date(2022, 5, 31))
+    assert three_years["warnings"]["issued"] == 1808 == three_years["warnings"]["issued_simulated"]
+    assert sum(three_years["warnings"]["by_event_vi"].values()) == 1808
+    assert three_years["sos"]["requests"] == 703 and three_years["sos"]["median_minutes_to_handle"] > 0
+    assert three_years["hotline"] == {"in": 1919, "out": 488}
+    assert three_years["gauges"] == []
+    nov = disaster_summary(flood_lake, dt.date(2025, 11, 1), dt.date(2025, 11, 30))
+    po = nov["gauges"][0]
+    assert (po["name"], po["peak_level_m"], po["max_alarm_level"]) == ("Phú Ốc", 4.96, 3)
+    assert po["peak_at"] == "2025-11-17T01:00:00+00:00" and po["peak_bulletin_vi"] == "trên báo động 3 0,46 m"
+    assert nov["warnings"]["issued_from_gauges"] >= 10 and nov["sos"]["requests"] == 0
