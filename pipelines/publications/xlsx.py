@@ -82,11 +82,11 @@ def _format_for(col: str, dtype: pl.DataType, f: _Formats) -> Any:
 
 
 def write_frame(wb: xlsxwriter.Workbook, f: _Formats, name: str, frame: pl.DataFrame,
-                note: str | None = None) -> None:
+                note: str | None = None, labels: dict[str, tuple[str, str]] | None = None) -> None:
     ws = wb.add_worksheet(name)
     cols = frame.columns
     for j, c in enumerate(cols):
-        vi, en = column_label(c)
+        vi, en = (labels or {}).get(c) or column_label(c)
         if c.endswith("_at") and isinstance(frame.schema[c], pl.Datetime):
             vi, en = vi + " (giờ VN)", en + " (Vietnam time)"
         ws.write(0, j, vi, f.header)
@@ -154,7 +154,9 @@ def render_xlsx(data: ReportData) -> bytes:
                                    "Simulated data, not real operations.", f.warn)
 
     head = _headline_frame(data)
-    write_frame(wb, f, SHEETS["headline"], head)
+    write_frame(wb, f, SHEETS["headline"], head, labels={
+        "kpi": ("Mã chỉ tiêu", "KPI key"), "name_vi": ("Chỉ tiêu", "Figure (Vietnamese)"),
+        "name_en": ("Chỉ tiêu (tiếng Anh)", "Figure")})
     ws = wb.get_worksheet_by_name(SHEETS["headline"])
     for i, k in enumerate(KPIS, start=HEADER_ROWS):  # rates as %, counts as whole numbers
         for j, col in enumerate(("current", "previous", "year_ago"), start=3):
