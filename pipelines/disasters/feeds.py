@@ -55,6 +55,41 @@ def http_fetch(url: str, max_bytes: int, timeout: tuple[float, float] = DEFAULT_
         return b"".join(chunks)
 
 
+def _recording_name(url: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:24] + ".xml"
+
+
+class RecordingFetcher:
+    """Live fetch that also saves every response under ``folder`` (to replay a feed offline later)."""
+
+    def __init__(self, folder: str | Path, inner: Fetcher = http_fetch) -> None:
+        self.folder = Path(folder)
+        self.inner = inner
+
+    def __call__(self, url: str, max_bytes: int) -> bytes:
+        data = self.inner(url, max_bytes)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / _recording_name(url)).write_bytes(data)
+        with (self.folder / "index.tsv").open("a", encoding="utf-8") as fh:
+            fh.write(f"{_recording_name(url)}\t{url}\n")
+        return data
+
+
+class RecordedFetcher:
+    """Offline replay of what a ``RecordingFetcher`` saved; same size limit, unknown URLs are errors."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def __call__(self, url: str, max_bytes: int) -> bytes:
+        path = self.folder / _recording_name(url)
+        if not path.is_file():
+            raise CapError(f"not in the recording: {url}")
+        return read_limited(path, max_bytes)
+
+
 def file_documents(paths: list[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
                    source: str = "file") -> Iterator[CapDocument]:
     for p in paths:

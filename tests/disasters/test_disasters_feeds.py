@@ -151,3 +151,13 @@ def test_sensor_evaluation(tmp_path: Path, cap_dir: Path, monkeypatch: pytest.Mo
     assert isinstance(req, dg.RunRequest)
     assert req.run_config["ops"]["cap_warnings"]["config"]["files"] == [str(inbox / "a4.xml")]
     assert isinstance(disasters_inbox_sensor(dg.build_sensor_context(cursor=ctx.cursor)), dg.SkipReason)
+
+
+def test_record_then_replay_offline(lake, server: str, tmp_path: Path) -> None:
+    from pipelines.disasters.feeds import RecordedFetcher, RecordingFetcher
+
+    live = list(feed_documents(f"{server}/atom.xml", fetch=RecordingFetcher(tmp_path / "rec")))
+    offline = list(feed_documents(f"{server}/atom.xml", fetch=RecordedFetcher(tmp_path / "rec")))
+    assert [d.data for d in live if d.data] == [d.data for d in offline if d.data]
+    assert len([d for d in offline if d.data]) == 2
+    assert any("not in the recording" in (d.error or "") for d in offline)  # the 404 was never recorded
