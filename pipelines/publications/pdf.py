@@ -300,10 +300,3 @@ def render_pdf(data: ReportData) -> bytes:
     assert isinstance(out, bytes)
     return out
 
-
-def render_png(pdf_or_data: ReportData, ppi: int = 110) -> list[bytes]:
-    """Every page as PNG (typst renders them directly)."""
-    payload = json.dumps(to_json(pdf_or_data), ensure_ascii=False, default=str)
-    out = typst.compile(str(TEMPLATE), sys_inputs={"data": payload}, format="png", ppi=ppi,
-                        timestamp=int(pdf_or_data.moment.timestamp()))
-    return out if isinstance(out, list) else [out]

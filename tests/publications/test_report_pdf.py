@@ -112,3 +112,18 @@ def test_no_violation_or_disaster_data_is_stated(built: tuple[Path, dict]) -> No
     flat = " ".join(pdf_text(built[0]).split())
     assert "Chưa nạp dữ liệu vi phạm từ camera" in flat
     assert "Chưa nạp dữ liệu thiên tai" in flat
+
+
+def test_typst_compiles_without_warnings(report_lake) -> None:
+    """No unknown font, no missing glyph: the template and the data agree."""
+    import json
+
+    import typst
+
+    from pipelines.publications.pdf import TEMPLATE, to_json
+    from pipelines.publications.report_data import build_report_data
+
+    data = build_report_data(report_lake, PERIOD)
+    pdf, warnings = typst.compile_with_warnings(
+        str(TEMPLATE), sys_inputs={"data": json.dumps(to_json(data), ensure_ascii=False, default=str)})
+    assert pdf[:5] == b"%PDF-" and warnings == []

@@ -1,0 +1,1 @@
+"""Typst templates of the publications (a package so that installs carry the .typ files)."""
