@@ -58,6 +58,8 @@ def test_as_of_gives_identical_numbers_after_an_append(lake_copy: Lake, tmp_path
     for name, frame in frames(before).items():
         assert_frame_equal(frames(after)[name], frame, check_exact=True)
     assert pdf_text(tmp_path / "after.pdf") == pdf_text(tmp_path / "before.pdf")
+    # typst is deterministic and the PDF's date is the data moment: the very same bytes
+    assert (tmp_path / "after.pdf").read_bytes() == (tmp_path / "before.pdf").read_bytes()
 
     # the new data is there for a report built now: the numbers move, the versions move
     assert now.headline["current"]["received"] > before.headline["current"]["received"]
