@@ -38,7 +38,7 @@ def disaster_summary(lake: Lake, start: dt.date, end: dt.date) -> dict[str, Any]
         where direction = 'issued' and sent >= $lo and sent < $hi and status = 'Actual'
           and language = 'vi-VN' group by 1 order by n desc, event""", p)
     s = lake.sql("""
-        select count(*) requests, coalesce(sum(people), 0) people,
+        select count(*) requests, coalesce(sum(people), 0)::bigint people,
                count(*) filter (where status = 'resolved') resolved,
                count(*) filter (where status = 'cancelled') cancelled,
                median(epoch(handled_at - requested_at) / 60.0) filter (where handled_at is not null)

@@ -80,6 +80,7 @@ def test_summary_for_the_leadership_report(flood_lake) -> None:
     assert three_years["warnings"]["issued"] == 1808 == three_years["warnings"]["issued_simulated"]
     assert sum(three_years["warnings"]["by_event_vi"].values()) == 1808
     assert three_years["sos"]["requests"] == 703 and three_years["sos"]["median_minutes_to_handle"] > 0
+    assert isinstance(three_years["sos"]["people"], int) and three_years["sos"]["people"] > 703
     assert three_years["hotline"] == {"in": 1919, "out": 488}
     assert three_years["gauges"] == []
     nov = disaster_summary(flood_lake, dt.date(2025, 11, 1), dt.date(2025, 11, 30))
