@@ -1,0 +1,236 @@
+"""Dashboards: per-page query time (p50/p95) on the demo lake and on a larger simulator lake, and the
+server's memory (RSS) with the large lake after every page was opened in a real browser.
+
+What is timed: every query a page issues for one render, uncached (the ``.raw`` functions; the app's
+version-keyed cache would make repeats free), for the default period (last 30 days) and all data.
+
+    .venv/bin/python -m bench dashboards
+    HUE_IOC_BENCH_DEMO_LAKE=data/lake HUE_IOC_BENCH_SCALE=5 .venv/bin/python -m bench dashboards
+
+Demo lake: HUE_IOC_BENCH_DEMO_LAKE (default ./data/lake, built by ``hue-ioc demo --no-serve``).
+Large lake: ``build_reports_lake(scale=HUE_IOC_BENCH_SCALE, default 5)`` + the disasters demo + the
+simulated camera history, built in a temporary folder (HUE_IOC_BENCH_LARGE_LAKE to reuse one).
+Targets: p95 ≤ 150 ms per page on the demo lake, ≤ 500 ms on the large one, server RSS ≤ 1 GB.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.common import percentiles_ms, write
+
+REPO = Path(__file__).resolve().parent.parent
+REPEATS = int(os.environ.get("HUE_IOC_BENCH_REPEATS", "20"))
+TARGET_DEMO_MS, TARGET_LARGE_MS, TARGET_RSS_MB = 150.0, 500.0, 1024.0
+
+logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+
+def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
+    """One render's queries per page, uncached, as the pages issue them."""
+    from dashboards import flood_queries as fq
+    from dashboards import kpi, queries, warnings_feed
+    from dashboards import violation_queries as vq
+    from dashboards.filters import communes, data_bounds
+
+    def shell() -> None:
+        data_bounds.raw(lake)
+        communes.raw(lake)
+
+    def overview() -> None:
+        shell()
+        queries.categories.raw(lake)
+        queries.channels.raw(lake)
+        kpi.headline.raw(lake, f)
+        kpi.headline.raw(lake, f.previous())
+        queries.daily_trend.raw(lake, f)
+        queries.by_channel.raw(lake, f)
+        queries.by_category.raw(lake, f)
+        queries.newest_reports.raw(lake, f, 10)
+        warnings_feed.newest_warnings.raw(lake, 10)
+
+    def units() -> None:
+        shell()
+        ranking = queries.unit_ranking.raw(lake, f)
+        if ranking.height:
+            unit = ranking["unit_id"][0]
+            queries.unit_trend.raw(lake, unit, f)
+            queries.unit_categories.raw(lake, unit, f)
+            queries.unit_open_reports.raw(lake, unit, f, queries.data_clock.raw(lake))
+            queries.unit_transfers.raw(lake, unit, f)
+
+    def reports() -> None:
+        shell()
+        queries.categories.raw(lake)
+        queries.channels.raw(lake)
+        at = queries.data_clock.raw(lake)
+        queries.map_reports.raw(lake, f, at=at)
+        queries.commune_geometries.raw(lake, f)
+
+    def violations() -> None:
+        shell()
+        vq.summary.raw(lake, f)
+        vq.cameras.raw(lake)
+        vq.by_type.raw(lake, f)
+        vq.by_camera.raw(lake, f)
+        vq.by_hour.raw(lake, f)
+        vq.by_day.raw(lake, f)
+        vq.review_queue.raw(lake, f)
+        vq.traffic_flow.raw(lake, f)
+
+    def floods() -> None:
+        shell()
+        span = fq.reading_span.raw(lake)
+        if span is None:
+            return
+        at = fq.peak_moment.raw(lake) or span[1]
+        layers = fq.map_layers.raw(lake, at)
+        queries.commune_geometries.raw(lake, f)
+        fq.station_levels.raw(lake)
+        if layers and layers["gauges"]:
+            fq.hydrograph.raw(lake, layers["gauges"][0]["station_code"], span[0], span[1])
+        fq.warnings_at.raw(lake, at)
+
+    return {"overview": overview, "units": units, "reports_map": reports, "violations": violations,
+            "floods": floods}
+
+
+def time_pages(root: str, label: str) -> list[dict]:
+    from dashboards.filters import Filters, data_bounds, period_for
+    from lake import Lake
+
+    lake = Lake.open(root)
+    bounds = data_bounds.raw(lake)
+    rows = []
+    for period in ("30", "all"):
+        start, end = period_for(period, bounds)
+        f = Filters(start, end, ())
+        for page, fn in _page_queries(lake, f).items():
+            fn()  # first render: DuckDB views over the current Delta snapshots
+            samples = []
+            for _ in range(REPEATS):
+                t0 = time.perf_counter()
+                fn()
+                samples.append(time.perf_counter() - t0)
+            rows.append({"lake": label, "period": "30 ngày" if period == "30" else "toàn bộ", "page": page,
+                         **percentiles_ms(samples)})
+    lake.close()
+    return rows
+
+
+def build_large(scale: float) -> str:
+    given = os.environ.get("HUE_IOC_BENCH_LARGE_LAKE")
+    if given and Path(given).exists():
+        return given
+    from lake import Lake
+    from pipelines.disasters.demo import build_demo_disasters
+    from pipelines.reports.build import build_reports_lake
+    from pipelines.sources.camera_simulator import load_camera_history
+
+    root = given or tempfile.mkdtemp(prefix="hue-ioc-bench-dash-")
+    lake = Lake.open(root)
+    t0 = time.perf_counter()
+    build_reports_lake(lake, seed=7, scale=scale)
+    build_demo_disasters(lake)
+    load_camera_history(lake)
+    print(f"large lake (scale {scale}) built in {time.perf_counter() - t0:.0f} s at {root}", flush=True)
+    return root
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_rss(root: str) -> dict:
+    """Start the app on the lake, open every page in chromium, then read the server's RSS."""
+    import psutil
+
+    from dashboards.serve import command, environment
+
+    port = _free_port()
+    env = environment(role="operator") | {"HUE_IOC_LAKE": root}
+    proc = subprocess.Popen(command(port=port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=REPO)
+    url = f"http://127.0.0.1:{port}"
+    out: dict = {}
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        ps = psutil.Process(proc.pid)
+        out["rss_idle_mb"] = round(ps.memory_info().rss / 2**20, 1)
+        if Path("/usr/bin/chromium").exists():
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"])
+                page = b.new_page(viewport={"width": 1920, "height": 1080})
+                loads = {}
+                for path in ("", "units", "reports", "violations", "floods", "wall"):
+                    t0 = time.perf_counter()
+                    page.goto(f"{url}/{path}")
+                    page.locator("h1").first.wait_for(timeout=120_000)
+                    page.wait_for_load_state("networkidle")
+                    page.wait_for_timeout(1500)
+                    loads[path or "overview"] = round(time.perf_counter() - t0, 2)
+                b.close()
+            out["browser_page_load_s"] = loads
+        out["rss_after_pages_mb"] = round(ps.memory_info().rss / 2**20, 1)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return out
+
+
+def main() -> dict:
+    from lake import Lake
+
+    demo = os.environ.get("HUE_IOC_BENCH_DEMO_LAKE", str(REPO / "data" / "lake"))
+    scale = float(os.environ.get("HUE_IOC_BENCH_SCALE", "5"))
+    rows = []
+    lakes = {}
+    if Path(demo).exists():
+        rows += time_pages(demo, "demo")
+        lakes["demo"] = {"root": demo, "reports": int(Lake.open(demo).sql(
+            "SELECT count(*) n FROM silver.reports")["n"][0])}
+    large = build_large(scale)
+    rows += time_pages(large, f"large ×{scale:g}")
+    lakes["large"] = {"root": large, "scale": scale,
+                      "reports": int(Lake.open(large).sql("SELECT count(*) n FROM silver.reports")["n"][0])}
+    memory = server_rss(large)
+    for r in rows:
+        target = TARGET_DEMO_MS if r["lake"] == "demo" else TARGET_LARGE_MS
+        r["target_ms"] = target
+        r["ok"] = "✓" if r["p95_ms"] <= target else "✗"
+    payload = {"at": dt.datetime.now(dt.UTC).isoformat(), "repeats": REPEATS, "lakes": lakes, "pages": rows,
+               "server": memory, "targets": {"p95_demo_ms": TARGET_DEMO_MS, "p95_large_ms": TARGET_LARGE_MS,
+                                             "rss_mb": TARGET_RSS_MB},
+               "rss_ok": memory.get("rss_after_pages_mb", 0) <= TARGET_RSS_MB}
+    write("dashboards", payload, rows)
+    print(f"server RSS with the large lake: idle {memory.get('rss_idle_mb')} MB, after opening every page "
+          f"{memory.get('rss_after_pages_mb')} MB (target ≤ {TARGET_RSS_MB:.0f} MB); "
+          f"page loads {memory.get('browser_page_load_s')}")
+    return payload
+
+
+if __name__ == "__main__":
+    main()
