@@ -96,7 +96,7 @@ class CameraConfig:
 
 
 def _err(cam: str, path: str, msg: str) -> ConfigError:
-    return ConfigError(f"camera '{cam}': {path}: {msg} / camera '{cam}': trường {path} không hợp lệ")
+    return ConfigError(f"camera '{cam}': trường {path} không hợp lệ / camera '{cam}': {path}: {msg}")
 
 
 def _num(cam: str, path: str, v: Any, lo: float | None = None, hi: float | None = None) -> float:
@@ -164,7 +164,7 @@ def _camera(raw: Any, index: int, defaults: dict[str, Any], base: Path | None) -
     merged = {**defaults, **raw}
     cam = str(merged.get("id") or "")
     if not cam:
-        raise ConfigError(f"cameras[{index}]: missing 'id' / thiếu 'id'")
+        raise ConfigError(f"cameras[{index}]: thiếu 'id' / missing 'id'")
     for req in ("name", "source", "location"):
         if req not in merged:
             raise _err(cam, req, "missing")
@@ -247,7 +247,7 @@ def _camera(raw: Any, index: int, defaults: dict[str, Any], base: Path | None) -
 
 def parse_cameras(data: Any, base: Path | None = None) -> list[CameraConfig]:
     if not isinstance(data, dict) or not isinstance(data.get("cameras"), list) or not data["cameras"]:
-        raise ConfigError("the file needs a non-empty 'cameras:' list / tệp cấu hình cần danh sách 'cameras:'")
+        raise ConfigError("tệp cấu hình cần danh sách 'cameras:' / the file needs a non-empty 'cameras:' list")
     defaults = data.get("defaults") or {}
     cams = [_camera(c, i, defaults, base) for i, c in enumerate(data["cameras"])]
     seen: set[str] = set()
@@ -261,7 +261,7 @@ def parse_cameras(data: Any, base: Path | None = None) -> list[CameraConfig]:
 def load_cameras(path: str | Path) -> list[CameraConfig]:
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"camera config not found: {path} / không tìm thấy tệp cấu hình camera")
+        raise FileNotFoundError(f"không tìm thấy tệp cấu hình camera / camera config not found: {path}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -343,8 +343,8 @@ class CameraPipeline:
             tm.write += time.perf_counter() - t_w
             if video.stats.corrupt or video.stats.missing:
                 res.status = "partial"
-                res.error = (f"{video.stats.corrupt} corrupt and {video.stats.missing} missing frames "
-                             f"(truncated or damaged file) / video hỏng một phần")
+                res.error = (f"video hỏng một phần / {video.stats.corrupt} corrupt and {video.stats.missing} "
+                             "missing frames (truncated or damaged file)")
         except (VideoError, FileNotFoundError, OSError) as exc:
             res.status, res.error = "error", str(exc)
             if writer is not None:

@@ -83,13 +83,13 @@ class VideoSource:
 
     def open(self) -> None:
         if not self.stream and not Path(self.uri).is_file():
-            raise VideoError(f"video file not found: {self.uri} / không tìm thấy tệp video")
+            raise VideoError(f"không tìm thấy tệp video / video file not found: {self.uri}")
         if not self.stream:
             try:
                 self._cap = self._open_once()
             except VideoError:
-                raise VideoError(f"cannot decode video file {self.uri} (corrupt or unsupported) / "
-                                 "tệp video hỏng hoặc không hỗ trợ") from None
+                raise VideoError("tệp video hỏng hoặc không hỗ trợ / "
+                                 f"cannot decode video file {self.uri} (corrupt or unsupported)") from None
         else:
             self._cap = self._connect(initial=True)
         cap = self._cap
@@ -115,8 +115,8 @@ class VideoSource:
                 time.sleep(delay)
                 delay = min(delay * 2, self.max_backoff_s)
         what = "connect to" if initial else "reconnect to"
-        raise VideoError(f"cannot {what} stream {self.uri} after {self.reconnect_attempts + 1} attempts "
-                         f"({last}) / không kết nối được luồng camera")
+        raise VideoError(f"không kết nối được luồng camera / cannot {what} stream {self.uri} after "
+                         f"{self.reconnect_attempts + 1} attempts ({last})")
 
     def close(self) -> None:
         if self._cap is not None:
@@ -179,7 +179,7 @@ class VideoSource:
         finally:
             self.close()
         if self.stats.decoded == 0:
-            raise VideoError(f"no frame could be decoded from {self.uri} / không giải mã được khung hình nào")
+            raise VideoError(f"không giải mã được khung hình nào / no frame could be decoded from {self.uri}")
 
 
 def read_frames(uri: str | Path, fps: float | None = None, max_frames: int | None = None) -> list[Frame]:

@@ -55,7 +55,9 @@ def test_detect_dead_stream_fails_clearly(tmp_path, capsys, monkeypatch):
     rc = main(["detect", "--camera", "hue-le-loi-01", "--config", EXAMPLE, "--source",
                f"rtsp://127.0.0.1:{port}/x", "--reconnect-attempts", "0"])
     assert rc == 1
-    assert f"camera 'hue-le-loi-01': cannot connect to stream rtsp://127.0.0.1:{port}/x" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "camera 'hue-le-loi-01': không kết nối được luồng camera" in err
+    assert f"cannot connect to stream rtsp://127.0.0.1:{port}/x after 1 attempts" in err
     from lake import Lake
 
     rej = Lake.open(tmp_path / "lake").sql("select source, reason from silver.rejects")
