@@ -233,6 +233,31 @@ class CapAlert:
     def to_dict(self) -> dict[str, Any]:
         return json.loads(json.dumps(asdict(self), default=_json_default))
 
+    def infos_as_dicts(self) -> list[dict[str, Any]]:
+        """Every info block as plain JSON-able dicts (a fast, hand-written ``asdict``)."""
+        return [info_as_dict(i) for i in self.infos]
+
+
+def _iso(v: dt.datetime | None) -> str | None:
+    return None if v is None else v.isoformat()
+
+
+def info_as_dict(i: CapInfo) -> dict[str, Any]:
+    return {
+        "language": i.language, "categories": list(i.categories), "event": i.event,
+        "response_types": list(i.response_types), "urgency": i.urgency, "severity": i.severity,
+        "certainty": i.certainty, "audience": i.audience, "event_codes": [list(p) for p in i.event_codes],
+        "effective": _iso(i.effective), "onset": _iso(i.onset), "expires": _iso(i.expires),
+        "sender_name": i.sender_name, "headline": i.headline, "description": i.description,
+        "instruction": i.instruction, "web": i.web, "contact": i.contact,
+        "parameters": [list(p) for p in i.parameters],
+        "resources": [{"resource_desc": r.resource_desc, "mime_type": r.mime_type, "size": r.size, "uri": r.uri,
+                       "deref_uri": r.deref_uri, "digest": r.digest} for r in i.resources],
+        "areas": [{"area_desc": a.area_desc, "polygons": [[list(pt) for pt in poly] for poly in a.polygons],
+                   "circles": [list(c) for c in a.circles], "geocodes": [list(g) for g in a.geocodes],
+                   "altitude": a.altitude, "ceiling": a.ceiling} for a in i.areas],
+    }
+
 
 def _json_default(o: Any) -> Any:
     if isinstance(o, dt.datetime):

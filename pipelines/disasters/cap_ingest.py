@@ -50,7 +50,7 @@ def warning_id(alert: CapAlert) -> str:
 
 
 def _info_json(alert: CapAlert) -> str:
-    return json.dumps(alert.to_dict()["infos"], ensure_ascii=False)
+    return json.dumps(alert.infos_as_dicts(), ensure_ascii=False)
 
 
 def alert_to_row(alert: CapAlert, *, direction: str, source: str, origin: str, xml: str,

@@ -14,7 +14,7 @@ import numpy as np
 from lake import Lake
 from pipelines.disasters import geo
 from pipelines.disasters.cap import CapAlert, CapArea, CapInfo, build_cap_xml, format_cap_datetime
-from pipelines.disasters.cap_ingest import TARGET, alert_to_row, warnings_frame
+from pipelines.disasters.cap_ingest import TARGET, alert_to_row, warning_id, warnings_frame
 from pipelines.disasters.common import VN_TZ, insert_new, utcnow
 from pipelines.disasters.sos import PERIOD, _days, _exact_counts, _season_weight
 from pipelines.disasters.warnings_issuer import HOTLINE, IOC_NAME_EN, IOC_NAME_VI, IOC_SENDER
@@ -69,8 +69,13 @@ def simulate_warnings(seed: int = 20190501, total: int = WARNINGS_TOTAL) -> list
 
 
 def load_simulated_warnings(lake: Lake, seed: int = 20190501) -> int:
+    """Insert the simulated history; documents already stored are not rebuilt (fast reruns)."""
     now = utcnow()
+    alerts = simulate_warnings(seed)
+    if lake.exists(TARGET):
+        have = set(lake.sql("select warning_id from silver.warnings where source = 'simulated'")["warning_id"])
+        alerts = [a for a in alerts if warning_id(a) not in have]
     rows = [alert_to_row(a, direction="issued", source="simulated", origin="simulator",
                          xml=build_cap_xml(a, tz=VN_TZ).decode("utf-8"), ingested_at=now)
-            for a in simulate_warnings(seed)]
+            for a in alerts]
     return insert_new(lake, TARGET, warnings_frame(rows))
