@@ -10,6 +10,7 @@ import json
 import os
 import random
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +18,7 @@ import polars as pl
 from bench.common import percentiles_ms, timed, write
 from hue_ioc.config import settings
 from lake import Lake
-from pipelines.reports import build, gold
+from pipelines.reports import build
 from pipelines.reports.admin_units import admin_units_frame
 from pipelines.reports.conform import fold
 from pipelines.sources.simulator import SimulatorConfig, simulate
@@ -105,12 +106,11 @@ def query_latency(lake: Lake, label: str, rounds: int = 40) -> list[dict]:
         for name in QUERIES:
             rng = random.Random(1)
             plist = [_params(rng, months, units, areas, cats) for _ in range(rounds)]
-            for warm in (lambda: _duck(fresh, name, plist[0]), lambda: _duck(relaxed, name, plist[0]),
-                         lambda: _pg(cur, name, plist[0])):
-                warm()  # warm views and caches on every side alike
-            duck = percentiles_ms([timed(lambda p=p: _duck(fresh, name, p)) for p in plist])
-            duck1 = percentiles_ms([timed(lambda p=p: _duck(relaxed, name, p)) for p in plist])
-            pg = percentiles_ms([timed(lambda p=p: _pg(cur, name, p)) for p in plist])
+            runners = {"fresh": partial(_duck, fresh, name), "1s": partial(_duck, relaxed, name),
+                       "pg": partial(_pg, cur, name)}
+            for run in runners.values():
+                run(plist[0])  # warm views and caches on every side alike
+            duck, duck1, pg = (percentiles_ms([timed(partial(run, p)) for p in plist]) for run in runners.values())
             rows.append({"scale": label, "query": name, "duckdb_fresh_p50": duck["p50_ms"],
                          "duckdb_fresh_p95": duck["p95_ms"], "duckdb_1s_p50": duck1["p50_ms"],
                          "duckdb_1s_p95": duck1["p95_ms"], "pg_p50": pg["p50_ms"], "pg_p95": pg["p95_ms"],
