@@ -105,3 +105,14 @@ def test_build_demo_cameras(tmp_path, capsys, models):
     out2 = cam_domain.build_demo_cameras(lake2, assets_available=False, history=small)
     assert "detections" not in out2 and "hue-ioc assets fetch" in capsys.readouterr().out
     assert os.path.exists(tmp_path / "lake2" / "gold" / "violations_daily")
+
+
+def test_code_location_has_the_camera_domain():
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("camera_videos_job")
+    keys = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
+    assert {"bronze/camera_events_raw", "silver/traffic_counts", "gold/violations_daily"} <= keys
+    assert defs.resolve_sensor_def("camera_inbox_sensor").job_name == "camera_videos_job"
+    graph = defs.resolve_asset_graph()
+    assert graph.get(dg.AssetKey(["silver", "violations"])).group_name == "cameras"
