@@ -126,8 +126,8 @@ def bench_gauges(replicate: int = 10) -> list[dict]:
                 continue
             a1, a2, a3, hist = thresholds.get(rec["Mã trạm/LakeCode"], (None, None, None, None))
             al, ref, d = gauges.alarm_row(lv, a1, a2, a3)
-            out.append((rec["Mã trạm/LakeCode"], t, lv, al, ref, d,
-                        gauges.bulletin_text(al, ref, d), hist is not None and lv > hist))
+            out.append((rec["Mã trạm/LakeCode"], t, lv, al, ref, d, gauges.bulletin_text(al, ref, d),
+                        *gauges.nearest_row(lv, a1, a2, a3), hist is not None and lv > hist))
 
     base = _rate(row_by_row, n)
     vec = _rate(vectorised, n)

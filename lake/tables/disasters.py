@@ -119,6 +119,8 @@ GAUGE_READINGS = TableSpec(
         ("ref_level", I32),  # the level the difference refers to: the level reached, or 1 when below all
         ("diff_m", F64),  # signed difference to ref_level ("trên báo động 2 0,56 m" = +0.56 to level 2)
         ("bulletin_vi", STR),  # "trên báo động 2 0,56 m" / "dưới báo động 1 0,20 m"
+        ("nearest_level", I32),  # the alarm level whose threshold is closest to the reading (1-3)
+        ("diff_nearest_m", F64),  # signed difference to it (-0.10 = 10 cm below the next level)
         ("above_historic", BOOL),
         ("volume_m3", F64),  # reservoirs
         ("inflow_m3s", F64),

@@ -188,7 +188,24 @@ def with_alarms(readings: pl.DataFrame, stations: pl.DataFrame) -> pl.DataFrame:
         .when(pl.col("diff_m").abs() < 0.005).then(pl.lit("ở mức báo động ") + pl.col("ref_level").cast(pl.String))
         .otherwise(pl.lit("trên báo động ") + pl.col("ref_level").cast(pl.String) + pl.lit(" ") + absd + pl.lit(" m"))
         .alias("bulletin_vi"))
+    dists = [(lv - pl.col(f"alarm{k}_m")).abs() for k in (1, 2, 3)]
+    nearest = (pl.when(pl.col("alarm1_m").is_null()).then(None)
+               .when((dists[0] <= dists[1].fill_null(1e9)) & (dists[0] <= dists[2].fill_null(1e9))).then(1)
+               .when(dists[1] <= dists[2].fill_null(1e9)).then(2).otherwise(3)).cast(pl.Int32)
+    df = df.with_columns(nearest.alias("nearest_level"))
+    nthr = (pl.when(pl.col("nearest_level") == 3).then(pl.col("alarm3_m"))
+            .when(pl.col("nearest_level") == 2).then(pl.col("alarm2_m")).otherwise(pl.col("alarm1_m")))
+    df = df.with_columns((lv - nthr).round(3).alias("diff_nearest_m"))
     return df.drop(["alarm1_m", "alarm2_m", "alarm3_m", "historic_level_m"])
+
+
+def nearest_row(level: float, a1: float | None, a2: float | None, a3: float | None) -> tuple:
+    """(nearest_level, diff_nearest_m): the closest threshold (ties go to the lower level)."""
+    if a1 is None:
+        return None, None
+    cands = [(abs(level - a), k, a) for k, a in ((1, a1), (2, a2), (3, a3)) if a is not None]
+    _, k, a = min(cands, key=lambda c: (c[0], c[1]))
+    return k, round(level - a, 3)
 
 
 def colour_of(alarm_level: int | None) -> str:

@@ -64,8 +64,11 @@ def test_row_rule_equals_vectorised() -> None:
                        "historic_level_m": [5.31]})
     levels = [0.2, 1.5, 2.99, 3.0, 4.49, 4.5, 4.96, 5.4]
     vec = gauges.with_alarms(pl.DataFrame({"station_code": ["X"] * len(levels), "water_level_m": levels}), st)
-    for lv, (al, ref, d) in zip(levels, vec.select("alarm_level", "ref_level", "diff_m").iter_rows(), strict=True):
+    rows = vec.select("alarm_level", "ref_level", "diff_m", "nearest_level", "diff_nearest_m").iter_rows()
+    for lv, (al, ref, d, nl, nd) in zip(levels, rows, strict=True):
         assert gauges.alarm_row(lv, 1.5, 3.0, 4.5) == (al, ref, d)
+        assert gauges.nearest_row(lv, 1.5, 3.0, 4.5) == (nl, nd)
+    assert vec.filter(pl.col("water_level_m") == 2.99).select("nearest_level", "diff_nearest_m").row(0) == (2, -0.01)
     assert vec["bulletin_vi"].to_list()[:4] == ["dưới báo động 1 1,30 m", "ở mức báo động 1",
                                                "trên báo động 1 1,49 m", "ở mức báo động 2"]
     assert vec["above_historic"].to_list()[-1] is True
