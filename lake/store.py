@@ -53,8 +53,11 @@ def _storage_options_from_env(root: str) -> dict[str, str]:
 
 
 def _to_datetime(value: dt.datetime | dt.date | str) -> dt.datetime:
+    """A moment to time-travel to. A date (or a date-only string such as "2022-06-01") means the end of
+    that day in Vietnam time; a time without a zone is taken as UTC."""
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        value = value.strip()
+        value = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         # a date means "as of the end of that day" in Vietnam time
         value = dt.datetime.combine(value, dt.time(23, 59, 59, 999999), dt.timezone(dt.timedelta(hours=7)))
@@ -114,8 +117,12 @@ class Lake:
         return cls(root, storage_options, max_staleness_s=max_staleness_s)
 
     def as_of(self, when: AsOf) -> Lake:
-        """A read-only view of the lake at a moment (datetime/date/ISO string), a version number
-        (applied to every table) or a mapping ``{table: version}``."""
+        """A read-only view of the lake at a moment, a version number or ``{table: version}``.
+
+        A moment is a datetime, a date or an ISO string: a date (``"2022-06-01"``) means the end of that
+        day in Vietnam time, a time without a zone is UTC. A table that did not exist yet reads as empty.
+        Every read of the view (sql, read, scan, versions) sees that snapshot, so a report built from it
+        later gives the same numbers even after new data arrived."""
         return Lake(self.root, self.storage_options, as_of=when, max_staleness_s=self.max_staleness_s)
 
     @property
@@ -123,6 +130,7 @@ class Lake:
         return self._as_of is not None
 
     def uri(self, name: str) -> str:
+        """Where a table is stored (for delta-rs tools; the rest of the code goes through this API)."""
         return f"{self.root}/{spec(name).path}"
 
     # ------------------------------------------------------------------ metadata
@@ -155,9 +163,11 @@ class Lake:
         return table
 
     def exists(self, name: str) -> bool:
+        """Whether the table exists (at the view's moment, for a pinned view)."""
         return self._delta(name) is not None
 
     def version(self, name: str) -> int | None:
+        """The table's Delta version (at the view's moment); None when it does not exist."""
         table = self._delta(name)
         return None if table is None else table.version()
 
@@ -166,6 +176,7 @@ class Lake:
         return {n: self.version(n) for n in (names or sorted(catalog()))}
 
     def history(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The table's commits, newest first: version, timestamp (ms), operation and its metrics."""
         table = self._delta(name, as_of={})
         return [] if table is None else table.history(limit)
 
@@ -396,7 +407,11 @@ class Lake:
             rel = cur.sql(query, params=params)
             if rel is None:  # a statement without a result set
                 return pl.DataFrame()
-            return rel.pl()
+            out = rel.pl()
+            # DuckDB labels UTC as "Etc/UTC"; the lake's frames say "UTC" so that they compare and join
+            fix = [pl.col(c).dt.convert_time_zone("UTC") for c, t in out.schema.items()
+                   if isinstance(t, pl.Datetime) and t.time_zone not in (None, "UTC")]
+            return out.with_columns(fix) if fix else out
         finally:
             cur.close()
 

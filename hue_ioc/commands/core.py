@@ -82,9 +82,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"   cameras domain not available: {exc}")
     print("3/4 disasters and floods")
     try:
-        from pipelines.domains.disasters import build_demo_disasters
+        from pipelines.disasters.demo import build_demo_disasters
 
-        build_demo_disasters(lake)
+        print('  ', build_demo_disasters(lake))
     except ImportError as exc:
         print(f"   disasters domain not available: {exc}")
     print("   headline:", json.dumps(_headline(None, None, None), ensure_ascii=False, default=str))

@@ -7,7 +7,14 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from pipelines.reports.kpis import SATISFIED_RATINGS, classify_reports, speed_part, unit_score
+from pipelines.reports.kpis import (
+    SATISFIED_RATINGS,
+    SCORE_PRIOR_REPORTS,
+    classify_reports,
+    shrunk,
+    speed_part,
+    unit_score,
+)
 from pipelines.reports.kpis import rates as kpi_rates
 
 VN = "Asia/Ho_Chi_Minh"
@@ -92,12 +99,26 @@ def unit_performance(reports: pl.DataFrame, events: pl.DataFrame, units: pl.Data
          .with_columns(pl.col("transfers_in").fill_null(0).cast(pl.Int64),
                        pl.col("transfers_out").fill_null(0).cast(pl.Int64))
          .join(units.select("unit_id", pl.col("name").alias("unit_name"), "unit_type"), on="unit_id", how="left"))
+    # the city's figures per month: what a unit with few reports is pulled toward
+    city = {m["month"]: m for m in g.group_by("month").agg(
+        pl.col("received", "processed", "on_time", "open_overdue", "rated", "satisfied").sum()).iter_rows(named=True)}
+    city_speed = {m: speed_part(v) for m, v in df.group_by("month").agg(
+        pl.col("hours_to_resolve").median()).iter_rows()}
     rows = []
+    k = SCORE_PRIOR_REPORTS
     for r in g.iter_rows(named=True):
         rt = kpi_rates(r)
-        score, points = unit_score({"on_time": rt["strict_on_time_rate"], "satisfaction": rt["satisfaction_rate"],
-                                    "processed": rt["processed_rate"],
-                                    "speed": speed_part(r["median_hours_to_resolve"])}, weights)
+        c = kpi_rates(city[r["month"]])
+        sp = speed_part(r["median_hours_to_resolve"])
+        cs = city_speed.get(r["month"])
+        parts = {
+            "on_time": shrunk(r["on_time"], r["processed"] + r["open_overdue"], c["strict_on_time_rate"], k),
+            "satisfaction": shrunk(r["satisfied"], r["rated"], c["satisfaction_rate"], k),
+            "processed": shrunk(r["processed"], r["received"], c["processed_rate"], k),
+            "speed": None if sp is None else (sp * r["processed"] + k * (cs if cs is not None else sp))
+            / (r["processed"] + k),
+        }
+        score, points = unit_score(parts, weights)
         rows.append({**r, "processed_rate": rt["processed_rate"], "on_time_rate": rt["on_time_rate"],
                      "strict_on_time_rate": rt["strict_on_time_rate"], "satisfaction_rate": rt["satisfaction_rate"],
                      "participation_rate": rt["participation_rate"], "score": score,

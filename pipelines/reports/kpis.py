@@ -11,7 +11,10 @@ Rates:
 - strict on-time rate = on time / (processed + open overdue): it hides no open backlog;
 - satisfaction = (hài lòng + chấp nhận) / rated; participation = rated / processed.
 Unit score: weighted parts (strict on-time, satisfaction, processed rate, speed) in points out of 100;
-weights are configuration and the parts add up to the score, so the score explains itself.
+weights are configuration and the parts add up to the score, so the score explains itself. A unit with
+few reports should not top the ranking on luck: each part is computed as if the unit had
+``SCORE_PRIOR_REPORTS`` more reports at the city's rate for that month (shrinkage toward the mean);
+the raw rates are published beside the score unchanged.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ RATINGS = ("hai_long", "chap_nhan", "khong_hai_long")
 RATING_LABELS_VI = {"hai_long": "Hài lòng", "chap_nhan": "Chấp nhận", "khong_hai_long": "Không hài lòng"}
 # Speed part: 1 when the median time to resolve is within this many hours, reference/median beyond.
 SPEED_REFERENCE_HOURS = 48.0
+# Weight of the city's rate in a unit's score parts, in reports (see module docstring).
+SCORE_PRIOR_REPORTS = 10
 
 COUNT_KEYS = ("received", "invalid", "processed", "on_time", "late_with_extension", "overdue",
               "open_overdue", "rated", "satisfied")
@@ -59,6 +64,14 @@ def rates(counts: Mapping[str, Any]) -> dict[str, float | None]:
 def strict_on_time_rate(on_time: int, closed: int, open_overdue: int) -> float | None:
     """Closed on time / (closed + open overdue)."""
     return ratio(on_time, closed + open_overdue)
+
+
+def shrunk(num: float | int | None, den: float | int | None, prior: float | None,
+           k: float = SCORE_PRIOR_REPORTS) -> float | None:
+    """(num + k·prior) / (den + k): a rate pulled toward ``prior`` as much as ``k`` reports would pull it."""
+    if prior is None:
+        return ratio(num, den)
+    return (float(num or 0) + k * prior) / (float(den or 0) + k)
 
 
 def speed_part(median_hours: float | None, reference_hours: float = SPEED_REFERENCE_HOURS) -> float | None:

@@ -79,3 +79,13 @@ def test_speed_part():
     assert speed_part(10) == 1.0
     assert speed_part(96) == pytest.approx(0.5)
     assert speed_part(None) is None
+
+
+def test_shrinkage_keeps_small_units_from_topping_on_luck():
+    from pipelines.reports.kpis import shrunk
+
+    # 2 of 2 on time is not better evidence than 90 of 100
+    assert shrunk(2, 2, 0.5, k=10) < shrunk(90, 100, 0.5, k=10)
+    assert shrunk(90, 100, 0.5, k=0) == pytest.approx(0.9)
+    assert shrunk(0, 0, 0.5, k=10) == pytest.approx(0.5)  # no evidence: the city's rate
+    assert shrunk(3, 4, None) == pytest.approx(0.75)
