@@ -26,11 +26,12 @@ def reading_span(lake: Lake) -> tuple[dt.datetime, dt.datetime] | None:
     return None
 
 
-@versioned("silver.gauge_readings")
+@versioned("silver.gauge_readings", "silver.gauge_stations")
 def peak_moment(lake: Lake) -> dt.datetime | None:
-    """When the gauges stood highest above their alarm levels (the default moment of the replay)."""
-    row = sql(lake, """SELECT observed_at FROM silver.gauge_readings WHERE alarm_level IS NOT NULL
-                       ORDER BY alarm_level DESC, diff_m DESC NULLS LAST, observed_at LIMIT 1""")
+    """When Huế's gauges stood highest above their alarm levels (the default moment of the replay)."""
+    row = sql(lake, """SELECT r.observed_at FROM silver.gauge_readings r JOIN silver.gauge_stations s USING (station_code)
+                       WHERE r.alarm_level IS NOT NULL AND coalesce(s.in_hue, false)
+                       ORDER BY r.alarm_level DESC, r.diff_m DESC NULLS LAST, r.observed_at LIMIT 1""")
     return row["observed_at"][0] if row.height else None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import urllib.parse
 from typing import Any
 
@@ -34,9 +35,9 @@ OFFLINE_STYLE_DARK_URL = _data_url(OFFLINE_STYLE_DARK)
 HUE_VIEW = pdk.ViewState(latitude=16.43, longitude=107.58, zoom=9.4, pitch=0)
 
 STATUS_COLOURS: dict[str, list[int]] = {
-    "resolved": [46, 160, 67, 190],
-    "open": [31, 119, 180, 200],
-    "pending": [140, 140, 140, 200],
+    "resolved": [46, 160, 67, 150],
+    "open": [31, 119, 180, 190],
+    "pending": [140, 140, 140, 190],
     "invalid": [200, 200, 200, 120],
     "overdue": [214, 39, 40, 230],
 }
@@ -50,9 +51,14 @@ def view_for(frame: pl.DataFrame, lat: str = "lat", lon: str = "lon", zoom: floa
     if frame.is_empty() or frame[lat].drop_nulls().is_empty():
         return HUE_VIEW
     la, lo = frame[lat].drop_nulls(), frame[lon].drop_nulls()
-    span = max(float(la.max() - la.min()), float(lo.max() - lo.min()), 0.01)
-    z = zoom if zoom is not None else max(8.0, min(13.0, 9.4 + (0.9 - span) * 2.2))
-    return pdk.ViewState(latitude=float(la.mean()), longitude=float(lo.mean()), zoom=z, pitch=0)
+    # the middle 90 % of the points, so a few far-away reports do not shrink the city
+    span_lat = max(float(la.quantile(0.95) - la.quantile(0.05)), 0.01) * 1.3
+    span_lon = max(float(lo.quantile(0.95) - lo.quantile(0.05)), 0.01) * 1.3
+    # deck.gl's world is 512 px wide at zoom 0: a ~560 px high, ~1600 px wide map shows about
+    # 394/2^z degrees of latitude and 1125/2^z of longitude
+    fit = min(math.log2(394 / span_lat), math.log2(1125 / span_lon))
+    z = zoom if zoom is not None else max(8.0, min(13.5, fit))
+    return pdk.ViewState(latitude=float(la.median()), longitude=float(lo.median()), zoom=z, pitch=0)
 
 
 def boundaries_layer(geoms: pl.DataFrame, dark: bool = False) -> pdk.Layer | None:

@@ -59,12 +59,12 @@ if show_geo:
     layers.append(maps.boundaries_layer(queries.commune_geometries(lake, f)))
 if show_hex and len(pdf):
     layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], id="density", get_position=["lon", "lat"],
-                            radius=500, coverage=0.9, extruded=False, opacity=0.5, pickable=False,
-                            color_range=[[254, 217, 118], [254, 178, 76], [253, 141, 60], [252, 78, 42],
-                                         [227, 26, 28], [177, 0, 38]]))
+                            radius=900, coverage=0.95, extruded=False, opacity=0.8, pickable=False,
+                            color_range=[[254, 235, 160, 90], [254, 204, 92, 140], [254, 178, 76, 160],
+                                         [253, 141, 60, 190], [240, 59, 32, 215], [189, 0, 38, 235]]))
 if show_pts and len(pdf):
     layers.append(pdk.Layer("ScatterplotLayer", data=pdf, id="reports", get_position=["lon", "lat"],
-                            get_fill_color=maps.RGBA, get_radius=60, radius_min_pixels=3, radius_max_pixels=8,
+                            get_fill_color=maps.RGBA, get_radius=40, radius_min_pixels=2, radius_max_pixels=6,
                             pickable=True, auto_highlight=True))
 deck = maps.deck(layers, maps.view_for(points),
                  tooltip={"html": "<b>{category}</b><br/>{status}<br/>{area}<br/>{received}"})
