@@ -84,6 +84,11 @@ def test_yolox_nano(street, barrier, ov_config):
     b = y.detect(barrier)  # YOLOX-nano is weak here: the big frontal car comes out as a bus (SOURCES.md)
     assert set(b.class_names) == {"bus", "car"}
     assert y.labels[3] == "motorcycle"
+    # the asynchronous path carries each image's letterbox scale to its decoder
+    got = [d for _, d in y.infer_many([street, barrier])]
+    for a, b in zip(got, (s, b), strict=True):
+        assert a.class_names == b.class_names
+        np.testing.assert_allclose(a.xyxy, b.xyxy, atol=0.5)
 
 
 # ---------------------------------------------------------------- decoders on hand-made tensors
