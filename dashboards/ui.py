@@ -17,7 +17,7 @@ WALL_CSS = """
 [data-testid="stSidebar"], [data-testid="stToolbar"], header, footer {display: none !important;}
 .block-container {padding-top: 1rem; max-width: 100% !important;}
 h1 {font-size: 3.2rem !important;} h2 {font-size: 2.4rem !important;} h3 {font-size: 2rem !important;}
-[data-testid="stMetricValue"] {font-size: 4rem !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 4rem !important; line-height: 1.1 !important;}
 [data-testid="stMetricLabel"] p {font-size: 1.6rem !important;}
 [data-testid="stMetricDelta"] {font-size: 1.4rem !important;}
 p, li, td, th, .stMarkdown {font-size: 1.5rem !important;}
@@ -39,7 +39,7 @@ def rating_label(code: str | None, lang: str | None = None) -> str:
 
 def show_table(df: pl.DataFrame, columns: dict[str, str],
                formats: dict[str, Callable[[Any], str]] | None = None, height: int | None = None,
-               key: str | None = None) -> None:
+               key: str | None = None, static: bool = False) -> None:
     """Show ``df``'s ``columns`` (name → string key) with catalog headers and Vietnamese formats."""
     formats = formats or {}
     out = {}
@@ -50,6 +50,9 @@ def show_table(df: pl.DataFrame, columns: dict[str, str],
         fn = formats.get(col)
         out[t(label_key)] = [fn(v) for v in values] if fn else values
     frame = pl.DataFrame(out, strict=False) if out else pl.DataFrame()
+    if static:  # an HTML table: the wall's CSS makes it large
+        st.table(frame.to_pandas().set_index(frame.columns[0]) if frame.width else frame)
+        return
     kwargs: dict[str, Any] = {"hide_index": True, "width": "stretch"}
     if height:
         kwargs["height"] = height

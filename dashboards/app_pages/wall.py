@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import altair as alt
 import polars as pl
 import pydeck as pdk
 import streamlit as st
@@ -15,7 +16,7 @@ from dashboards import flood_queries as fq
 from dashboards import fmt, kpi, maps, queries
 from dashboards import violation_queries as vq
 from dashboards.context import empty_state, page_context
-from dashboards.strings import t
+from dashboards.strings import t, t_or
 from dashboards.ui import show_table, status_label
 
 PANELS = ("kpis", "reports_map", "floods", "violations")
@@ -58,9 +59,14 @@ def panel_kpis() -> None:
     trend = queries.daily_trend(lake, f)
     left, right = st.columns([3, 2])
     if not trend.is_empty():
-        left.line_chart(trend.select("date", "received", "processed").to_pandas().set_index("date")
-                        .rename(columns={"received": t("series_received"), "processed": t("series_processed")}),
-                        height=380)
+        long = trend.unpivot(index="date", on=["received", "processed"], variable_name="series", value_name="n")
+        long = long.with_columns(pl.col("series").replace({"received": t("series_received"),
+                                                           "processed": t("series_processed")}))
+        left.altair_chart(alt.Chart(long.to_pandas()).mark_line(strokeWidth=4).encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m", labelFontSize=18)),
+            y=alt.Y("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=20)))
+            .properties(height=420), width="stretch")
     news = queries.newest_reports(lake, f, 8)
     with right:
         st.subheader(t("ticker_reports"))
@@ -69,7 +75,7 @@ def panel_kpis() -> None:
         else:
             show_table(news, {"received_at": "col_time", f"category_{lang}": "col_category", "area": "col_area",
                               "status": "col_status"},
-                       {"received_at": fmt.datetime, "status": lambda s: status_label(s, lang)}, key="wall_news")
+                       {"received_at": fmt.datetime, "status": lambda s: status_label(s, lang)}, static=True)
 
 
 def panel_reports_map() -> None:
@@ -106,7 +112,7 @@ def panel_floods() -> None:
         with right:
             st.subheader(t("stations_at", at=fmt.datetime(span[1])))
             show_table(gauges, {"name": "col_station", "water_level_m": "col_level", "bulletin_vi": "col_diff"},
-                       {"water_level_m": lambda v: fmt.num(v, 2, lang)}, key="wall_gauges")
+                       {"water_level_m": lambda v: fmt.num(v, 2, lang)}, static=True)
     else:
         empty_state()
 
@@ -120,7 +126,12 @@ def panel_violations() -> None:
         empty_state()
         return
     st.metric(t("viol_total"), fmt.num(int(by_type["n"].sum()), lang=lang))
-    st.bar_chart(by_type.to_pandas().set_index("violation_type")["n"], height=520, horizontal=True)
+    labels = by_type.with_columns(pl.col("violation_type").map_elements(
+        lambda c: t_or(f"vt_{c}", c or "", lang), return_dtype=pl.String).alias("label"))
+    st.altair_chart(alt.Chart(labels.to_pandas()).mark_bar().encode(
+        x=alt.X("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=22, labelLimit=400)))
+        .properties(height=520), width="stretch")
 
 
 RENDER = {"kpis": panel_kpis, "reports_map": panel_reports_map, "floods": panel_floods,

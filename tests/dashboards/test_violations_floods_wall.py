@@ -86,7 +86,8 @@ def test_wall_mode_rotates_without_personal_data(full_lake: Lake, make_app) -> N
     names = full_lake.sql("SELECT reporter_name n FROM silver.reports WHERE reporter_name IS NOT NULL LIMIT 50")["n"]
     for _ in range(4):
         seen.add(at.title[0].value)
-        shown = " ".join(str(df.value.to_dict()) for df in at.dataframe) + " ".join(m.value for m in at.markdown)
+        shown = (" ".join(str(df.value.to_dict()) for df in at.dataframe) + " ".join(m.value for m in at.markdown)
+                 + " ".join(str(tb.value.to_dict()) + str(list(tb.value.columns)) for tb in at.table))
         assert not any(n in shown for n in names)
         assert "Người phản ánh" not in shown and "Số điện thoại" not in shown
         at.run()
