@@ -65,7 +65,7 @@ RESOURCE_SEQ = [("resourceDesc", 1, 1), ("mimeType", 1, 1), ("size", 0, 1), ("ur
 AREA_SEQ = [("areaDesc", 1, 1), ("polygon", 0, UNBOUNDED), ("circle", 0, UNBOUNDED),
             ("geocode", 0, UNBOUNDED), ("altitude", 0, 1), ("ceiling", 0, 1)]
 PAIR_SEQ = [("valueName", 1, 1), ("value", 1, 1)]
-DATETIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[-+]\d\d:\d\d$")
+DATETIME_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$")  # the XSD pattern: no fraction, no Z
 ID_FORBIDDEN = re.compile(r"[\s,<&]")
 DATE_FIELDS = ("effective", "onset", "expires")
 
