@@ -154,7 +154,9 @@ def simulate_camera_history(cfg: CameraSimConfig | None = None) -> dict[str, pl.
     plate, code = _plates(rng, kind, cfg)
     unread = rng.random(n) < cfg.unread_plate_share
     plate_conf = np.round(rng.uniform(0.72, 0.99, n), 3)
-    schedule = np.array([FINES_VND_DECREE_100_2019[(t, k)] for t, k in zip(vtype, kind, strict=True)], np.int64)
+    table = np.array([[FINES_VND_DECREE_100_2019[(t, k)] for k in ("car", "motorbike")] for t in VIOLATION_TYPES],
+                     np.int64)
+    schedule = table[vt_i, (kind == "motorbike").astype(np.int64)]
     # who is dismissed: a random subset; the rest are the recorded violations
     order = rng.permutation(n)
     dismissed = np.zeros(n, bool)
@@ -177,7 +179,8 @@ def simulate_camera_history(cfg: CameraSimConfig | None = None) -> dict[str, pl.
     provinces = {"75": "Huế (Thừa Thiên Huế)", "74": "Quảng Trị", "43": "Đà Nẵng", "92": "Quảng Nam",
                  "73": "Quảng Bình", "38": "Hà Tĩnh", "37": "Nghệ An", "29": "Hà Nội", "51": "TP. Hồ Chí Minh",
                  "76": "Quảng Ngãi"}
-    prov = np.vectorize(provinces.get, otypes=[object])(code)
+    codes_u, inv = np.unique(code, return_inverse=True)
+    prov = np.array([provinces.get(c) for c in codes_u], object)[inv]
     ids = np.char.add(f"sim{cfg.seed}-", np.char.zfill(np.arange(n).astype(str), 6))
     nulls_f = pl.Series([None] * n, dtype=pl.Float64)
     plate_s = pl.Series(plate.tolist(), dtype=pl.String).set(pl.Series(unread), None)
