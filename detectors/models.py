@@ -185,16 +185,16 @@ def decode_yolox(out: np.ndarray, input_hw: tuple[int, int], ratio: float, frame
 
 
 def decode_yolov8(out: np.ndarray, ratio: float, frame_wh: tuple[int, int], conf: float,
-                  labels: dict[int, str], iou: float = 0.45) -> Detections:
+                  labels: dict[int, str], iou: float = 0.45, pad: tuple[float, float] = (0.0, 0.0)) -> Detections:
     """Ultralytics YOLOv8/YOLO11 head ``[1,4+C,A]``: (cx, cy, w, h) in input pixels, then class scores
-    (sigmoided, no objectness); NMS."""
+    (sigmoided, no objectness); NMS. ``pad`` = the centred letterbox's (left, top) padding."""
     pred = out.reshape(out.shape[-2], out.shape[-1]).T  # [A, 4+C]
     scores = pred[:, 4:]
     cls = scores.argmax(1)
     score = scores[np.arange(len(pred)), cls]
     m = score >= conf
     pred, cls, score = pred[m], cls[m], score[m]
-    xy, wh = pred[:, :2], pred[:, 2:4]
+    xy, wh = pred[:, :2] - np.asarray(pad, np.float32), pred[:, 2:4]
     xyxy = np.concatenate([xy - wh / 2, xy + wh / 2], 1) / ratio
     w, h = frame_wh
     xyxy = np.clip(xyxy, 0, [w, h, w, h]).astype(np.float32)
@@ -286,29 +286,33 @@ class Detector:
         self.conf, self.iou = conf, iou
         self.name, self.version = self.spec.name, f"{self.spec.version}/{self.precision}"
 
-    # preprocessing: returns the blob and the scale needed to decode
-    def preprocess(self, frame: np.ndarray) -> tuple[np.ndarray, float]:
+    # preprocessing: the blob and the letterbox (scale, left pad, top pad) needed to decode
+    def preprocess(self, frame: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float]]:
         h, w = self.model.input_hw
-        if self.spec.decoder == "ssd":
-            return self.model.to_blob(cv2.resize(frame, (w, h))), 1.0
-        # letterbox, top-left aligned, padded with 114 (YOLOX and Ultralytics exports)
+        if self.spec.decoder == "ssd":  # plain resize; boxes come back normalised
+            return self.model.to_blob(cv2.resize(frame, (w, h))), (1.0, 0.0, 0.0)
+        # letterbox padded with 114: YOLOX top-left aligned (BGR 0..255); Ultralytics centred (RGB 0..1)
         fh, fw = frame.shape[:2]
         r = min(h / fh, w / fw)
         canvas = np.full((h, w, 3), 114, np.uint8)
         nh, nw = int(round(fh * r)), int(round(fw * r))
+        if self.spec.decoder == "yolov8":
+            top, left = (h - nh) // 2, (w - nw) // 2
+            canvas[top:top + nh, left:left + nw] = cv2.resize(frame, (nw, nh))
+            return self.model.to_blob(canvas[:, :, ::-1]) / np.float32(255.0), (r, float(left), float(top))
         canvas[:nh, :nw] = cv2.resize(frame, (nw, nh))
-        if self.spec.decoder == "yolov8":  # Ultralytics exports take RGB 0..1
-            return self.model.to_blob(canvas[:, :, ::-1]) / 255.0, r
-        return self.model.to_blob(canvas), r
+        return self.model.to_blob(canvas), (r, 0.0, 0.0)
 
-    def decode(self, out: np.ndarray, frame_wh: tuple[int, int], ratio: float) -> Detections:
+    def decode(self, out: np.ndarray, frame_wh: tuple[int, int],
+               letterbox: tuple[float, float, float] = (1.0, 0.0, 0.0)) -> Detections:
         d = self.spec.decoder
+        r, left, top = letterbox
         if d == "ssd":
             return decode_ssd(out, frame_wh, self.conf, self.labels)
         if d == "yolox":
-            return decode_yolox(out, self.model.input_hw, ratio, frame_wh, self.conf, self.labels, self.iou)
+            return decode_yolox(out, self.model.input_hw, r, frame_wh, self.conf, self.labels, self.iou)
         if d == "yolov8":
-            return decode_yolov8(out, ratio, frame_wh, self.conf, self.labels, self.iou)
+            return decode_yolov8(out, r, frame_wh, self.conf, self.labels, self.iou, pad=(left, top))
         raise ValueError(f"unknown decoder {d!r}")
 
     def detect(self, frame: np.ndarray) -> Detections:
@@ -324,7 +328,8 @@ class Detector:
         done: dict[int, Detections] = {}
         pending: dict[int, Any] = {}
 
-        def on_done(request: ov.InferRequest, userdata: tuple[int, tuple[int, int], float]) -> None:
+        def on_done(request: ov.InferRequest,
+                    userdata: tuple[int, tuple[int, int], tuple[float, float, float]]) -> None:
             idx, wh, r = userdata
             done[idx] = self.decode(request.get_output_tensor(0).data.copy(), wh, r)
 

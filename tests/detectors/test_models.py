@@ -132,3 +132,12 @@ def test_decode_yolov8_head():
     d = decode_yolov8(out, ratio=1.0, frame_wh=(640, 640), conf=0.25, labels={2: "car"})
     assert d.class_names == ["car"]
     np.testing.assert_allclose(d.xyxy[0], [80, 90, 120, 110])
+
+
+def test_decode_yolov8_centred_letterbox():
+    # a 1280×720 frame letterboxed into 640×640: scale 0.5, 140 px of padding on top
+    out = np.zeros((1, 84, 1), np.float32)
+    out[0, :4, 0] = [320, 320, 100, 50]  # the centre of the input = the centre of the frame
+    out[0, 4 + 3, 0] = 0.8  # motorcycle
+    d = decode_yolov8(out, ratio=0.5, frame_wh=(1280, 720), conf=0.25, labels={3: "motorcycle"}, pad=(0, 140))
+    np.testing.assert_allclose(d.xyxy[0], [540, 310, 740, 410])
