@@ -117,7 +117,7 @@ def _months(f: Filters) -> dict[str, str]:
     return {"m_start": f.start.strftime("%Y-%m"), "m_end": f.end.strftime("%Y-%m")}
 
 
-@versioned("gold.unit_performance", "silver.units")
+@versioned("gold.unit_performance", "silver.units", "silver.admin_units")
 def unit_ranking(lake: Lake, f: Filters, unit_types: tuple[str, ...] = ()) -> pl.DataFrame:
     """Every unit with reports in the months of the period, ranked by score.
 
@@ -127,11 +127,21 @@ def unit_ranking(lake: Lake, f: Filters, unit_types: tuple[str, ...] = ()) -> pl
     params: dict[str, Any] = _months(f) | {"no_area": not f.areas, "areas": list(f.areas)}
     types = _list_filter("coalesce(p.unit_type, u.unit_type)", "types", unit_types, params)
     frame = sql(lake, f"""
-        WITH p AS (
+        WITH unit_area AS (  -- the 2025 communes a unit serves: its own commune's successor, or every
+                             -- successor of the communes of its (pre-2025) district
+            SELECT u.unit_id, CASE WHEN a.valid_to IS NULL THEN u.admin_unit_code
+                                   ELSE a.successor_code || '@2025' END AS code
+            FROM silver.units u JOIN silver.admin_units a ON a.code = u.admin_unit_code AND a.level = 'commune'
+            UNION
+            SELECT u.unit_id, c.successor_code || '@2025'
+            FROM silver.units u JOIN silver.admin_units c ON c.parent_code = u.admin_unit_code
+            WHERE c.level = 'commune' AND c.successor_code IS NOT NULL),
+        p AS (
             SELECT p.*, u.admin_unit_code FROM gold.unit_performance p
             LEFT JOIN silver.units u USING (unit_id)
-            WHERE p.month BETWEEN $m_start AND $m_end
-              AND {AREA_SQL.format(col="u.admin_unit_code")} AND {types}),
+            WHERE p.month BETWEEN $m_start AND $m_end AND {types}
+              AND ($no_area OR p.unit_id IN (SELECT unit_id FROM unit_area
+                                            WHERE list_contains($areas::VARCHAR[], code)))),
         agg AS (
         SELECT unit_id, any_value(unit_name) unit_name, any_value(unit_type) unit_type,
                any_value(admin_unit_code) admin_unit_code,

@@ -77,3 +77,25 @@ def test_unit_type_filter_and_drill_down(reports_lake: Lake, make_app) -> None:
         AND resolved_at IS NULL""", {"u": busiest})["n"][0]
     if opened:
         assert len(table_with(at, "Hạn xử lý")) == min(opened, 500)
+
+
+def test_area_filter_maps_units_to_2025_communes(reports_lake: Lake, make_app) -> None:
+    """Units carry pre-2025 codes; the sidebar's 2025 communes reach them through successor codes."""
+    unit = reports_lake.sql("""SELECT u.unit_id, u.name, a.successor_code || '@2025' area
+        FROM silver.units u JOIN silver.admin_units a ON a.code = u.admin_unit_code
+        WHERE a.level = 'commune' AND a.successor_code IS NOT NULL
+          AND u.unit_id IN (SELECT unit_id FROM gold.unit_performance)
+        ORDER BY u.unit_id LIMIT 1""").row(0, named=True)
+    at = make_app(reports_lake).run()
+    at.selectbox(key="period_preset").set_value("all").run()
+    at.switch_page("app_pages/units.py").run()
+    everyone = len(table_with(at, "Hạng", "Điểm"))
+    at.multiselect(key="areas").set_value([unit["area"]]).run()
+    no_errors(at)
+    shown = table_with(at, "Hạng", "Điểm")
+    assert 0 < len(shown) < everyone
+    assert unit["name"] in shown["Đơn vị"].tolist()
+    city_wide = reports_lake.sql("""SELECT name FROM silver.units WHERE admin_unit_code IS NULL
+        AND unit_id IN (SELECT unit_id FROM gold.unit_performance) LIMIT 1""")["name"]
+    if city_wide.len():
+        assert city_wide[0] not in shown["Đơn vị"].tolist()
