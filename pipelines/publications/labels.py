@@ -196,12 +196,16 @@ def definitions() -> list[dict[str, str]]:
          "vi": f"Chỉ số 0–100 gồm các phần cộng lại: đúng hạn nghiêm ngặt ({pct('on_time')} %), hài lòng "
                f"({pct('satisfaction')} %), tỷ lệ xử lý ({pct('processed')} %), tốc độ ({pct('speed')} %: bằng 1 "
                "khi trung vị thời gian xử lý ≤ 48 giờ, giảm tỷ lệ nghịch khi chậm hơn). Thiếu một phần (ví dụ "
-               "chưa có đánh giá) thì các trọng số còn lại được chuẩn hóa. Với báo cáo quý: điểm và các phần là "
+               "chưa có đánh giá) thì các trọng số còn lại được chuẩn hóa. Để đơn vị ít phản ánh không đứng đầu "
+               "nhờ may mắn, mỗi phần được tính như thể đơn vị có thêm 10 phản ánh ở mức trung bình toàn thành phố "
+               "trong tháng; tỷ lệ gốc vẫn được công bố bên cạnh. Với báo cáo quý: điểm và các phần là "
                "trung bình các tháng có trọng số theo số phản ánh tiếp nhận.",
          "en": f"A 0–100 index whose parts add up: strict on-time ({pct('on_time')} %), satisfaction "
                f"({pct('satisfaction')} %), processed rate ({pct('processed')} %), speed ({pct('speed')} %: 1 when "
                "the median time to resolve is within 48 hours, inversely smaller beyond). A missing part drops out "
-               "and the other weights are renormalised. Quarterly reports: received-weighted mean of the months."},
+               "and the other weights are renormalised. So that a unit with few reports cannot top the ranking on "
+               "luck, each part is computed as if the unit had 10 more reports at the city's rate for the month; "
+               "the raw rates are published beside it. Quarterly reports: received-weighted mean of the months."},
         {"name_vi": "So sánh", "name_en": "Comparisons",
          "vi": "Thay đổi của tỷ lệ tính bằng điểm phần trăm; thay đổi của số lượng tính bằng phần trăm so với kỳ "
                "trước và cùng kỳ năm trước. Dấu “—” nghĩa là không có mẫu số (không có dữ liệu).",
