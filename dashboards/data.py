@@ -55,7 +55,7 @@ def table_versions(lake: Lake, tables: Sequence[str]) -> tuple[tuple[str, int | 
     return tuple((t, _version(lake.root, t, lake) if has_table(t) else None) for t in tables)
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
 def _cached_call(name: str, root: str, versions: tuple, args: tuple, kwargs: tuple,
                  _fn: Callable[..., Any], _lake: Lake) -> Any:
     return _fn(_lake, *args, **dict(kwargs))

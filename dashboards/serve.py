@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -33,9 +34,23 @@ def environment(wall: bool = False, role: str | None = None) -> dict[str, str]:
 
 
 def serve(wall: bool = False, port: int = 8501, address: str = "127.0.0.1", role: str | None = None) -> int:
-    """Run the dashboards until interrupted; returns streamlit's exit code."""
-    print(f"Hue IOC dashboards: http://{address}:{port}/" + ("wall" if wall else ""), flush=True)
+    """Run the dashboards until interrupted; returns streamlit's exit code. SIGTERM/SIGINT sent to this
+    process stop the streamlit server too."""
+    print(f"Hue IOC dashboards: http://{address}:{port}/", flush=True)
+    proc = subprocess.Popen(command(wall, port, address), env=environment(wall, role))
+
+    def _stop(signum: int, _frame: object) -> None:
+        proc.terminate()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        return subprocess.call(command(wall, port, address), env=environment(wall, role))
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                proc.terminate()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if proc.poll() is None:
+            proc.kill()
