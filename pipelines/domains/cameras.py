@@ -146,6 +146,7 @@ class CameraVideoConfig(dg.Config):
     config_path: str = ""  # empty: HUE_IOC_CAMERAS or configs/cameras.example.yaml
     files: list[str] = []  # "<camera_id>=<path>"; empty: every file source in the config
     max_frames: int = 0
+    inference_precision: str = ""  # OpenVINO INFERENCE_PRECISION_HINT (f32 for reproducible runs); empty: device's
 
 
 @dg.multi_asset(
@@ -156,7 +157,8 @@ class CameraVideoConfig(dg.Config):
 )
 def camera_detections(context: dg.AssetExecutionContext, config: CameraVideoConfig, lake: LakeResource):
     out = process_videos(lake.lake(), config.config_path or default_config_path(), config.files or None,
-                         config.max_frames or None, log=context.log)
+                         config.max_frames or None, inference_precision=config.inference_precision or None,
+                         log=context.log)
     meta = {"cameras": out["cameras"], "ok": out["ok"], "events": out["events"], "violations": out["violations"],
             "failed": ", ".join(out["failed"])}
     yield dg.MaterializeResult(asset_key=["bronze", "camera_events_raw"], metadata=meta)

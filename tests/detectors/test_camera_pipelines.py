@@ -83,8 +83,10 @@ def test_dagster_videos_job_and_inbox_sensor(tmp_path, car_video, monkeypatch):
     # the cursor remembers it: nothing new on the next tick
     assert list(cam_domain.camera_inbox_sensor(dg.build_sensor_context(cursor=ctx.cursor))) == []
     res = {"lake": LakeResource(root=str(tmp_path / "lake"))}
+    run_config = reqs[0].run_config
+    run_config["ops"]["camera_detections"]["config"]["inference_precision"] = "f32"
     out = dg.materialize([cam_domain.camera_detections, cam_domain.violations_daily], resources=res,
-                         run_config=reqs[0].run_config)
+                         run_config=run_config)
     assert out.success
     lake = res["lake"].lake()
     v = lake.sql("select violation_type, count(*) n from silver.violations group by 1 order by 1")

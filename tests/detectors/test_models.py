@@ -86,9 +86,9 @@ def test_yolox_nano(street, barrier, ov_config):
     assert y.labels[3] == "motorcycle"
     # the asynchronous path carries each image's letterbox scale to its decoder
     got = [d for _, d in y.infer_many([street, barrier])]
-    for a, b in zip(got, (s, b), strict=True):
-        assert a.class_names == b.class_names
-        np.testing.assert_allclose(a.xyxy, b.xyxy, atol=0.5)
+    for got_one, want in zip(got, (s, b), strict=True):
+        assert got_one.class_names == want.class_names
+        np.testing.assert_allclose(got_one.xyxy, want.xyxy, atol=0.5)
 
 
 # ---------------------------------------------------------------- decoders on hand-made tensors
