@@ -236,10 +236,12 @@ class Lake:
         return self.version(name) or 0
 
     def merge(self, name: str, data: pl.DataFrame | pa.Table, *, retries: int = 8,
-              update: bool = True) -> dict[str, int]:
+              update: bool = True, delete_unmatched: str | None = None) -> dict[str, int]:
         """Upsert by the table's keys (last row wins within ``data``), retried on commit conflicts.
 
         With ``update=False`` existing rows are kept as they are (insert-only de-duplication).
+        ``delete_unmatched``: a predicate on the target (alias ``t``); rows matching it that are not in
+        ``data`` are deleted, so ``data`` becomes the whole of that slice (e.g. one source's snapshot).
         Returns delta-rs merge metrics (num_target_rows_inserted/updated, ...)."""
         self._check_writable()
         s = spec(name)
@@ -264,7 +266,10 @@ class Lake:
                 builder = target.merge(table, predicate=predicate, source_alias="s", target_alias="t")
                 if update:
                     builder = builder.when_matched_update_all()
-                metrics = builder.when_not_matched_insert_all().execute()
+                builder = builder.when_not_matched_insert_all()
+                if delete_unmatched:
+                    builder = builder.when_not_matched_by_source_delete(predicate=delete_unmatched)
+                metrics = builder.execute()
                 self._invalidate(name)
                 return {k: v for k, v in metrics.items() if isinstance(v, int)}
             except CommitFailedError:

@@ -47,11 +47,17 @@ def load_reference(lake: Lake, units: pl.DataFrame) -> None:
 
 
 def ingest_simulated(lake: Lake, sim: SimulatedHueS, batch_id: str | None = None) -> dict[str, int]:
-    """Simulated deliveries → bronze. The ingest time is the simulation's end, so reruns are identical."""
+    """Simulated deliveries → bronze. The ingest time is the simulation's end, so reruns are identical.
+
+    Unlike a real source, whose events are facts that stay, a simulation is regenerated whole: its batch
+    replaces what an earlier run of the same batch left (after a change of the simulator's code)."""
     batch_id = batch_id or f"sim-seed{sim.config.seed}"
     at = dt.datetime.combine(sim.config.end, dt.time(23, 59), dt.UTC)
-    r = lake.merge("bronze.reports_raw", raw_frame(sim.reports, "report_id", batch_id, at), update=False)
-    e = lake.merge("bronze.report_events_raw", raw_frame(sim.events, "event_id", batch_id, at), update=False)
+    same = f"t.source = 'simulated' AND t.batch_id = '{batch_id}'"
+    r = lake.merge("bronze.reports_raw", raw_frame(sim.reports, "report_id", batch_id, at), update=False,
+                   delete_unmatched=same)
+    e = lake.merge("bronze.report_events_raw", raw_frame(sim.events, "event_id", batch_id, at), update=False,
+                   delete_unmatched=same)
     return {"reports_inserted": r.get("num_target_rows_inserted", 0),
             "events_inserted": e.get("num_target_rows_inserted", 0)}
 

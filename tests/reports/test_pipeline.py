@@ -132,3 +132,17 @@ def test_definitions_load():
     assert {"silver/reports", "gold/unit_performance", "gold/kpi_daily"} <= keys
     assert defs.resolve_job_def("rebuild_reports") is not None
     assert defs.resolve_schedule_def("sync_reports_schedule") is not None
+
+
+def test_a_regenerated_simulation_replaces_its_own_batch_only(tmp_path):
+    from pipelines.sources.simulator import SimulatorConfig, simulate
+
+    lake = Lake.open(tmp_path / "lake")
+    build.ingest_simulated(lake, simulate(SimulatorConfig(seed=4, scale=0.01)), batch_id="sim-x")
+    build.ingest_simulated(lake, simulate(SimulatorConfig(seed=9, scale=0.01)), batch_id="sim-other")
+    other = lake.sql("SELECT count(*) FROM bronze.report_events_raw WHERE batch_id = 'sim-other'").item()
+    changed = simulate(SimulatorConfig(seed=5, scale=0.01))  # "the simulator's code changed"
+    build.ingest_simulated(lake, changed, batch_id="sim-x")
+    n = lake.sql("SELECT count(DISTINCT raw_id) FROM bronze.report_events_raw WHERE batch_id = 'sim-x'").item()
+    assert n == changed.events.unique().height
+    assert lake.sql("SELECT count(*) FROM bronze.report_events_raw WHERE batch_id = 'sim-other'").item() == other
