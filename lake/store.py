@@ -83,7 +83,7 @@ class Lake:
 
     # Tables smaller than this are copied into DuckDB memory when their version changes: a query then
     # skips parquet decoding entirely (gold tables are small and read constantly by the dashboards).
-    CACHE_BYTES = 256 * 1024 * 1024
+    CACHE_BYTES = 48 * 1024 * 1024
 
     def __init__(self, root: str, storage_options: Mapping[str, str] | None = None,
                  as_of: AsOf = None, max_staleness_s: float = 0.0) -> None:
@@ -358,7 +358,7 @@ class Lake:
         qname = f"{s.layer}.{s.table}"
         files = [] if table is None else table.file_uris()
         cache = False
-        if files and self.is_local:
+        if files and self.is_local and s.layer != "bronze":  # raw payloads are scanned, not cached
             try:
                 size = sum(Path(f.removeprefix("file://")).stat().st_size for f in files)
                 cache = size < self.CACHE_BYTES
