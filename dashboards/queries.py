@@ -238,17 +238,11 @@ def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, 
 @versioned("silver.reports", "silver.categories", "silver.admin_units")
 def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
                 channels: tuple[str, ...] = (), overdue_only: bool = False, at: dt.datetime | None = None,
-                personal: bool = False) -> pl.DataFrame:
-    """Valid reports of the period with a location, newest first, with the KPI module's overdue flag
-    (at the data clock ``at``). Reporter identity columns only when ``personal`` (operators)."""
-    params = f.params()
-    where = [
-        "r.is_valid", "r.received_at >= $start_ts", "r.received_at < $end_ts", "r.lat IS NOT NULL",
-        "r.lon IS NOT NULL", AREA_SQL.format(col="r.admin_unit_code_2025"),
-        _list_filter("r.status", "statuses", statuses, params),
-        _list_filter("r.category_code", "cats", categories, params),
-        _list_filter("r.channel", "chans", channels, params),
-    ]
+                personal: bool = False, limit: int | None = None) -> pl.DataFrame:
+    """Valid reports of the period with a location, newest first (at most ``limit``), with the KPI
+    module's overdue flag (at the data clock ``at``). Reporter identity only when ``personal``."""
+    params = f.params() | {"limit": limit if limit and not overdue_only else None}
+    where = _map_where(params, statuses, categories, channels)
     personal_cols = ", r.reporter_name, r.reporter_phone" if personal else ""
     frame = sql(lake, f"""
         SELECT r.report_id, r.received_at, r.lat, r.lon, r.status,
@@ -258,10 +252,33 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
                r.extension_granted_at, r.extended_deadline_at, r.resolved_at, r.rating{personal_cols}
         FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
         LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
-        WHERE {" AND ".join(where)}
-        ORDER BY r.received_at DESC, r.report_id""", params)
+        WHERE {where}
+        ORDER BY r.received_at DESC, r.report_id LIMIT $limit""", params)
     frame = _classify(frame, at)
-    return frame.filter(pl.col("overdue")) if overdue_only else frame
+    if overdue_only:
+        frame = frame.filter(pl.col("overdue"))
+        return frame.head(limit) if limit else frame
+    return frame
+
+
+@versioned("silver.reports", "silver.categories", "silver.admin_units")
+def map_reports_total(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
+                      channels: tuple[str, ...] = ()) -> int:
+    """How many reports ``map_reports`` would return without a limit (overdue filter aside)."""
+    params = f.params()
+    where = _map_where(params, statuses, categories, channels)
+    return int(sql(lake, f"SELECT count(*) n FROM silver.reports r WHERE {where}", params)["n"][0])
+
+
+def _map_where(params: dict[str, Any], statuses: tuple[str, ...], categories: tuple[str, ...],
+               channels: tuple[str, ...]) -> str:
+    return " AND ".join([
+        "r.is_valid", "r.received_at >= $start_ts", "r.received_at < $end_ts", "r.lat IS NOT NULL",
+        "r.lon IS NOT NULL", AREA_SQL.format(col="r.admin_unit_code_2025"),
+        _list_filter("r.status", "statuses", statuses, params),
+        _list_filter("r.category_code", "cats", categories, params),
+        _list_filter("r.channel", "chans", channels, params),
+    ])
 
 
 @versioned("silver.admin_units")

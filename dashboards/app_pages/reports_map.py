@@ -37,14 +37,20 @@ show_pts = o3.toggle(t("show_points"), value=True, key="map_pts")
 show_geo = o4.toggle(t("show_boundaries"), value=True, key="map_geo")
 
 at = queries.data_clock(lake)
-reports = queries.map_reports(lake, f, tuple(sorted(statuses)), tuple(sorted(sel_cats)), tuple(sorted(chans)),
-                              overdue_only, at, access.may_see_personal_data(ctx.role))
-st.markdown(f"**{t('n_reports', n=fmt.num(reports.height, lang=lang))}**")
+picked = (tuple(sorted(statuses)), tuple(sorted(sel_cats)), tuple(sorted(chans)))
+reports = queries.map_reports(lake, f, *picked, overdue_only, at, access.may_see_personal_data(ctx.role),
+                              limit=MAX_POINTS)
+if overdue_only:  # the overdue flag is the KPI module's, computed on the rows: all of them were read
+    total = reports.height if reports.height < MAX_POINTS else queries.map_reports(
+        lake, f, *picked, True, at, False).height
+else:
+    total = queries.map_reports_total(lake, f, *picked)
+st.markdown(f"**{t('n_reports', n=fmt.num(total, lang=lang))}**")
 
-points = reports.head(MAX_POINTS).with_columns(
+points = reports.with_columns(
     pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("shown_status"))
-if reports.height > MAX_POINTS:
-    st.caption(t("points_capped", shown=fmt.num(MAX_POINTS, lang=lang), total=fmt.num(reports.height, lang=lang)))
+if total > reports.height:
+    st.caption(t("points_capped", shown=fmt.num(reports.height, lang=lang), total=fmt.num(total, lang=lang)))
 colour_of = maps.STATUS_COLOURS
 pdf = points.select(
     "report_id", "lat", "lon",

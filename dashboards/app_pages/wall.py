@@ -80,9 +80,9 @@ def panel_kpis() -> None:
 
 def panel_reports_map() -> None:
     at = queries.data_clock(lake)
-    reports = queries.map_reports(lake, f, at=at)  # personal=False: never identity on the wall
-    st.metric(t("n_reports", n=""), fmt.num(reports.height, lang=lang))
-    pts = reports.head(20_000).with_columns(
+    reports = queries.map_reports(lake, f, at=at, limit=20_000)  # personal=False: no identity on the wall
+    st.metric(t("n_reports", n=""), fmt.num(queries.map_reports_total(lake, f), lang=lang))
+    pts = reports.with_columns(
         pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("s"))
     pdf = pts.select("lat", "lon", *maps.rgba_columns(pl.col("s"), maps.STATUS_COLOURS, [120, 120, 120, 200])
                      ).to_pandas()
