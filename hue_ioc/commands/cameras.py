@@ -28,6 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--out", default="data/camera_check", help="folder for the PNGs")
     c.set_defaults(func=cmd_check)
 
+    r = csub.add_parser("review", help="confirm or dismiss a violation (the detection itself is kept as it was)")
+    r.add_argument("event_id")
+    r.add_argument("status", choices=["confirmed", "dismissed", "pending"])
+    r.add_argument("--by", required=True, help="the reviewing officer")
+    r.add_argument("--note", default="")
+    r.set_defaults(func=cmd_review)
+
     p = sub.add_parser("assets", help="model files / tệp mô hình")
     asub = p.add_subparsers(dest="action", required=True)
     f = asub.add_parser("fetch", help="download the Open Model Zoo models (pinned sha256) into the assets folder")
@@ -123,6 +130,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         cv2.imwrite(str(path), frame)
         print(f"✓ {cam.id} ({cam.name}): {len(cam.zones)} zones, {len(cam.lines)} lines → {path}{note}")
     print(f"OK: {len(cams)} cameras valid / cấu hình hợp lệ")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from detectors.pipeline import review_violation
+    from lake import Lake
+
+    lake = Lake.open()
+    review_violation(lake, args.event_id, args.status, args.by, args.note)
+    row = lake.sql("select event_id, violation_type, review_status, reviewed_by, reviewed_at from silver.violations "
+                   "where event_id = $id", {"id": args.event_id}).row(0, named=True)
+    print(f"✓ {row['event_id']} {row['violation_type']}: {row['review_status']} bởi / by {row['reviewed_by']} "
+          f"({row['reviewed_at']:%Y-%m-%d %H:%M} UTC)")
     return 0
 
 

@@ -43,6 +43,28 @@ def test_detect_writes_the_lake(tmp_path, capsys, monkeypatch):
     assert rc == 0
     assert "hue-le-loi-01: ok; 50 frames" in cap.out and "line_count/forward=1" in cap.out
     assert "hue-le-loi-01: 50 frames" in cap.err  # progress
+    # the first 50 frames (10 s) hold only the white car going up: one count, no violation
+    from lake import Lake
+
+    lake = Lake.open(tmp_path / "lake")
+    assert lake.sql("select count(*) n from silver.violations")["n"][0] == 0
+    assert lake.sql("select sum(count) n from silver.traffic_counts")["n"][0] == 1
+
+
+@pytest.mark.assets
+def test_review_from_the_cli(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HUE_IOC_LAKE", str(tmp_path / "lake"))
+    assert main(["detect", "--camera", "hue-le-loi-01", "--config", EXAMPLE, "--precision", "f32"]) == 0
+    from lake import Lake
+
+    lake = Lake.open(tmp_path / "lake")
+    ev = lake.sql("select event_id, end_at from silver.violations where violation_type = 'red_light'")
+    capsys.readouterr()
+    assert main(["cameras", "review", ev["event_id"][0], "dismissed", "--by", "cb.tran", "--note", "xe ưu tiên"]) == 0
+    assert "dismissed bởi / by cb.tran" in capsys.readouterr().out
+    after = lake.sql("select * from silver.violations where event_id = $id", {"id": ev["event_id"][0]})
+    assert after["review_status"][0] == "dismissed" and after["end_at"][0] == ev["end_at"][0]
+    assert main(["cameras", "review", "no-such-id", "confirmed", "--by", "x"]) == 2  # a clear user error
 
 
 @pytest.mark.assets
