@@ -73,8 +73,9 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
         queries.categories.raw(lake)
         queries.channels.raw(lake)
         at = queries.data_clock.raw(lake)
-        queries.map_reports.raw(lake, f, at=at, limit=20_000)
+        points = queries.map_reports.raw(lake, f, at=at, limit=20_000)
         queries.map_reports_total.raw(lake, f)
+        queries.report_details.raw(lake, tuple(points["report_id"].head(200).to_list()), True)
         queries.commune_geometries.raw(lake, f)
 
     def violations() -> None:

@@ -235,30 +235,40 @@ def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, 
 
 
 # ------------------------------------------------------------------------------------ reports map
-@versioned("silver.reports", "silver.categories", "silver.admin_units")
+@versioned("silver.reports")
 def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
                 channels: tuple[str, ...] = (), overdue_only: bool = False, at: dt.datetime | None = None,
-                personal: bool = False, limit: int | None = None) -> pl.DataFrame:
+                limit: int | None = None) -> pl.DataFrame:
     """Valid reports of the period with a location, newest first (at most ``limit``), with the KPI
-    module's overdue flag (at the data clock ``at``). Reporter identity only when ``personal``."""
+    module's overdue flag at the data clock ``at``. Narrow on purpose (codes, not names; no free
+    text, no identity): names come from the small lookups, details from ``report_details``."""
     params = f.params() | {"limit": limit if limit and not overdue_only else None}
     where = _map_where(params, statuses, categories, channels)
-    personal_cols = ", r.reporter_name, r.reporter_phone" if personal else ""
     frame = sql(lake, f"""
-        SELECT r.report_id, r.received_at, r.lat, r.lon, r.status,
-               r.category_code, coalesce(c.name_vi, r.category_code) category_vi,
-               coalesce(c.name_en, c.name_vi, r.category_code) category_en, r.channel, r.title,
-               coalesce(a.name, r.admin_unit_code_2025) area, r.current_unit_id, r.deadline_at,
-               r.extension_granted_at, r.extended_deadline_at, r.resolved_at, r.rating{personal_cols}
-        FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
-        LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
-        WHERE {where}
+        SELECT r.report_id, r.received_at, r.lat, r.lon, r.status, r.category_code, r.channel,
+               r.admin_unit_code_2025, r.deadline_at, r.extension_granted_at, r.extended_deadline_at,
+               r.resolved_at
+        FROM silver.reports r WHERE {where}
         ORDER BY r.received_at DESC, r.report_id LIMIT $limit""", params)
     frame = _classify(frame, at)
     if overdue_only:
         frame = frame.filter(pl.col("overdue"))
         return frame.head(limit) if limit else frame
     return frame
+
+
+@versioned("silver.reports", "silver.categories", "silver.admin_units")
+def report_details(lake: Lake, report_ids: tuple[str, ...], personal: bool = False) -> pl.DataFrame:
+    """The table rows for a few reports: names, subject, unit, rating; reporter identity only when
+    ``personal`` (the operator view)."""
+    personal_cols = ", r.reporter_name, r.reporter_phone" if personal else ""
+    return sql(lake, f"""
+        SELECT r.report_id, r.title, coalesce(c.name_vi, r.category_code) category_vi,
+               coalesce(c.name_en, c.name_vi, r.category_code) category_en,
+               coalesce(a.name, r.admin_unit_code_2025) area, r.current_unit_id, r.rating{personal_cols}
+        FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
+        LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
+        WHERE list_contains($ids::VARCHAR[], r.report_id)""", {"ids": list(report_ids)})
 
 
 @versioned("silver.reports", "silver.categories", "silver.admin_units")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards import access, fmt, maps, queries
 from dashboards.context import empty_state, page_context
+from dashboards.filters import communes
 from dashboards.strings import t
 from dashboards.ui import channel_label, rating_label, show_table, status_label
 
@@ -38,17 +39,19 @@ show_geo = o4.toggle(t("show_boundaries"), value=True, key="map_geo")
 
 at = queries.data_clock(lake)
 picked = (tuple(sorted(statuses)), tuple(sorted(sel_cats)), tuple(sorted(chans)))
-reports = queries.map_reports(lake, f, *picked, overdue_only, at, access.may_see_personal_data(ctx.role),
-                              limit=MAX_POINTS)
+reports = queries.map_reports(lake, f, *picked, overdue_only, at, limit=MAX_POINTS)
 if overdue_only:  # the overdue flag is the KPI module's, computed on the rows: all of them were read
-    total = reports.height if reports.height < MAX_POINTS else queries.map_reports(
-        lake, f, *picked, True, at, False).height
+    total = reports.height if reports.height < MAX_POINTS else queries.map_reports(lake, f, *picked, True, at).height
 else:
     total = queries.map_reports_total(lake, f, *picked)
 st.markdown(f"**{t('n_reports', n=fmt.num(total, lang=lang))}**")
 
+area_name = dict(zip(*(communes(lake)[c].to_list() for c in ("code", "name")), strict=True))
 points = reports.with_columns(
-    pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("shown_status"))
+    pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("shown_status"),
+    pl.col("category_code").replace_strict(cat_name, default=pl.col("category_code"), return_dtype=pl.String)
+    .alias("category"),
+    pl.col("admin_unit_code_2025").replace_strict(area_name, default="", return_dtype=pl.String).alias("area"))
 if total > reports.height:
     st.caption(t("points_capped", shown=fmt.num(reports.height, lang=lang), total=fmt.num(total, lang=lang)))
 colour_of = maps.STATUS_COLOURS
@@ -56,7 +59,7 @@ pdf = points.select(
     "report_id", "lat", "lon",
     *maps.rgba_columns(pl.col("shown_status"), colour_of, [120, 120, 120, 200]),
     pl.col("shown_status").map_elements(lambda s: status_label(s, lang), return_dtype=pl.String).alias("status"),
-    pl.col(f"category_{lang}").alias("category"), pl.col("area"),
+    pl.col("category"), pl.col("area"),
     pl.col("received_at").map_elements(fmt.datetime, return_dtype=pl.String).alias("received"),
 ).to_pandas()
 
@@ -91,6 +94,10 @@ if selected_ids:
 else:
     st.caption(t("selected_hint", n=TABLE_ROWS))
     table = reports.head(TABLE_ROWS)
+if table.height:
+    details = queries.report_details(lake, tuple(table["report_id"].to_list()),
+                                     access.may_see_personal_data(ctx.role))
+    table = table.join(details, on="report_id", how="left", maintain_order="left")
 if table.is_empty():
     empty_state()
 else:

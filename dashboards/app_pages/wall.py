@@ -80,7 +80,7 @@ def panel_kpis() -> None:
 
 def panel_reports_map() -> None:
     at = queries.data_clock(lake)
-    reports = queries.map_reports(lake, f, at=at, limit=20_000)  # personal=False: no identity on the wall
+    reports = queries.map_reports(lake, f, at=at, limit=20_000)  # codes and places only: no identity
     st.metric(t("n_reports", n=""), fmt.num(queries.map_reports_total(lake, f), lang=lang))
     pts = reports.with_columns(
         pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("s"))
