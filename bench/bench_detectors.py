@@ -7,8 +7,9 @@
   frame at a time), and bare synchronous inference over the pre-decoded frames.
 
 Also: cameras per CPU core at 5 fps sampling (CPU seconds of the whole process per second of video), and
-where the pipeline's time goes. Precision: the device default (bf16 on this CPU) unless
-HUE_IOC_BENCH_PRECISION is set (e.g. f32). Prints a table, writes bench/results/detectors.json.
+where the pipeline's time goes. Precision: the device default (bf16 on CPUs with AVX512-BF16, else f32; the
+JSON records which) unless HUE_IOC_BENCH_PRECISION is set (e.g. f32). Prints a table, writes
+bench/results/detectors.json.
 """
 
 from __future__ import annotations
@@ -147,7 +148,8 @@ def main() -> dict:
     ]
     payload = {
         "video": os.path.basename(video), "frames": n, "source_fps": src_fps, "model": det.name,
-        "model_version": det.version, "inference_precision": precision or "device default (bf16 here)",
+        "model_version": det.version, "inference_precision": str(det.model.compiled.get_property("INFERENCE_PRECISION_HINT")) + (
+            " (requested)" if precision else " (device default)"),
         "cpu_count": os.cpu_count(), "repeat": REPEAT,
         "nstreams": int(det.model.compiled.get_property("NUM_STREAMS")),
         "infer_requests": det.model.optimal_requests(),
