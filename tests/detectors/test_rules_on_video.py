@@ -93,3 +93,21 @@ def test_rerun_is_idempotent_and_review_keeps_original(le_loi_run, session_lake,
         review_violation(lake, target["event_id"][0], "maybe", "x")
     counts = lake.sql("select sum(count) n from silver.traffic_counts")["n"][0]
     assert counts == 4  # the rerun rewrote the same minute, not added to it
+
+
+def test_yolox_camera_on_the_gif_clip(models):
+    """A COCO camera (YOLOX-nano) over the gif clip: a pedestrian and a cyclist pass through the top strip
+    (seen by eye in frames 0–16); each is one encroachment event."""
+    from detectors.config import parse_cameras
+
+    cam = parse_cameras({"cameras": [{
+        "id": "hue-yolox-03", "name": "YOLOX", "location": {"lat": 16.46, "lon": 107.59}, "model": "yolox-nano",
+        "source": "asset:videos/intel-sample-videos/person-bicycle-car-detection_from-gif.mp4", "fps": 12.5,
+        "conf": 0.4, "zones": [{"id": "top", "polygon": [[0, 0], [1, 0], [1, 0.25], [0, 0.25]],
+                                "rule": {"type": "encroachment", "classes": ["person", "bicycle", "motorcycle"]}}],
+    }]})[0]
+    r = CameraPipeline(cam, None, models).run()
+    assert r.status == "ok" and r.frames == 41
+    enc = [e for e in r.events if e["event_type"] == "encroachment"]
+    assert len(enc) == 2 and {e["class_name"] for e in enc} <= {"person", "bicycle"}
+    assert len({e["track_id"] for e in enc}) == 2
