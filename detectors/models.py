@@ -10,6 +10,7 @@ Models load from IR (.xml/.bin) or ONNX. Device and precision are configurable; 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +239,7 @@ class OVModel:
         self.input_hw = (shape[1], shape[2]) if self.nhwc else (shape[2], shape[3])
         self.output = self.compiled.outputs[0]
         self.device = device
+        self._lock = threading.Lock()
 
     def optimal_requests(self) -> int:
         try:
@@ -253,7 +255,14 @@ class OVModel:
         return x[None]
 
     def __call__(self, blob: np.ndarray) -> np.ndarray:
-        return self.compiled(blob)[self.output]
+        """One synchronous inference (thread-safe: cameras running in threads share compiled models)."""
+        with self._lock:
+            return self.compiled(blob)[self.output].copy()
+
+    def infer_outputs(self, blob: np.ndarray) -> dict[str, np.ndarray]:
+        with self._lock:
+            res = self.compiled(blob)
+            return {o.get_any_name(): res[o].copy() for o in self.compiled.outputs}
 
 
 class Detector:
@@ -285,6 +294,14 @@ class Detector:
         self.labels = labels or self.spec.labels
         self.conf, self.iou = conf, iou
         self.name, self.version = self.spec.name, f"{self.spec.version}/{self.precision}"
+
+    def with_conf(self, conf: float) -> Detector:
+        """The same compiled model with another score threshold (nothing is recompiled or shared-mutated)."""
+        import copy
+
+        other = copy.copy(self)
+        other.conf = conf
+        return other
 
     # preprocessing: the blob and the letterbox (scale, left pad, top pad) needed to decode
     def preprocess(self, frame: np.ndarray) -> tuple[np.ndarray, tuple[float, float, float]]:
@@ -363,8 +380,7 @@ class VehicleAttributes:
 
     def __call__(self, crop: np.ndarray) -> dict[str, Any]:
         h, w = self.model.input_hw
-        res = self.model.compiled(self.model.to_blob(cv2.resize(crop, (w, h))))
-        by_name = {o.get_any_name(): res[o].reshape(-1) for o in self.model.compiled.outputs}
-        color, vtype = by_name["color"], by_name["type"]
+        by_name = self.model.infer_outputs(self.model.to_blob(cv2.resize(crop, (w, h))))
+        color, vtype = by_name["color"].reshape(-1), by_name["type"].reshape(-1)
         return {"color": self.COLORS[int(color.argmax())], "color_score": float(color.max()),
                 "type": self.TYPES[int(vtype.argmax())], "type_score": float(vtype.max())}

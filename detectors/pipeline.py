@@ -284,8 +284,7 @@ class CameraPipeline:
             video = VideoSource(uri, fps=self.cam.fps, max_frames=self.max_frames,
                                 reconnect_attempts=self.reconnect_attempts, backoff_s=self.backoff_s)
             video.open()
-            detector = self.models.detector(self.cam)
-            detector.conf = self.cam.conf / 2
+            detector = self.models.detector(self.cam)  # decodes from conf/2: ByteTrack's low-score stage
             wh = video.size or (0, 0)
             start = self._start_time(uri, video.stream)
             eff_fps = min(self.cam.fps, video.source_fps) if self.cam.fps else video.source_fps
@@ -413,20 +412,31 @@ def camera_rows(cams: list[CameraConfig], source: str = "config") -> pl.DataFram
 
 
 def run_cameras(cams: list[CameraConfig], lake: Any = None, models: Models | None = None,
-                **kw: Any) -> list[RunResult]:
-    """Run each enabled camera in turn; a failure stays in that camera's result, the rest continue."""
+                parallel: bool = False, **kw: Any) -> list[RunResult]:
+    """Run each enabled camera (in turn, or each in its own thread with ``parallel`` — what live streams
+    need); a failure stays in that camera's result, the others continue. Results in config order."""
     models = models or Models()
     if lake is not None and cams:
         lake.merge("silver.cameras", camera_rows(cams), update=True)
-    results = []
-    for cam in cams:
-        if not cam.enabled:
-            continue
+    enabled = [c for c in cams if c.enabled]
+    for cam in enabled:  # compile each detector once, before any thread starts
         try:
-            results.append(CameraPipeline(cam, lake, models, **kw).run())
+            models.detector(cam)
+        except Exception:  # noqa: BLE001 - reported by that camera's run below
+            pass
+
+    def one(cam: CameraConfig) -> RunResult:
+        try:
+            return CameraPipeline(cam, lake, models, **kw).run()
         except Exception as exc:  # noqa: BLE001 - one camera's bug must not stop the others
-            results.append(RunResult(cam.id, status="error", error=f"{type(exc).__name__}: {exc}"))
-    return results
+            return RunResult(cam.id, status="error", error=f"{type(exc).__name__}: {exc}")
+
+    if not parallel or len(enabled) < 2:
+        return [one(c) for c in enabled]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(enabled), thread_name_prefix="camera") as pool:
+        return list(pool.map(one, enabled))
 
 
 def review_violation(lake: Any, event_id_: str, status: str, reviewer: str, note: str = "") -> None:

@@ -128,7 +128,7 @@ def parse_vn_plate(text: str) -> VNPlate | None:
 
 # ------------------------------------------------------------------ OCR
 _OCR: Any = None
-_OCR_LOCK = threading.Lock()
+_OCR_LOCK = threading.RLock()
 
 
 def ocr_engine() -> Any:
@@ -154,6 +154,11 @@ def read_text(img: np.ndarray) -> tuple[str, float]:
     """Text of a plate crop, rows top to bottom joined by a space; (text, mean confidence)."""
     ocr = ocr_engine()
     big = cv2.resize(img, None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC) if img.shape[0] < 64 else img
+    with _OCR_LOCK:  # one rapidocr instance (single infer requests inside) shared by camera threads
+        return _read(ocr, big)
+
+
+def _read(ocr: Any, big: np.ndarray) -> tuple[str, float]:
     res = ocr(big)
     if res.txts:
         order = np.argsort([float(np.asarray(b)[:, 1].mean()) for b in res.boxes])

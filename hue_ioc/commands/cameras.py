@@ -11,7 +11,9 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("detect", help="run the camera pipeline for one camera / chạy phân tích cho một camera")
-    p.add_argument("--camera", required=True, help="camera id in the config")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--camera", help="camera id in the config")
+    which.add_argument("--all", action="store_true", help="every enabled camera, each in its own thread")
     p.add_argument("--config", default="configs/cameras.example.yaml", help="cameras YAML")
     p.add_argument("--source", help="override the camera's source: a file path or an rtsp:// / http(s):// URL")
     p.add_argument("--max-frames", type=int, help="stop after this many sampled frames")
@@ -49,6 +51,8 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from detectors.pipeline import CameraPipeline, Models, camera_rows
 
     cams = load_cameras(args.config)
+    if args.all:
+        return _detect_all(args, cams)
     cam = camera_by_id(cams, args.camera)
     lake = None
     if not args.no_lake:
@@ -79,6 +83,34 @@ def cmd_detect(args: argparse.Namespace) -> int:
         print(f"hue-ioc detect: camera '{cam.id}': {res.error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _detect_all(args: argparse.Namespace, cams: list) -> int:
+    from detectors.pipeline import Models, run_cameras
+
+    if args.source:
+        raise ValueError("--source applies to one --camera, not to --all")
+    lake = None
+    if not args.no_lake:
+        from lake import Lake
+
+        lake = Lake.open()
+    results = run_cameras(cams, lake, Models(inference_precision=args.precision), parallel=True,
+                          max_frames=args.max_frames, base=Path(args.config).parent,
+                          reconnect_attempts=args.reconnect_attempts)
+    for r in results:
+        print(r.summary())
+    bad = [r for r in results if r.status != "ok"]
+    if bad and lake is not None:
+        from lake import Reject, rejects_frame
+
+        lake.merge("silver.rejects", rejects_frame([Reject(
+            source=f"camera:{r.camera_id}", target_table="bronze.camera_events_raw", reason=r.error,
+            payload={"camera_id": r.camera_id, "video": r.video}, record_ref=r.camera_id) for r in bad]), update=False)
+    failed = [r.camera_id for r in results if r.status == "error"]
+    if failed:
+        print(f"hue-ioc detect: cameras failed / camera lỗi: {failed}", file=sys.stderr)
+    return 1 if failed and len(failed) == len(results) else 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -103,3 +103,17 @@ def test_assets_fetch_plan_is_pinned(tmp_path, capsys):
 def test_assets_fetch_verifies_present_files(assets_dir, capsys):
     assert main(["assets", "fetch", "--dest", str(assets_dir)]) == 0  # all present: sha256 checked, no download
     assert "17/17 files OK" in capsys.readouterr().out
+
+
+@pytest.mark.assets
+def test_detect_all_cameras_in_parallel(tmp_path, capsys, monkeypatch):
+    """Both example cameras in their own threads, sharing the compiled models: the same events as alone."""
+    monkeypatch.setenv("HUE_IOC_LAKE", str(tmp_path / "lake"))
+    assert main(["detect", "--all", "--config", EXAMPLE, "--precision", "f32"]) == 0
+    out = capsys.readouterr().out
+    assert "hue-le-loi-01: ok; 151 frames" in out and "red_light=1" in out and "wrong_way=2" in out
+    assert "hue-dong-ba-02: ok; 41 frames" in out and "encroachment=1" in out
+    from lake import Lake
+
+    n = Lake.open(tmp_path / "lake").sql("select camera_id, count(*) n from silver.violations group by 1 order by 1")
+    assert n.rows() == [("hue-dong-ba-02", 1), ("hue-le-loi-01", 5)]

@@ -32,8 +32,7 @@ def street(assets_dir: Path) -> np.ndarray:
 
 
 def test_pvb2000_barrier_and_street(models, barrier, street, example_cams):
-    det = models.detector(example_cams[0])  # person-vehicle-bike-detection-2000 FP16, shared with the pipeline
-    det.conf = 0.5
+    det = models.detector(example_cams[0]).with_conf(0.5)  # person-vehicle-bike-detection-2000 FP16, shared with the pipeline
     r = det.detect(barrier)
     assert r.class_names == ["vehicle", "vehicle"]
     assert r.confidence[0] > 0.99 and r.confidence[1] > 0.85
@@ -45,8 +44,7 @@ def test_pvb2000_barrier_and_street(models, barrier, street, example_cams):
 
 def test_pvb2000_car_video_every_25th_frame(models, car_frames, example_cams):
     """SOURCES.md: frames 75, 100: 1 vehicle; 200: 2; 225: 1; 325: 1; 350: 1 under f32; 7 in total."""
-    det = models.detector(example_cams[0])
-    det.conf = 0.5
+    det = models.detector(example_cams[0]).with_conf(0.5)
     sampled = car_frames[::25]
     sync = [len(det.detect(f)) for f in sampled]
     assert sync == [0, 0, 0, 1, 1, 0, 0, 0, 2, 1, 0, 0, 0, 1, 1, 0]
@@ -157,8 +155,7 @@ def test_crossroad_1016_and_adas_0001(barrier, street, ov_config):
 def test_pvb2000_on_the_gif(models, assets_dir, example_cams):
     """SOURCES.md (every 5th frame): vehicle on all 9; person on frame 0; bike on 15, 20 (and 35 under bf16 only:
     a threshold-boundary detection that f32 puts just under 0.5)."""
-    det = models.detector(example_cams[0])
-    det.conf = 0.5
+    det = models.detector(example_cams[0]).with_conf(0.5)
     cap = cv2.VideoCapture(str(assets_dir / "videos/intel-sample-videos/person-bicycle-car-detection.gif"))
     seen, i = {}, 0
     while True:

@@ -16,8 +16,7 @@ def reader(assets_dir, ov_config) -> PlateReader:
 @pytest.mark.assets
 def test_reads_the_barrier_plate(reader, assets_dir, models, example_cams):
     img = cv2.imread(str(assets_dir / "images/omz-car-front-barrier.jpg"))
-    det = models.detector(example_cams[0])
-    det.conf = 0.5
+    det = models.detector(example_cams[0]).with_conf(0.5)
     vehicles = det.detect(img)
     plate = reader.read(img, tuple(vehicles.xyxy[0]))  # on the crop of the big frontal car
     assert plate is not None
