@@ -150,8 +150,9 @@ class CameraVideoConfig(dg.Config):
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["bronze", "camera_events_raw"], group_name=GROUP, deps=[["silver", "violations"]],
-                        description="Every rule event from the detector over registered video files."),
+    specs=[dg.AssetSpec(["bronze", "camera_events_raw"], group_name=GROUP,
+                        description="Every rule event from the detector over registered video files (it also "
+                                    "inserts the detector's rows into silver.violations, review columns pending)."),
            dg.AssetSpec(["silver", "traffic_counts"], group_name=GROUP,
                         description="Line counts per camera, minute, line, class and direction.")],
 )
