@@ -52,9 +52,10 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
         queries.channels.raw(lake)
         kpi.headline.raw(lake, f)
         kpi.headline.raw(lake, f.previous())
-        queries.daily_trend.raw(lake, f)
-        queries.by_channel.raw(lake, f)
-        queries.by_category.raw(lake, f)
+        sl = queries.kpi_slices.raw(lake, f)
+        queries.trend_of(sl)
+        queries.channels_of(sl)
+        queries.categories_of(sl, queries.categories.raw(lake))
         queries.newest_reports.raw(lake, f, 10)
         warnings_feed.newest_warnings.raw(lake, 10)
 
@@ -80,12 +81,13 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
 
     def violations() -> None:
         shell()
-        vq.summary.raw(lake, f)
-        vq.cameras.raw(lake)
-        vq.by_type.raw(lake, f)
-        vq.by_camera.raw(lake, f)
-        vq.by_hour.raw(lake, f)
-        vq.by_day.raw(lake, f)
+        sl = vq.slices.raw(lake, f)
+        cams = vq.cameras.raw(lake)
+        vq.summary_of(sl)
+        vq.by_type_of(sl)
+        vq.by_camera_of(sl, cams)
+        vq.by_hour_of(sl)
+        vq.by_day_of(sl)
         vq.review_queue.raw(lake, f)
         vq.traffic_flow.raw(lake, f)
 

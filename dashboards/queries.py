@@ -35,39 +35,52 @@ def _kpi_where(f: Filters, categories: tuple[str, ...], channels: tuple[str, ...
 
 # ---------------------------------------------------------------------------------------- overview
 @versioned("gold.kpi_daily")
+def kpi_slices(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
+               channels: tuple[str, ...] = ()) -> pl.DataFrame:
+    """One read of gold.kpi_daily for the overview: counts per (date, category, channel); the trend,
+    category and channel views are sums of it (``trend_of``, ``categories_of``, ``channels_of``)."""
+    where, params = _kpi_where(f, categories, channels)
+    return sql(lake, f"""
+        SELECT date, category_code, channel, sum(received)::BIGINT received,
+               sum(processed)::BIGINT processed, sum(on_time)::BIGINT on_time
+        FROM gold.kpi_daily WHERE {where} GROUP BY ALL""", params)
+
+
+_COUNTS = [pl.col("received").sum(), pl.col("processed").sum(), pl.col("on_time").sum()]
+
+
+def trend_of(slices: pl.DataFrame) -> pl.DataFrame:
+    """Per day: received, processed, on_time (by receipt date)."""
+    return slices.group_by("date").agg(_COUNTS).sort("date")
+
+
+def channels_of(slices: pl.DataFrame) -> pl.DataFrame:
+    return (slices.group_by("channel").agg(_COUNTS[:2]).filter(pl.col("received") > 0)
+            .sort(["received", "channel"], descending=[True, False]))
+
+
+def categories_of(slices: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """Per category with its Vietnamese and English names (``names`` = ``categories(lake)``)."""
+    out = (slices.group_by("category_code").agg(_COUNTS).filter(pl.col("received") > 0)
+           .join(names, on="category_code", how="left")
+           .with_columns(pl.coalesce("name_vi", "category_code").alias("name_vi"),
+                         pl.coalesce("name_en", "name_vi", "category_code").alias("name_en")))
+    return out.sort(["received", "category_code"], descending=[True, False])
+
+
 def daily_trend(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
                 channels: tuple[str, ...] = ()) -> pl.DataFrame:
-    """Per day: received, processed, on_time (by receipt date)."""
-    where, params = _kpi_where(f, categories, channels)
-    return sql(lake, f"""
-        SELECT date, sum(received)::BIGINT received, sum(processed)::BIGINT processed,
-               sum(on_time)::BIGINT on_time
-        FROM gold.kpi_daily WHERE {where} GROUP BY date ORDER BY date""", params)
+    return trend_of(kpi_slices(lake, f, categories, channels))
 
 
-@versioned("gold.kpi_daily", "silver.categories")
-def by_category(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
-                channels: tuple[str, ...] = ()) -> pl.DataFrame:
-    where, params = _kpi_where(f, categories, channels)
-    return sql(lake, f"""
-        SELECT k.category_code, coalesce(c.name_vi, k.category_code) name_vi,
-               coalesce(c.name_en, c.name_vi, k.category_code) name_en,
-               k.received, k.processed, k.on_time
-        FROM (SELECT category_code, sum(received)::BIGINT received, sum(processed)::BIGINT processed,
-                     sum(on_time)::BIGINT on_time
-              FROM gold.kpi_daily WHERE {where} GROUP BY category_code) k
-        LEFT JOIN silver.categories c USING (category_code)
-        WHERE k.received > 0 ORDER BY k.received DESC, k.category_code""", params)
-
-
-@versioned("gold.kpi_daily")
 def by_channel(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
                channels: tuple[str, ...] = ()) -> pl.DataFrame:
-    where, params = _kpi_where(f, categories, channels)
-    return sql(lake, f"""
-        SELECT channel, sum(received)::BIGINT received, sum(processed)::BIGINT processed
-        FROM gold.kpi_daily WHERE {where} GROUP BY channel HAVING sum(received) > 0
-        ORDER BY received DESC, channel""", params)
+    return channels_of(kpi_slices(lake, f, categories, channels))
+
+
+def by_category(lake: Lake, f: Filters, categories: tuple[str, ...] = (),
+                channels: tuple[str, ...] = ()) -> pl.DataFrame:
+    return categories_of(kpi_slices(lake, f, categories, channels), category_names(lake))
 
 
 @versioned("gold.kpi_daily")
@@ -79,6 +92,9 @@ def category_options(lake: Lake) -> pl.DataFrame:
 def categories(lake: Lake) -> pl.DataFrame:
     return sql(lake, "SELECT category_code, name_vi, coalesce(name_en, name_vi) name_en "
                      "FROM silver.categories ORDER BY name_vi")
+
+
+category_names = categories  # for functions whose ``categories`` parameter shadows it
 
 
 @versioned("silver.reports")

@@ -57,44 +57,61 @@ WHERE = ("start_at >= $start_ts AND start_at < $end_ts AND coalesce(category, 'v
 
 
 @versioned("silver.violations", "silver.cameras", "silver.admin_units")
-def summary(lake: Lake, f: Filters) -> dict:
-    row = sql(lake, f"""
-        SELECT count(*)::BIGINT total,
+def slices(lake: Lake, f: Filters) -> pl.DataFrame:
+    """One read of silver.violations for the page: counts, confirmed fines, pending reviews and plates
+    per (camera, type, local day, local hour); every chart is a sum of it."""
+    return sql(lake, f"""
+        SELECT camera_id, violation_type, CAST({LOCAL.format(col='start_at')} AS DATE) AS "day",
+               hour({LOCAL.format(col='start_at')})::INT AS "hour", count(*)::BIGINT n,
                coalesce(sum(fine_vnd) FILTER (WHERE review_status = 'confirmed'), 0)::BIGINT fines,
                count(*) FILTER (WHERE coalesce(review_status, 'pending') = 'pending')::BIGINT pending,
-               count(DISTINCT camera_id)::BIGINT cameras,
                count(plate_text)::BIGINT plates
-        FROM silver.violations WHERE {WHERE}""", _params(lake, f))
-    return row.row(0, named=True)
+        FROM silver.violations WHERE {WHERE} GROUP BY ALL""", _params(lake, f))
 
 
-@versioned("silver.violations", "silver.cameras", "silver.admin_units")
+def summary_of(sl: pl.DataFrame) -> dict:
+    return {"total": int(sl["n"].sum()), "fines": int(sl["fines"].sum()), "pending": int(sl["pending"].sum()),
+            "cameras": sl["camera_id"].n_unique(), "plates": int(sl["plates"].sum())}
+
+
+def by_type_of(sl: pl.DataFrame) -> pl.DataFrame:
+    return sl.group_by("violation_type").agg(pl.col("n").sum()).sort(["n", "violation_type"],
+                                                                    descending=[True, False])
+
+
+def by_camera_of(sl: pl.DataFrame, cams: pl.DataFrame) -> pl.DataFrame:
+    out = sl.group_by("camera_id").agg(pl.col("n").sum()).join(
+        cams.select("camera_id", "name", "lat", "lon"), on="camera_id", how="left")
+    return out.with_columns(pl.coalesce("name", "camera_id").alias("name")).sort(
+        ["n", "camera_id"], descending=[True, False])
+
+
+def by_hour_of(sl: pl.DataFrame) -> pl.DataFrame:
+    return sl.group_by("hour").agg(pl.col("n").sum()).sort("hour")
+
+
+def by_day_of(sl: pl.DataFrame) -> pl.DataFrame:
+    return sl.group_by("day", "violation_type").agg(pl.col("n").sum()).sort("day", "violation_type")
+
+
+def summary(lake: Lake, f: Filters) -> dict:
+    return summary_of(slices(lake, f))
+
+
 def by_type(lake: Lake, f: Filters) -> pl.DataFrame:
-    return sql(lake, f"""SELECT violation_type, count(*)::BIGINT n FROM silver.violations WHERE {WHERE}
-                         GROUP BY 1 ORDER BY n DESC, 1""", _params(lake, f))
+    return by_type_of(slices(lake, f))
 
 
-@versioned("silver.violations", "silver.cameras", "silver.admin_units")
 def by_camera(lake: Lake, f: Filters) -> pl.DataFrame:
-    return sql(lake, f"""
-        SELECT v.camera_id, coalesce(any_value(c.name), v.camera_id) name, any_value(c.lat) lat,
-               any_value(c.lon) lon, count(*)::BIGINT n
-        FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
-        WHERE {WHERE.replace('camera_id', 'v.camera_id')} GROUP BY v.camera_id ORDER BY n DESC, 1""",
-               _params(lake, f))
+    return by_camera_of(slices(lake, f), cameras(lake))
 
 
-@versioned("silver.violations", "silver.cameras", "silver.admin_units")
 def by_hour(lake: Lake, f: Filters) -> pl.DataFrame:
-    return sql(lake, f"""SELECT hour({LOCAL.format(col='start_at')})::INT AS "hour", count(*)::BIGINT n
-                         FROM silver.violations WHERE {WHERE} GROUP BY 1 ORDER BY 1""", _params(lake, f))
+    return by_hour_of(slices(lake, f))
 
 
-@versioned("silver.violations", "silver.cameras", "silver.admin_units")
 def by_day(lake: Lake, f: Filters) -> pl.DataFrame:
-    return sql(lake, f"""SELECT CAST({LOCAL.format(col='start_at')} AS DATE) AS "day", violation_type,
-                                count(*)::BIGINT n
-                         FROM silver.violations WHERE {WHERE} GROUP BY 1, 2 ORDER BY 1, 2""", _params(lake, f))
+    return by_day_of(slices(lake, f))
 
 
 @versioned("silver.violations", "silver.cameras", "silver.admin_units")
