@@ -97,9 +97,10 @@ def categories(lake: Lake) -> pl.DataFrame:
 category_names = categories  # for functions whose ``categories`` parameter shadows it
 
 
-@versioned("silver.reports")
+@versioned("gold.kpi_daily")
 def channels(lake: Lake) -> pl.DataFrame:
-    return sql(lake, "SELECT DISTINCT channel FROM silver.reports WHERE channel IS NOT NULL ORDER BY 1")
+    """Channels that received reports (from the daily figures: smaller than silver.reports)."""
+    return sql(lake, "SELECT DISTINCT channel FROM gold.kpi_daily WHERE channel IS NOT NULL ORDER BY 1")
 
 
 @versioned("silver.reports", "silver.categories", "silver.admin_units")
@@ -107,15 +108,17 @@ def newest_reports(lake: Lake, f: Filters, limit: int = 10) -> pl.DataFrame:
     """The newest valid reports of the area (a live ticker: not limited to the period)."""
     params = f.params() | {"limit": limit}
     return sql(lake, f"""
+        WITH r AS (SELECT report_id, received_at, category_code, admin_unit_code_2025, status, channel
+                   FROM silver.reports
+                   WHERE is_valid AND {AREA_SQL.format(col="admin_unit_code_2025")}
+                   ORDER BY received_at DESC, report_id LIMIT $limit)
         SELECT r.report_id, r.received_at, r.category_code,
                coalesce(c.name_vi, r.category_code) category_vi,
                coalesce(c.name_en, c.name_vi, r.category_code) category_en,
                coalesce(a.name, r.admin_unit_code_2025) area, r.status, r.channel
-        FROM silver.reports r
-        LEFT JOIN silver.categories c USING (category_code)
+        FROM r LEFT JOIN silver.categories c USING (category_code)
         LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
-        WHERE r.is_valid AND {AREA_SQL.format(col="r.admin_unit_code_2025")}
-        ORDER BY r.received_at DESC, r.report_id LIMIT $limit""", params)
+        ORDER BY r.received_at DESC, r.report_id""", params)
 
 
 @versioned("gold.unit_performance", "silver.reports")
