@@ -168,3 +168,24 @@ def test_pvb2000_on_the_gif(models, assets_dir, example_cams):
     assert len(seen) == 9 and all("vehicle" in v for v in seen.values())
     assert [k for k, v in seen.items() if "person" in v] == [0]
     assert [k for k, v in seen.items() if "bike" in v] == [15, 20]
+
+
+def test_custom_yolov8_model_through_the_runtime(tmp_path):
+    """A stand-in Ultralytics-style graph ([1,3,640,640] → [1,84,A]) saved as IR and loaded by path: the
+    wrapper's centred letterbox, inference and YOLOv8 decoding together (no network, no real weights)."""
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    head = np.zeros((1, 84, 2), np.float32)
+    head[0, :4, 0] = [320, 320, 100, 50]  # one box at the input's centre
+    head[0, 4 + 3, 0] = 0.9  # motorcycle
+    image = ops.parameter([1, 3, 640, 640], np.float32, name="images")
+    zero = ops.multiply(ops.reduce_mean(image, np.array([1, 2, 3]), keep_dims=True), np.float32(0))
+    out = ops.add(ops.constant(head), ops.reshape(zero, [1, 1, 1], special_zero=False))
+    path = tmp_path / "yolov8-standin.xml"
+    ov.save_model(ov.Model([out], [image], "yolov8-standin"), str(path))
+    det = Detector("yolov8-standin", path=path, decoder="yolov8", hint="LATENCY", conf=0.25)
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    d = det.detect(frame)
+    assert d.class_names == ["motorcycle"] and det.version == "custom/custom"
+    np.testing.assert_allclose(d.xyxy[0], [540, 310, 740, 410], atol=1e-3)
