@@ -115,6 +115,11 @@ class EventWriter:
         if len(self.raw) >= self.batch_size or time.monotonic() - self._last_flush > self.max_delay_s:
             self.flush(closed_before=minute_floor(ev.start_at))
 
+    def tick(self, at: dt.datetime) -> None:
+        """Called every frame: on a quiet stream, buffered rows and closed minutes still go out in time."""
+        if (self.raw or self.counts) and time.monotonic() - self._last_flush > self.max_delay_s:
+            self.flush(closed_before=minute_floor(at))
+
     def flush(self, closed_before: dt.datetime | None = None) -> None:
         if self.lake is None:
             self.raw, self.violations = [], []
@@ -333,6 +338,7 @@ class CameraPipeline:
                                                            "evidence_uri")}
                                       | {"event_type": ev.event_type, "t": round(ev.end_t, 2),
                                          "start_t": round(ev.start_t, 2)})
+                writer.tick(at)
                 res.frames += 1
                 if self.progress is not None:
                     self.progress(res.frames, frame.t)

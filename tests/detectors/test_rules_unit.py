@@ -123,3 +123,18 @@ def test_stop_line_with_phase_feed(tmp_path):
     assert live.phase(T0 + dt.timedelta(seconds=1)) == "red"
     with pytest.raises(ValueError):
         live.set(T0, "purple")
+
+
+def test_writer_flushes_closed_minutes_on_a_quiet_stream(lake):
+    from detectors.pipeline import EventWriter
+    from detectors.rules import RuleEvent
+
+    w = EventWriter(lake, "cam-q", batch_size=1000, max_delay_s=0.0)
+    at = dt.datetime(2025, 11, 17, 1, 0, 30, tzinfo=dt.UTC)
+    ev = RuleEvent("mid:count", "count", "line_count", "count", 1, "vehicle", 0, 0, at, at, 0.9, (0, 0, 1, 1),
+                   direction="forward")
+    w.add({"event_id": "e1"}, ev)  # max_delay 0: the raw row goes out, the open minute stays buffered
+    assert lake.sql("select count(*) n from silver.traffic_counts")["n"][0] == 0
+    w.tick(at + dt.timedelta(seconds=40))  # a frame in the next minute, no event: the closed minute is written
+    rows = lake.sql("select minute, count from silver.traffic_counts").rows()
+    assert rows == [(dt.datetime(2025, 11, 17, 1, 0, tzinfo=dt.UTC), 1)]
