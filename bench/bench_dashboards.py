@@ -93,16 +93,15 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
 
     def floods() -> None:
         shell()
-        span = fq.reading_span.raw(lake)
-        if span is None:
+        bounds = fq.replay_bounds.raw(lake)
+        if bounds is None:
             return
-        at = fq.peak_moment.raw(lake) or span[1]
+        at = bounds[2] or bounds[1]
         layers = fq.map_layers.raw(lake, at)
         queries.commune_geometries.raw(lake, f)
         fq.station_levels.raw(lake)
         if layers and layers["gauges"]:
-            fq.hydrograph.raw(lake, layers["gauges"][0]["station_code"], span[0], span[1])
-        fq.warnings_at.raw(lake, at)
+            fq.hydrograph.raw(lake, layers["gauges"][0]["station_code"], bounds[0], bounds[1])
 
     return {"overview": overview, "units": units, "reports_map": reports, "violations": violations,
             "floods": floods}

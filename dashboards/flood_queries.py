@@ -17,22 +17,27 @@ def available() -> bool:
     return all(has_table(t) for t in FLOOD_TABLES)
 
 
-@versioned("silver.gauge_readings")
-def reading_span(lake: Lake) -> tuple[dt.datetime, dt.datetime] | None:
-    row = sql(lake, "SELECT min(observed_at) lo, max(observed_at) hi FROM silver.gauge_readings "
-                    "WHERE water_level_m IS NOT NULL")
+@versioned("silver.gauge_readings", "silver.gauge_stations")
+def replay_bounds(lake: Lake) -> tuple[dt.datetime, dt.datetime, dt.datetime | None] | None:
+    """First and last reading (the slider's range) and the moment Huế's gauges stood highest above
+    their alarm levels (the slider's default), in one read; None without readings."""
+    row = sql(lake, """
+        SELECT min(r.observed_at) lo, max(r.observed_at) hi,
+               arg_max(r.observed_at, (
+                   CASE WHEN coalesce(s.in_hue, false) THEN coalesce(r.alarm_level, -1) ELSE -1 END,
+                   CASE WHEN coalesce(s.in_hue, false) THEN coalesce(r.diff_m, -1e9) ELSE -1e9 END,
+                   -epoch(r.observed_at))) FILTER (WHERE coalesce(s.in_hue, false)
+                                                   AND r.alarm_level IS NOT NULL) peak
+        FROM silver.gauge_readings r LEFT JOIN silver.gauge_stations s USING (station_code)
+        WHERE r.water_level_m IS NOT NULL""")
     if row.height and row["hi"][0] is not None:
-        return row["lo"][0], row["hi"][0]
+        return row["lo"][0], row["hi"][0], row["peak"][0]
     return None
 
 
-@versioned("silver.gauge_readings", "silver.gauge_stations")
-def peak_moment(lake: Lake) -> dt.datetime | None:
-    """When Huế's gauges stood highest above their alarm levels (the default moment of the replay)."""
-    row = sql(lake, """SELECT r.observed_at FROM silver.gauge_readings r JOIN silver.gauge_stations s USING (station_code)
-                       WHERE r.alarm_level IS NOT NULL AND coalesce(s.in_hue, false)
-                       ORDER BY r.alarm_level DESC, r.diff_m DESC NULLS LAST, r.observed_at LIMIT 1""")
-    return row["observed_at"][0] if row.height else None
+def reading_span(lake: Lake) -> tuple[dt.datetime, dt.datetime] | None:
+    bounds = replay_bounds(lake)
+    return None if bounds is None else (bounds[0], bounds[1])
 
 
 @versioned("silver.gauge_stations", "silver.gauge_readings")
@@ -57,45 +62,6 @@ def hydrograph(lake: Lake, station_code: str, start: dt.datetime, end: dt.dateti
         SELECT observed_at, water_level_m, alarm_level FROM silver.gauge_readings
         WHERE station_code = $code AND observed_at BETWEEN $start AND $end AND water_level_m IS NOT NULL
         ORDER BY observed_at""", {"code": station_code, "start": start, "end": end})
-
-
-@versioned("silver.warnings")
-def warnings_at(lake: Lake, at: dt.datetime) -> pl.DataFrame:
-    """Warnings in force at ``at``: sent, not expired, not yet superseded or cancelled."""
-    if not has_table("silver.warnings"):
-        return pl.DataFrame()
-    return sql(lake, """
-        SELECT warning_id, sent, expires, headline, event, severity, area_desc, areas_geojson, alarm_level,
-               station_code, direction, coalesce(sender_name, sender) sender
-        FROM silver.warnings
-        WHERE sent <= $at AND (expires IS NULL OR expires > $at)
-          AND (superseded_at IS NULL OR superseded_at > $at)
-          AND coalesce(msg_type, 'Alert') <> 'Cancel' AND coalesce(status, 'Actual') = 'Actual'
-        ORDER BY sent DESC""", {"at": at})
-
-
-@versioned("silver.sos_requests")
-def sos_at(lake: Lake, at: dt.datetime, window: dt.timedelta = dt.timedelta(hours=24),
-           personal: bool = False) -> pl.DataFrame:
-    """SOS requests made in the ``window`` before ``at`` and not handled by then."""
-    if not has_table("silver.sos_requests"):
-        return pl.DataFrame()
-    extra = ", note, handler" if personal else ""
-    return sql(lake, f"""
-        SELECT sos_id, requested_at, channel, place, lat, lon, people, needs, status, handled_at{extra}
-        FROM silver.sos_requests
-        WHERE requested_at <= $at AND requested_at > $since AND lat IS NOT NULL
-          AND (handled_at IS NULL OR handled_at > $at)
-        ORDER BY requested_at DESC""", {"at": at, "since": at - window})
-
-
-@versioned("silver.reports")
-def flood_reports_at(lake: Lake, at: dt.datetime, window: dt.timedelta = dt.timedelta(hours=24)) -> pl.DataFrame:
-    """Citizen flooding reports (category ``flooding``) received in the ``window`` before ``at``."""
-    return sql(lake, """
-        SELECT report_id, received_at, lat, lon, status, title FROM silver.reports
-        WHERE category_code = 'flooding' AND is_valid AND received_at <= $at AND received_at > $since
-          AND lat IS NOT NULL ORDER BY received_at DESC""", {"at": at, "since": at - window})
 
 
 @versioned("silver.gauge_readings", "silver.gauge_stations", "silver.warnings", "silver.sos_requests",

@@ -21,14 +21,14 @@ ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 
 st.title(t("page_floods"))
-if not fq.available() or (span := fq.reading_span(lake)) is None:
+if not fq.available() or (bounds := fq.replay_bounds(lake)) is None:
     empty_state("silver.gauge_readings")
     st.stop()
+span, peak = bounds[:2], bounds[2]
 
 lo, hi = (fmt.to_local(x).replace(tzinfo=None, minute=0, second=0, microsecond=0) for x in span)
 hi = max(hi, lo + dt.timedelta(hours=1))
 if "flood_at" not in st.session_state or not lo <= st.session_state["flood_at"] <= hi:
-    peak = fq.peak_moment(lake)
     st.session_state["flood_at"] = (fmt.to_local(peak).replace(tzinfo=None, minute=0, second=0, microsecond=0)
                                     if peak is not None else hi)
 picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedelta(hours=1),
@@ -141,12 +141,19 @@ else:
 c1, c2 = st.columns(2)
 with c1:
     st.subheader(t("warning_areas"))
-    warn = fq.warnings_at(lake, at)
-    if warn.is_empty():
+    seen: dict[str, dict] = {}  # one row per warning in force (a warning may cover several areas)
+    for ft in areas["features"]:
+        props = ft["properties"]
+        seen.setdefault(props.get("warning_id"), props)
+    if not seen:
         empty_state()
     else:
+        warn = pl.DataFrame([{k: p.get(k) for k in ("sent", "headline", "severity", "areaDesc")}
+                             for p in seen.values()], infer_schema_length=None).sort("sent", descending=True)
         show_table(warn, {"sent": "col_time", "headline": "col_headline", "severity": "col_severity",
-                          "area_desc": "col_area"}, {"sent": fmt.datetime}, key="flood_warn")
+                          "areaDesc": "col_area"},
+                   {"sent": lambda v: fmt.datetime(dt.datetime.fromisoformat(v)) if v else fmt.DASH},
+                   key="flood_warn")
 with c2:
     st.subheader(t("sos_points"))
     if not sos_rows:
