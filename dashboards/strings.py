@@ -135,6 +135,7 @@ S: dict[str, tuple[str, str]] = {
     "col_confidence": ("Độ tin cậy", "Confidence"),
     "col_hour": ("Giờ", "Hour"),
     "col_station": ("Trạm", "Station"),
+    "col_river": ("Sông", "River"),
     "col_level": ("Mực nước (m)", "Water level (m)"),
     "col_alarm": ("Báo động", "Alarm"),
     "col_diff": ("So với báo động", "Against alarm"),

@@ -111,7 +111,7 @@ if gauges.is_empty():
 else:
     shown = gauges.with_columns(pl.struct(gauges.columns).map_elements(_level_text, return_dtype=pl.String)
                                 .alias("alarm_text"))
-    show_table(shown, {"name": "col_station", "river": "col_area", "latest_level_m": "col_level",
+    show_table(shown, {"name": "col_station", "river": "col_river", "latest_level_m": "col_level",
                        "alarm_text": "col_diff", "latest_at": "col_time"},
                {"latest_level_m": lambda v: fmt.num(v, 2, lang),
                 "latest_at": lambda v: fmt.datetime(dt.datetime.fromisoformat(v)) if v else fmt.DASH},
