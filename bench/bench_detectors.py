@@ -157,7 +157,10 @@ def main() -> dict:
                     "pipeline_vs_raw_async_got": round(pipe_fps / raw_fps, 2),
                     "pipeline_vs_naive_pipeline_got": round(pipe_fps / naive_pipe_fps, 2),
                     "pipeline_vs_naive_inference_got": round(pipe_fps / naive_fps, 2),
-                    "met": pipe_fps / raw_fps >= 0.6 and pipe_fps / naive_pipe_fps >= 1.5},
+                    "met": pipe_fps / raw_fps >= 0.6 and pipe_fps / naive_pipe_fps >= 1.5,
+                    # the pipeline cannot outrun the detector alone: this bounds what overlap can win
+                    "ceiling_vs_naive_pipeline": round(raw_fps / naive_pipe_fps, 2),
+                    "async_gain_over_one_sync_request": round(raw_fps / naive_fps, 2)},
         "at_5fps": {"frames_sampled": res5.frames, "wall_s": round(wall5, 3), "cpu_s": round(cpu5, 3),
                     "video_s": round(video_s, 2), "cameras_per_core": round(cams_per_core, 1),
                     "note": "every source frame is still decoded (h264 needs it); only 5 fps are inferred",
@@ -176,6 +179,10 @@ def main() -> dict:
     print(f"cameras per core at 5 fps: {cams_per_core:.1f} ({cpu5:.2f} CPU-s for {video_s:.1f} s of video); "
           f"with FP16-INT8: {payload['at_5fps']['int8']['cameras_per_core']} "
           f"(same events: {payload['at_5fps']['int8']['events_same_as_fp16']})")
+    t = payload["targets"]
+    print(f"targets: pipeline/raw async {t['pipeline_vs_raw_async_got']} (≥ 0.6), pipeline/naive pipeline "
+          f"{t['pipeline_vs_naive_pipeline_got']} (≥ 1.5; ceiling raw async/naive pipeline "
+          f"{t['ceiling_vs_naive_pipeline']}, async gain over one sync request {t['async_gain_over_one_sync_request']})")
     for k, v in breakdown.items():
         print(f"  {k:<55} {v:>7.3f} s")
     return payload
