@@ -4,6 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PYTHONDONTWRITEBYTECODE := 1
+# Models, videos and reference data: HUE_IOC_ASSETS if set, else the shared folder beside the repo (as in CI).
+ifeq ($(origin HUE_IOC_ASSETS), undefined)
+ifneq ($(wildcard ../shared/assets),)
+export HUE_IOC_ASSETS := $(abspath ../shared/assets)
+endif
+endif
 
 .PHONY: demo test bench lint install dev clean
 
