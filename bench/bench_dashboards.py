@@ -8,8 +8,8 @@ version-keyed cache would make repeats free), for the default period (last 30 da
     HUE_IOC_BENCH_DEMO_LAKE=data/lake HUE_IOC_BENCH_SCALE=5 .venv/bin/python -m bench dashboards
 
 Demo lake: HUE_IOC_BENCH_DEMO_LAKE (default ./data/lake, built by ``hue-ioc demo --no-serve``).
-Large lake: ``build_reports_lake(scale=HUE_IOC_BENCH_SCALE, default 5)`` + the disasters demo + the
-simulated camera history, built in a temporary folder (HUE_IOC_BENCH_LARGE_LAKE to reuse one).
+Large lake: the simulator at HUE_IOC_BENCH_SCALE (default 85 ≈ 5 M valid reports, the lake of
+`bench reports`, kept under data/bench/) + the disasters demo + the simulated camera history.
 Targets: p95 ≤ 150 ms per page on the demo lake, ≤ 500 ms on the large one, server RSS ≤ 1 GB.
 """
 
@@ -20,7 +20,6 @@ import logging
 import os
 import socket
 import subprocess
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -131,21 +130,20 @@ def time_pages(root: str, label: str) -> list[dict]:
 
 
 def build_large(scale: float) -> str:
-    given = os.environ.get("HUE_IOC_BENCH_LARGE_LAKE")
-    if given and Path(given).exists():
-        return given
-    from lake import Lake
+    """The large lake: the reports bench's simulator lake at this scale (5 M valid reports at 85, kept under
+    data/bench/ and shared with `bench reports`), plus the disasters demo and the simulated camera history."""
+    from bench.bench_reports import big_lake, large_lake_root
     from pipelines.disasters.demo import build_demo_disasters
-    from pipelines.reports.build import build_reports_lake
     from pipelines.sources.camera_simulator import load_camera_history
 
-    root = given or tempfile.mkdtemp(prefix="hue-ioc-bench-dash-")
-    lake = Lake.open(root)
+    root = os.environ.get("HUE_IOC_BENCH_LARGE_LAKE") or large_lake_root(scale)
     t0 = time.perf_counter()
-    build_reports_lake(lake, seed=7, scale=scale)
-    build_demo_disasters(lake)
-    load_camera_history(lake)
-    print(f"large lake (scale {scale}) built in {time.perf_counter() - t0:.0f} s at {root}", flush=True)
+    lake, _ = big_lake(root, scale)
+    if not lake.exists("gold.flood_status"):
+        build_demo_disasters(lake)
+    if not lake.exists("silver.violations"):
+        load_camera_history(lake)
+    print(f"large lake (scale {scale:g}) ready in {time.perf_counter() - t0:.0f} s at {root}", flush=True)
     return root
 
 
@@ -211,7 +209,7 @@ def main() -> dict:
     from lake import Lake
 
     demo = os.environ.get("HUE_IOC_BENCH_DEMO_LAKE", str(REPO / "data" / "lake"))
-    scale = float(os.environ.get("HUE_IOC_BENCH_SCALE", "5"))
+    scale = float(os.environ.get("HUE_IOC_BENCH_SCALE", "85"))  # 85 ≈ 5 M valid reports
     rows = []
     lakes = {}
     if Path(demo).exists():

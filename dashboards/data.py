@@ -27,7 +27,8 @@ VERSION_TTL_S = float(os.environ.get("HUE_IOC_DASHBOARD_VERSION_TTL", "3"))
 
 @st.cache_resource(show_spinner=False)
 def _open_lake(root: str) -> Lake:
-    return Lake.open(root)
+    # the same freshness as the page cache: the Delta log is read at most every VERSION_TTL_S per table
+    return Lake.open(root, max_staleness_s=VERSION_TTL_S)
 
 
 def get_lake() -> Lake:

@@ -68,8 +68,15 @@ def gauges_at(lake: Lake, at: dt.datetime, stations: list[str] | None = None,
     return out
 
 
+# CAP leaves <expires> optional; an alert without it is taken as in force this long after it was sent
+# (otherwise a years-old alert without expiry would stay "in force" on the wall for ever).
+NO_EXPIRY_VALIDITY = dt.timedelta(days=3)
+
+
 def active_warnings(lake: Lake, at: dt.datetime) -> pl.DataFrame:
-    """Warnings in force at ``at``: Actual, sent, not expired, not yet superseded, not a Cancel/Ack/Error."""
+    """Warnings in force at ``at``: Actual, sent, not expired, not yet superseded, not a Cancel/Ack/Error.
+
+    Without an expiry, an alert counts as in force for NO_EXPIRY_VALIDITY after it was sent."""
     at = _utc(at)
     return lake.sql(
         """
@@ -77,11 +84,12 @@ def active_warnings(lake: Lake, at: dt.datetime) -> pl.DataFrame:
                headline, instruction, area_desc, areas_geojson, station_code, alarm_level, expires
         from silver.warnings
         where status = 'Actual' and msg_type in ('Alert', 'Update')
-          and sent <= $at and (expires is null or expires > $at)
+          and sent <= $at
+          and (expires > $at or (expires is null and sent > $oldest))
           and (superseded_at is null or superseded_at > $at)
           and source <> 'simulated'
         order by sent
-        """, {"at": at})
+        """, {"at": at, "oldest": at - NO_EXPIRY_VALIDITY})
 
 
 def warning_areas_geojson(lake: Lake, at: dt.datetime) -> dict[str, Any]:

@@ -77,3 +77,21 @@ def test_cameras_inside_warning_areas_are_flagged(flood_lake) -> None:
     cams = flood_map_layers(flood_lake, PEAK)["flooded_cameras"]
     assert [c["camera_id"] for c in cams] == ["CAM-QD"] and cams[0]["severity"] == "Extreme"
     assert flood_map_layers(flood_lake, dt.datetime(2025, 11, 12, tzinfo=dt.UTC))["flooded_cameras"] == []
+
+
+def test_an_alert_without_expiry_is_not_in_force_for_ever(tmp_path):
+    """The OASIS A.3 sample has no <expires>: in force just after it was sent, not years later."""
+    import datetime as dt
+
+    from hue_ioc.config import data_path
+    from lake import Lake
+    from pipelines.disasters.cap_ingest import ingest_documents
+    from pipelines.disasters.feeds import file_documents
+    from pipelines.disasters.flood_map import NO_EXPIRY_VALIDITY, active_warnings
+
+    lake = Lake.open(tmp_path / "lake")
+    ingest_documents(lake, file_documents([data_path("cap/cap12_spec_A3_earthquake_update_circle.xml")]))
+    sent = lake.sql("SELECT min(sent) FROM silver.warnings WHERE expires IS NULL").item()
+    assert sent is not None
+    assert active_warnings(lake, sent + dt.timedelta(hours=1)).height >= 1
+    assert active_warnings(lake, sent + NO_EXPIRY_VALIDITY + dt.timedelta(hours=1)).height == 0
