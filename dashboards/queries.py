@@ -237,18 +237,18 @@ def unit_open_reports(lake: Lake, unit_id: str, f: Filters, at: dt.datetime | No
                                      descending=[True, False, False], nulls_last=True).head(limit)
 
 
-@versioned("silver.report_events", "silver.units")
+@versioned("gold.unit_transfers", "silver.units")
 def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Transfer chains in the period: (into the unit by sender, out of the unit by receiver)."""
-    params = {"unit": unit_id, "start_ts": f.start_ts, "end_ts": f.end_ts}
-    base = """FROM silver.report_events e LEFT JOIN silver.units u ON u.unit_id = e.{other}
-              WHERE e.event_type = 'transferred' AND e.{me} = $unit
-                AND e.at >= $start_ts AND e.at < $end_ts AND e.{other} IS NOT NULL"""
-    into = sql(lake, "SELECT e.unit_id other_id, coalesce(any_value(u.name), e.unit_id) other_name, "
-                     "count(*)::BIGINT transfers " + base.format(me="to_unit_id", other="unit_id")
-               + " GROUP BY e.unit_id ORDER BY transfers DESC, other_id", params)
+    """Transfer chains in the period: (into the unit by sender, out of the unit by receiver), from
+    gold.unit_transfers (per day) rather than the events table."""
+    params = {"unit": unit_id, "start": f.start, "end": f.end}
+    base = """FROM gold.unit_transfers e LEFT JOIN silver.units u ON u.unit_id = e.{other}
+              WHERE e.{me} = $unit AND e.date >= $start AND e.date <= $end"""
+    into = sql(lake, "SELECT e.from_unit_id other_id, coalesce(any_value(u.name), e.from_unit_id) other_name, "
+                     "sum(e.transfers)::BIGINT transfers " + base.format(me="to_unit_id", other="from_unit_id")
+               + " GROUP BY e.from_unit_id ORDER BY transfers DESC, other_id", params)
     out = sql(lake, "SELECT e.to_unit_id other_id, coalesce(any_value(u.name), e.to_unit_id) other_name, "
-                    "count(*)::BIGINT transfers " + base.format(me="unit_id", other="to_unit_id")
+                    "sum(e.transfers)::BIGINT transfers " + base.format(me="from_unit_id", other="to_unit_id")
               + " GROUP BY e.to_unit_id ORDER BY transfers DESC, other_id", params)
     return into, out
 
@@ -263,6 +263,14 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
     text, no identity): names come from the small lookups, details from ``report_details``."""
     params = f.params() | {"limit": limit if limit and not overdue_only else None}
     where = _map_where(params, statuses, categories, channels)
+    if params["limit"]:
+        # the newest N: find the cut-off time on one column first, so that the wide read below skips
+        # every older row group by its statistics (a top-N over all columns of millions of rows does not)
+        cut = sql(lake, f"SELECT min(received_at) t FROM (SELECT r.received_at FROM silver.reports r "
+                        f"WHERE {where} ORDER BY r.received_at DESC LIMIT $limit)", params)["t"][0]
+        if cut is not None:
+            where += " AND r.received_at >= $cut"
+            params["cut"] = cut
     frame = sql(lake, f"""
         SELECT r.report_id, r.received_at, r.lat, r.lon, r.status, r.category_code, r.channel,
                r.admin_unit_code_2025, r.deadline_at, r.extension_granted_at, r.extended_deadline_at,

@@ -197,5 +197,17 @@ KPI_DAILY = TableSpec(
     description="Daily report figures by category, channel and commune; sum over them for any filter.",
 )
 
+UNIT_TRANSFERS = TableSpec(
+    name="gold.unit_transfers",
+    schema=pa.schema([
+        ("date", DATE),  # day of the transfer, Vietnam time
+        ("from_unit_id", STR),
+        ("to_unit_id", STR),
+        ("transfers", I64),
+    ]),
+    keys=("date", "from_unit_id", "to_unit_id"),
+    description="Transfer chains between units per day (the drill-down reads this, not millions of events).",
+)
+
 TABLES = [REPORTS_RAW, REPORT_EVENTS_RAW, REPORTS, REPORT_EVENTS, UNITS, CATEGORIES, ADMIN_UNITS,
-          UNIT_PERFORMANCE, KPI_DAILY]
+          UNIT_PERFORMANCE, KPI_DAILY, UNIT_TRANSFERS]

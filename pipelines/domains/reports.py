@@ -155,8 +155,10 @@ def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake
 @dg.multi_asset(
     specs=[dg.AssetSpec(["gold", "unit_performance"], group_name=GROUP,
                         deps=[["silver", "reports"], ["silver", "report_events"], ["silver", "units"]]),
-           dg.AssetSpec(["gold", "kpi_daily"], group_name=GROUP, deps=[["silver", "reports"]])],
-    description="Per unit and month: the figures leaders judge units by; daily KPIs by category/channel/area.",
+           dg.AssetSpec(["gold", "kpi_daily"], group_name=GROUP, deps=[["silver", "reports"]]),
+           dg.AssetSpec(["gold", "unit_transfers"], group_name=GROUP, deps=[["silver", "report_events"]])],
+    description="Per unit and month: the figures leaders judge units by; daily KPIs by category/channel/area; "
+                "transfer chains between units per day.",
 )
 def gold_reports(lake: LakeResource):
     lk = lake.lake()
@@ -165,6 +167,9 @@ def gold_reports(lake: LakeResource):
                                metadata={"rows": md["unit_months"], "version": lk.version("gold.unit_performance")})
     yield dg.MaterializeResult(asset_key=["gold", "kpi_daily"],
                                metadata={"rows": md["kpi_daily_rows"], "version": lk.version("gold.kpi_daily")})
+    yield dg.MaterializeResult(asset_key=["gold", "unit_transfers"],
+                               metadata={"rows": md["unit_transfer_rows"],
+                                         "version": lk.version("gold.unit_transfers")})
 
 
 # ---------------------------------------------------------------- checks on what landed

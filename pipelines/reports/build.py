@@ -125,7 +125,9 @@ def build_gold(lake: Lake) -> dict[str, int]:
     kd = gold.kpi_daily(reports, as_of)
     lake.overwrite("gold.unit_performance", up)
     lake.overwrite("gold.kpi_daily", kd)
-    return {"unit_months": up.height, "kpi_daily_rows": kd.height}
+    tr = gold.unit_transfers(events)
+    lake.overwrite("gold.unit_transfers", tr)
+    return {"unit_months": up.height, "kpi_daily_rows": kd.height, "unit_transfer_rows": tr.height}
 
 
 def build_reports_lake(lake: Lake, seed: int = 7, start: dt.date | None = None, end: dt.date | None = None,

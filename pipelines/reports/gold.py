@@ -72,6 +72,15 @@ def kpi_daily(reports: pl.DataFrame, as_of: dt.datetime | None = None) -> pl.Dat
     ).sort("date", "category_code", "channel", "admin_unit_code_2025")
 
 
+def unit_transfers(events: pl.DataFrame) -> pl.DataFrame:
+    """Transfers between units per day (Vietnam time)."""
+    return (events.filter(pl.col("event_type") == "transferred", pl.col("to_unit_id").is_not_null())
+            .group_by(pl.col("at").dt.convert_time_zone(VN).dt.date().alias("date"),
+                      pl.col("unit_id").alias("from_unit_id"), "to_unit_id")
+            .agg(transfers=pl.len().cast(pl.Int64))
+            .sort("date", "from_unit_id", "to_unit_id"))
+
+
 def unit_performance(reports: pl.DataFrame, events: pl.DataFrame, units: pl.DataFrame,
                      weights: Mapping[str, float], as_of: dt.datetime | None = None) -> pl.DataFrame:
     """Per handling unit (the one that holds or resolved the report) and month of receipt."""
