@@ -38,7 +38,7 @@ def own_database() -> Iterator[None]:
     try:
         admin = psycopg.connect(SERVER_DSN, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as e:
-        pytest.skip(f"PostgreSQL not reachable at {SERVER_DSN!r}: {e}")
+        pytest.fail(f"PostgreSQL not reachable at {SERVER_DSN!r} (start it: .ci/run does): {e}")
     name = f"hue_src_{uuid.uuid4().hex[:12]}"
     try:
         admin.execute(f'create database "{name}"')
