@@ -26,6 +26,7 @@ import openvino as ov
 from bench.common import write
 from detectors.config import camera_by_id, load_cameras, resolve_source
 from detectors.pipeline import CameraPipeline, Models
+from detectors.video import read_frames
 from hue_ioc.config import repo_root
 from lake import Lake
 
@@ -34,13 +35,7 @@ REPEAT = int(os.environ.get("HUE_IOC_BENCH_REPEAT", "3"))
 
 def _decode_all(path: str) -> tuple[list[np.ndarray], float]:
     t0 = time.perf_counter()
-    cap = cv2.VideoCapture(path)
-    frames = []
-    while True:
-        ok, f = cap.read()
-        if not ok:
-            break
-        frames.append(f)
+    frames = [f.image for f in read_frames(path)]
     return frames, time.perf_counter() - t0
 
 

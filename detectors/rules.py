@@ -16,6 +16,7 @@ import bisect
 import csv
 import datetime as dt
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,7 +137,7 @@ def phase_source(cfg: dict[str, Any], base: Path | None = None) -> FixedTimePlan
 
 
 # ------------------------------------------------------------------ rules
-class Rule:
+class Rule(ABC):
     rule = ""
     event_type = ""
     category = "violation"
@@ -165,8 +166,9 @@ class Rule:
                          f.class_names[i], start_t, f.t, start_at, f.at, float(f.confidence[i]),
                          (float(b[0]), float(b[1]), float(b[2]), float(b[3])), **kw)
 
+    @abstractmethod
     def update(self, f: TrackedFrame, prev: dict[int, np.ndarray]) -> list[RuleEvent]:
-        raise NotImplementedError
+        """Events this frame produces (each rule decides what its geometry means)."""
 
 
 class _LineRule(Rule):

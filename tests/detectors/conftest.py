@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 
 from detectors.config import camera_by_id, load_cameras
 from detectors.pipeline import CameraPipeline, Models, RunResult
+from detectors.video import read_frames
 from lake import Lake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,14 +29,7 @@ def car_video(assets_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def car_frames(car_video: Path) -> list[np.ndarray]:
-    cap = cv2.VideoCapture(str(car_video))
-    frames = []
-    while True:
-        ok, f = cap.read()
-        if not ok:
-            break
-        frames.append(f)
-    return frames
+    return [f.image for f in read_frames(car_video)]
 
 
 @pytest.fixture(scope="session")
