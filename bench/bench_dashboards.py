@@ -21,7 +21,6 @@ import os
 import socket
 import subprocess
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -160,7 +159,7 @@ def server_rss(root: str) -> dict:
     """Start the app on the lake, open every page in chromium, then read the server's RSS."""
     import psutil
 
-    from dashboards.serve import command, environment
+    from dashboards.serve import command, environment, wait_until_healthy
 
     port = _free_port()
     env = environment(role="operator") | {"HUE_IOC_LAKE": root}
@@ -169,12 +168,7 @@ def server_rss(root: str) -> dict:
     url = f"http://127.0.0.1:{port}"
     out: dict = {}
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_healthy(url)
         ps = psutil.Process(proc.pid)
         out["rss_idle_mb"] = round(ps.memory_info().rss / 2**20, 1)
         if Path("/usr/bin/chromium").exists():

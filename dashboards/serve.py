@@ -54,3 +54,18 @@ def serve(wall: bool = False, port: int = 8501, address: str = "127.0.0.1", role
             signal.signal(sig, handler)
         if proc.poll() is None:
             proc.kill()
+
+
+def wait_until_healthy(url: str, timeout_s: float = 60.0) -> bool:
+    """True once the Streamlit server at ``url`` answers its health check (used by tests and benches)."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False

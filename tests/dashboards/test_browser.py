@@ -8,14 +8,12 @@ import os
 import shutil
 import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dashboards.serve import command, environment
+from dashboards.serve import command, environment, wait_until_healthy
 from lake import Lake
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,13 +39,7 @@ def server(full_lake: Lake) -> Iterator[str]:
                             cwd=REPO)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
+        if not wait_until_healthy(url):
             pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
         yield url
     finally:
