@@ -37,7 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 
 dev: install
-	$(BIN)/dagster dev -m pipelines.definitions -h 127.0.0.1
+	$(BIN)/dagster dev -m hue_ioc.definitions -h 127.0.0.1
 
 clean:
 	rm -rf data .dagster_home/storage bench/results

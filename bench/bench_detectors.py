@@ -24,10 +24,10 @@ import numpy as np
 import openvino as ov
 
 from bench.common import write
+from core.settings import repo_root
 from detectors.config import camera_by_id, load_cameras, resolve_source
 from detectors.pipeline import CameraPipeline, Models
 from detectors.video import read_frames
-from hue_ioc.config import repo_root
 from lake import Lake
 
 REPEAT = int(os.environ.get("HUE_IOC_BENCH_REPEAT", "3"))

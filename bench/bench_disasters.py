@@ -29,7 +29,7 @@ os.environ.setdefault("HUE_IOC_ASSETS", str(REPO.parent / "shared" / "assets"))
 import defusedxml.ElementTree as SafeET  # noqa: E402
 import polars as pl  # noqa: E402
 
-from hue_ioc.config import data_path  # noqa: E402
+from core.settings import data_path  # noqa: E402
 from lake import Lake  # noqa: E402
 from pipelines.disasters import gauges  # noqa: E402
 from pipelines.disasters.cap import build_cap_xml, parse_cap  # noqa: E402

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from bench.common import percentiles_ms, timed, write
-from hue_ioc.config import settings
+from core.settings import settings
 from lake import Lake
 from pipelines.reports import build
 from pipelines.reports.admin_units import admin_units_frame
@@ -123,7 +123,7 @@ def query_latency(lake: Lake, label: str, rounds: int = 40) -> list[dict]:
 
 def incremental_sync(lake: Lake, n: int = 1000) -> float:
     """1,000 reports changed at the source (late edits) → bronze → silver (incremental) → gold."""
-    from pipelines.domains.reports import ingest_source_batch
+    from hue_ioc.defs.reports import ingest_source_batch
     from pipelines.sources.base import RawRecord, SourceBatch
 
     raw = lake.sql("SELECT record_id, payload FROM bronze.reports_raw ORDER BY record_id LIMIT $n", {"n": n})

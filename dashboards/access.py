@@ -32,7 +32,7 @@ def _normalise(role: Any) -> str | None:
 
 def configured_role() -> str:
     """Role from HUE_IOC_ROLE or the TOML key ``role`` (``leader`` when unset or unknown)."""
-    from hue_ioc.config import settings
+    from core.settings import settings
 
     raw = os.environ.get("HUE_IOC_ROLE") or settings().extra.get("role")
     return _normalise(raw) or DEFAULT_ROLE

@@ -43,7 +43,7 @@ def resolve_role() -> str:
             st.info(t("login_prompt"))
             st.button(t("login"), on_click=st.login, type="primary")
             st.stop()
-        from hue_ioc.config import settings
+        from core.settings import settings
 
         return access.role_from_claims(st.user.to_dict(), settings().extra)
     return access.configured_role()

@@ -33,7 +33,7 @@ def _open_lake(root: str) -> Lake:
 
 def get_lake() -> Lake:
     """The lake of this server (HUE_IOC_LAKE or the TOML ``lake``), opened once per root."""
-    from hue_ioc.config import settings
+    from core.settings import settings
 
     return _open_lake(settings().lake)
 
@@ -73,7 +73,7 @@ def versioned(*tables: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
         @functools.wraps(fn)
         def wrapper(lake: Lake, *args: Any, **kwargs: Any) -> R:
             if lake.pinned:  # a time-travelled view never changes: still cache, keyed by the pin
-                versions: tuple = (("as_of", repr(lake._as_of)),)
+                versions: tuple = (("as_of", repr(lake.pin)),)
             else:
                 versions = table_versions(lake, tables)
             return _cached_call(qual, lake.root, versions, args, tuple(sorted(kwargs.items())),

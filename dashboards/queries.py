@@ -180,7 +180,7 @@ def unit_ranking(lake: Lake, f: Filters, unit_types: tuple[str, ...] = ()) -> pl
 
 def _with_rates(frame: pl.DataFrame) -> pl.DataFrame:
     """Rates of the summed counts, by the KPI module's own ``rates`` (no formula written here)."""
-    from pipelines.reports.kpis import rates
+    from core.kpis import rates
 
     keys = ("processed_rate", "on_time_rate", "strict_on_time_rate", "satisfaction_rate")
     rows = [rates(r) for r in frame.iter_rows(named=True)]
@@ -211,7 +211,7 @@ def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
 def _classify(frame: pl.DataFrame, at: dt.datetime | None) -> pl.DataFrame:
     """Add the KPI module's per-report flags (on_time, late_with_extension, overdue_closed,
     open_overdue) and ``overdue`` = closed late without extension or open past its deadline."""
-    from pipelines.reports.kpis import classify_reports
+    from core.kpis import classify_reports
 
     # DuckDB hands back 'Etc/UTC' timestamps; the KPI module compares against 'UTC'
     frame = frame.with_columns(pl.col(pl.Datetime("us", "Etc/UTC")).dt.convert_time_zone("UTC"))

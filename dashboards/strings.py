@@ -234,7 +234,7 @@ def current_lang() -> str:
         lang = None
     if lang in LANGS:
         return lang
-    from hue_ioc.config import settings
+    from core.settings import settings
 
     lang = settings().language
     return lang if lang in LANGS else "vi"

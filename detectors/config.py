@@ -279,7 +279,7 @@ def camera_by_id(cams: list[CameraConfig], camera_id: str) -> CameraConfig:
 def resolve_source(source: str) -> str:
     """``asset:videos/…`` → a path under the assets folder; everything else as given."""
     if source.startswith("asset:"):
-        from hue_ioc.config import asset_path
+        from core.settings import asset_path
 
         return str(asset_path(source.removeprefix("asset:")))
     return source

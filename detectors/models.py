@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 import openvino as ov
 
-from hue_ioc.config import asset_path
+from core.settings import asset_path
 
 COCO80 = (
     "person bicycle car motorcycle airplane bus train truck boat traffic_light fire_hydrant stop_sign "

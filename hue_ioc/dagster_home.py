@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from hue_ioc.config import repo_root
+from core.settings import repo_root
 
 
 def ensure_dagster_home() -> Path:

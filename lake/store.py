@@ -23,6 +23,7 @@ import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
+from core.tz import parse_moment
 from lake.catalog import LAYERS, TableSpec, catalog, spec
 from lake.schema import conform
 
@@ -50,20 +51,6 @@ def _storage_options_from_env(root: str) -> dict[str, str]:
     # Without a lock provider delta-rs refuses S3 writes; the IOC runs a single writer per table.
     opts.setdefault("AWS_S3_ALLOW_UNSAFE_RENAME", "true")
     return opts
-
-
-def _to_datetime(value: dt.datetime | dt.date | str) -> dt.datetime:
-    """A moment to time-travel to. A date (or a date-only string such as "2022-06-01") means the end of
-    that day in Vietnam time; a time without a zone is taken as UTC."""
-    if isinstance(value, str):
-        value = value.strip()
-        value = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        # a date means "as of the end of that day" in Vietnam time
-        value = dt.datetime.combine(value, dt.time(23, 59, 59, 999999), dt.timezone(dt.timedelta(hours=7)))
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value
 
 
 @dataclass
@@ -108,7 +95,7 @@ class Lake:
         ``max_staleness_s``: how old SQL's picture of a table may be before the Delta log is read again
         (writes through this object are always seen at once)."""
         if root is None:
-            from hue_ioc.config import settings
+            from core.settings import settings
 
             root = settings().lake
         root = str(root)
@@ -128,6 +115,11 @@ class Lake:
     @property
     def pinned(self) -> bool:
         return self._as_of is not None
+
+    @property
+    def pin(self) -> AsOf:
+        """What this lake is pinned to (``as_of``'s argument), None when it reads the newest data."""
+        return self._as_of
 
     def uri(self, name: str) -> str:
         """Where a table is stored (for delta-rs tools; the rest of the code goes through this API)."""
@@ -153,7 +145,7 @@ class Lake:
             if isinstance(when, int):
                 table.load_as_version(when)
             else:
-                moment = _to_datetime(when)
+                moment = parse_moment(when)
                 first = min(h["timestamp"] for h in table.history())  # ms since epoch
                 if moment.timestamp() * 1000 < first:
                     return None  # the table did not exist yet

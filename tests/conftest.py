@@ -11,7 +11,7 @@ from lake import Lake
 
 REPO = Path(__file__).resolve().parent.parent
 
-os.environ.setdefault("HUE_IOC_ASSETS", str((REPO.parent / "shared" / "assets")))
+os.environ.setdefault("HUE_IOC_ASSETS", str(REPO.parent / "shared" / "assets"))
 # Dagster writes its instance here during tests, never into the user's home.
 os.environ.setdefault("DAGSTER_HOME", str(REPO / ".dagster_home"))
 Path(os.environ["DAGSTER_HOME"]).mkdir(exist_ok=True)
@@ -24,7 +24,7 @@ def lake(tmp_path: Path) -> Lake:
 
 @pytest.fixture(scope="session")
 def assets_dir() -> Path:
-    from hue_ioc.config import assets_dir as find
+    from core.settings import assets_dir as find
 
     found = find()
     if found is None:
@@ -34,7 +34,7 @@ def assets_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
-    from hue_ioc.config import data_dir as find
+    from core.settings import data_dir as find
 
     found = find()
     if found is None:

@@ -49,7 +49,7 @@ def _pts(cur: float | None, prev: float | None) -> str | None:
 h = kpi.headline(lake, f, sel_cats, sel_chans)
 p = kpi.headline(lake, f.previous(), sel_cats, sel_chans)
 if h is None:
-    empty_state("pipelines.reports.kpis")
+    empty_state("core.kpis")
 else:
     prev = p or {}
     cols = st.columns(6)

@@ -25,7 +25,7 @@ PANEL_TITLES = {"kpis": "page_overview", "reports_map": "page_reports", "floods"
 
 
 def _config() -> tuple[list[str], int]:
-    from hue_ioc.config import settings
+    from core.settings import settings
 
     dash = settings().extra.get("dashboard") or {}
     raw = os.environ.get("HUE_IOC_WALL_PAGES") or ",".join(dash.get("wall_pages", PANELS))
@@ -47,7 +47,7 @@ if ctx.role != "wall":  # a leader/operator previewing the wall can pick the pan
 def panel_kpis() -> None:
     h = kpi.headline(lake, f)
     if h is None:
-        empty_state("pipelines.reports.kpis")
+        empty_state("core.kpis")
         return
     cols = st.columns(6)
     cols[0].metric(t("kpi_received"), fmt.num(h["received"], lang=lang))

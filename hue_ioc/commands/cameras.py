@@ -206,7 +206,7 @@ def _sha256(path: Path) -> str:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from hue_ioc.config import settings
+    from core.settings import settings
 
     dest = Path(args.dest or settings().assets or "assets")
     plan = fetch_plan(args.models)

@@ -43,7 +43,7 @@ def run_job(name: str, run_config: dict | None = None) -> bool:
     ensure_dagster_home()
     import dagster as dg
 
-    from pipelines.definitions import defs
+    from hue_ioc.definitions import defs
 
     job = defs.resolve_job_def(name)
     config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}, **(run_config or {})}
@@ -59,7 +59,7 @@ def run_job(name: str, run_config: dict | None = None) -> bool:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from hue_ioc.config import assets_dir, data_dir
+    from core.settings import assets_dir, data_dir
 
     if data_dir() is None:
         print("hue-ioc demo: reference data not found (boundaries of Huế). Set HUE_IOC_ASSETS to the shared "
@@ -75,7 +75,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     lake = Lake.open()
     print("2/4 cameras")
     try:
-        from pipelines.domains.cameras import build_demo_cameras
+        from hue_ioc.defs.cameras import build_demo_cameras
 
         build_demo_cameras(lake, assets_available=assets_dir() is not None)
     except ImportError as exc:
@@ -105,7 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> dict:
     from lake import Lake
-    from pipelines.reports.kpis import headline
+    from views.headline import headline
 
     lake = Lake.open()
     if as_of:
@@ -154,8 +154,8 @@ def cmd_lake(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """A file of canonical records → bronze → silver (incremental) → gold."""
+    from hue_ioc.defs.reports import ingest_source_batch
     from lake import Lake
-    from pipelines.domains.reports import ingest_source_batch
     from pipelines.reports import build
     from pipelines.sources.jsonl_file import JsonLinesReportSource
 

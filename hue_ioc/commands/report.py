@@ -30,9 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from lake import Lake
-    from pipelines.publications.fmt import fmt_int, fmt_pct
-    from pipelines.publications.publish import render
-    from pipelines.publications.report_data import stamp
+    from publications.fmt import fmt_int, fmt_pct
+    from publications.publish import render
+    from publications.report_data import stamp
 
     out = Path(args.out)
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix.lower() in (".pdf", ".xlsx") else "pdf")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hue_ioc.config import data_dir
+from core.settings import data_dir
 from lake import Lake
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap_ingest import ingest_documents

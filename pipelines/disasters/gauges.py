@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from hue_ioc.config import data_path
+from core.settings import data_path
 from lake import Lake, Reject
 from pipelines.disasters.common import insert_new, merge_changed, new_batch_id, utcnow, write_rejects
 

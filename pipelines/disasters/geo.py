@@ -19,7 +19,7 @@ from typing import Any
 from shapely import Geometry, Point, STRtree, transform, unary_union
 from shapely.geometry import mapping, shape
 
-from hue_ioc.config import data_path
+from core.settings import data_path
 
 COMMUNES_FILE = "boundaries/hue_wards_communes_2025_vnexpress.geojson"
 MERGES_FILE = "boundaries/hue_admin_units_2025-07-01_merges_dvhcvn.json"

@@ -16,7 +16,7 @@ import polars as pl
 import shapely
 from shapely.geometry import shape
 
-from hue_ioc.config import data_path
+from core.settings import data_path
 
 CODES_FILE = "boundaries/hue_admin_units_codes_dvhcvn_2025-03-01.json"
 MERGES_FILE = "boundaries/hue_admin_units_2025-07-01_merges_dvhcvn.json"

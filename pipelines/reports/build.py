@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from hue_ioc.config import settings
+from core.settings import settings
 from lake import Lake
 from pipelines.reports import gold
 from pipelines.reports.admin_units import admin_units_frame

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from core.kpis import RATINGS, classify_reports
 from lake import Reject, rejects_frame
-from pipelines.reports.kpis import RATINGS, classify_reports
 
 REPORT_FIELDS = {
     "report_id": pl.String, "source": pl.String, "channel": pl.String, "category_code": pl.String,

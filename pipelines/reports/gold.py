@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from pipelines.reports.kpis import (
+from core.kpis import (
     SATISFIED_RATINGS,
     SCORE_PRIOR_REPORTS,
     classify_reports,
@@ -15,7 +15,7 @@ from pipelines.reports.kpis import (
     speed_part,
     unit_score,
 )
-from pipelines.reports.kpis import rates as kpi_rates
+from core.kpis import rates as kpi_rates
 
 VN = "Asia/Ho_Chi_Minh"
 

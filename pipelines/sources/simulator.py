@@ -19,9 +19,9 @@ import polars as pl
 import shapely
 from shapely.geometry import shape
 
+from core.calendar import END_OF_DAY, add_working_days_vec
 from pipelines.reports.admin_units import admin_units_frame
 from pipelines.reports.bronze import raw_rows
-from pipelines.reports.calendar import END_OF_DAY, add_working_days_vec
 from pipelines.reports.categories import categories_frame
 from pipelines.sources.hues_units import units_frame
 

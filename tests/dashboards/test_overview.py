@@ -6,8 +6,8 @@ import datetime as dt
 
 from dashboards import fmt
 from lake import Lake
-from pipelines.reports.kpis import headline
 from tests.dashboards.conftest import PAGES, first_day, last_day, metrics, no_errors
+from views.headline import headline
 
 
 def _valid_received(lake: Lake, start: dt.date, end: dt.date, areas: list[str] | None = None) -> int:

@@ -9,8 +9,8 @@ import dagster as dg
 import polars as pl
 import pytest
 
-from pipelines.domains import cameras as cam_domain
-from pipelines.resources import LakeResource
+from hue_ioc.defs import cameras as cam_domain
+from hue_ioc.defs.resources import LakeResource
 from pipelines.sources.camera_simulator import CameraSimConfig, simulate_camera_history
 
 
@@ -110,7 +110,7 @@ def test_build_demo_cameras(tmp_path, capsys, models):
 
 
 def test_code_location_has_the_camera_domain():
-    from pipelines.definitions import defs
+    from hue_ioc.definitions import defs
 
     job = defs.resolve_job_def("camera_videos_job")
     keys = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}

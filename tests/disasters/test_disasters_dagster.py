@@ -6,13 +6,13 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters.replay import replay
-from pipelines.resources import LakeResource
 
 
 def test_defs_load() -> None:
-    from pipelines.definitions import defs
-    from pipelines.domains import disasters
+    from hue_ioc.definitions import defs
+    from hue_ioc.defs import disasters
 
     repo = defs.get_repository_def()
     assert repo.get_job("replay") and repo.get_job("disasters_update")
@@ -23,7 +23,7 @@ def test_defs_load() -> None:
 
 
 def test_materialize_and_checks(tmp_path) -> None:
-    from pipelines.domains import disasters
+    from hue_ioc.defs import disasters
 
     res = dg.materialize(
         [*disasters.defs.assets, *disasters.defs.asset_checks],
@@ -70,7 +70,7 @@ def test_replay_plays_the_flood_in(lake) -> None:
 
 @pytest.mark.slow
 def test_build_demo_disasters_is_idempotent(lake) -> None:
-    from pipelines.domains.disasters import build_demo_disasters  # where `hue-ioc demo` imports it from
+    from hue_ioc.defs.disasters import build_demo_disasters  # where `hue-ioc demo` imports it from
 
     first = build_demo_disasters(lake)
     assert first["readings_hue"]["written"] == 957 + 220 and first["issued_flood_warnings"] >= 10

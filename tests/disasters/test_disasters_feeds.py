@@ -10,9 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from hue_ioc.defs.disasters import run_request_for, scan_sources
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import feed_documents, feed_links, http_fetch
-from pipelines.domains.disasters import run_request_for, scan_sources
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>alerts</title><id>urn:x</id><updated>2025-11-17T00:00:00Z</updated>
@@ -139,7 +139,7 @@ def test_slow_feed_times_out_into_a_reject(lake, server: str) -> None:
 def test_sensor_evaluation(tmp_path: Path, cap_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import dagster as dg
 
-    from pipelines.domains.disasters import disasters_inbox_sensor
+    from hue_ioc.defs.disasters import disasters_inbox_sensor
 
     inbox = tmp_path / "cap"
     inbox.mkdir()

@@ -83,7 +83,7 @@ def test_an_alert_without_expiry_is_not_in_force_for_ever(tmp_path):
     """The OASIS A.3 sample has no <expires>: in force just after it was sent, not years later."""
     import datetime as dt
 
-    from hue_ioc.config import data_path
+    from core.settings import data_path
     from lake import Lake
     from pipelines.disasters.cap_ingest import ingest_documents
     from pipelines.disasters.feeds import file_documents

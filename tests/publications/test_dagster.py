@@ -10,22 +10,22 @@ from pathlib import Path
 import dagster as dg
 import openpyxl
 
-from pipelines.domains.publications import (
+from hue_ioc.defs.publications import (
     monthly_partitions,
     monthly_report,
     monthly_reports_schedule,
     quarter_of,
     quarterly_report,
 )
-from pipelines.publications.report_data import tables_used
-from pipelines.reports.kpis import headline
-from pipelines.resources import LakeResource
+from hue_ioc.defs.resources import LakeResource
+from publications.report_data import tables_used
+from views.headline import headline
 
 from .conftest import PERIOD
 
 
 def test_definitions_load() -> None:
-    from pipelines.definitions import defs
+    from hue_ioc.definitions import defs
 
     dg.Definitions.validate_loadable(defs)
     assert defs.get_schedule_def("monthly_reports_schedule").cron_schedule == "0 7 1 * *"
@@ -36,7 +36,7 @@ def test_definitions_load() -> None:
 def test_schedule_asks_for_the_month_that_ended() -> None:
     ctx = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2022, 6, 1, 7, 0,
                                                                           tzinfo=dt.timezone(dt.timedelta(hours=7))))
-    from pipelines.definitions import defs
+    from hue_ioc.definitions import defs
 
     schedule = defs.get_schedule_def("monthly_reports_schedule")
     assert monthly_reports_schedule.name == schedule.name
@@ -68,7 +68,7 @@ def test_materialize_monthly_report(report_lake_root: Path, tmp_path: Path) -> N
 
 
 def test_quarterly_schedule_and_asset(report_lake_root: Path, tmp_path: Path) -> None:
-    from pipelines.definitions import defs
+    from hue_ioc.definitions import defs
 
     schedule = defs.get_schedule_def("quarterly_reports_schedule")
     ctx = dg.build_schedule_context(scheduled_execution_time=dt.datetime(2022, 7, 1, 0, 0,

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from pipelines.publications import fmt
+from publications import fmt
 
 
 def test_vietnamese_numbers() -> None:

@@ -47,8 +47,8 @@ def test_notebook_on_the_reports_lake(report_lake_root: Path, monkeypatch: pytes
 def test_notebook_with_cameras_and_gauges(lake_copy, monkeypatch: pytest.MonkeyPatch) -> None:
     """With the camera history and the November 2025 gauge readings loaded, every question gets an answer
     computed from the tables (or a plain statement that the periods do not overlap)."""
+    from hue_ioc.defs.cameras import build_violations_daily, load_camera_history
     from pipelines.disasters import gauges
-    from pipelines.domains.cameras import build_violations_daily, load_camera_history
 
     load_camera_history(lake_copy)
     build_violations_daily(lake_copy)

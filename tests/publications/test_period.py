@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from pipelines.publications.period import Period
+from publications.period import Period
 
 
 def test_month() -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.publications.fmt import fmt_int, fmt_pct
-from pipelines.publications.labels import KPIS
+from publications.fmt import fmt_int, fmt_pct
+from publications.labels import KPIS
 
 from .conftest import PERIOD
 from .helpers import cli, kpis_json, pdf_pages, pdf_text, pdf_to_png
@@ -120,8 +120,8 @@ def test_typst_compiles_without_warnings(report_lake) -> None:
 
     import typst
 
-    from pipelines.publications.pdf import TEMPLATE, to_json
-    from pipelines.publications.report_data import build_report_data
+    from publications.pdf import TEMPLATE, to_json
+    from publications.report_data import build_report_data
 
     data = build_report_data(report_lake, PERIOD)
     pdf, warnings = typst.compile_with_warnings(

@@ -10,10 +10,10 @@ import polars as pl
 import pytest
 
 from lake import Lake
-from pipelines.publications.labels import COLUMNS, KPIS
-from pipelines.publications.report_data import tables_used
-from pipelines.publications.xlsx import HEADER_ROWS, SHEETS
-from pipelines.reports.kpis import headline
+from publications.labels import COLUMNS, KPIS
+from publications.report_data import tables_used
+from publications.xlsx import HEADER_ROWS, SHEETS
+from views.headline import headline
 
 from .conftest import PERIOD
 from .helpers import cli

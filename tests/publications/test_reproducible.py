@@ -11,9 +11,9 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from lake import Lake
-from pipelines.publications.report_data import build_report_data
 from pipelines.reports.build import build_gold, build_silver, ingest_simulated, load_reference
 from pipelines.sources.simulator import SimulatorConfig, simulate
+from publications.report_data import build_report_data
 
 from .conftest import PERIOD
 from .helpers import cli, pdf_text

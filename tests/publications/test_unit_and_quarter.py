@@ -9,8 +9,8 @@ import polars as pl
 import pytest
 
 from lake import Lake
-from pipelines.publications.report_data import build_report_data
-from pipelines.publications.xlsx import SHEETS
+from publications.report_data import build_report_data
+from publications.xlsx import SHEETS
 
 from .conftest import PERIOD
 from .helpers import cli, pdf_text

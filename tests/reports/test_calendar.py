@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from pipelines.reports.calendar import add_working_days, is_working_day
+from core.calendar import add_working_days, is_working_day
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

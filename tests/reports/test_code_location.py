@@ -23,7 +23,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_definitions_validate(tmp_path):
-    out = subprocess.run([str(DAGSTER), "definitions", "validate", "-m", "pipelines.definitions"], cwd=REPO,
+    out = subprocess.run([str(DAGSTER), "definitions", "validate", "-m", "hue_ioc.definitions"], cwd=REPO,
                          env=_env(tmp_path), capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Validation successful" in out.stdout + out.stderr
@@ -35,7 +35,7 @@ def test_dagster_dev_serves_the_code_location(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     # its own process group: `dagster dev` ignores SIGTERM sent only to itself
-    proc = subprocess.Popen([str(DAGSTER), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+    proc = subprocess.Popen([str(DAGSTER), "dev", "-m", "hue_ioc.definitions", "-h", "127.0.0.1", "-p", str(port)],
                             cwd=REPO, env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True)
     try:

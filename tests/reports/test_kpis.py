@@ -5,7 +5,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from pipelines.reports.kpis import classify_reports, rates, speed_part, strict_on_time_rate, unit_score
+from core.kpis import classify_reports, rates, speed_part, strict_on_time_rate, unit_score
 
 UTC = dt.UTC
 
@@ -82,7 +82,7 @@ def test_speed_part():
 
 
 def test_shrinkage_keeps_small_units_from_topping_on_luck():
-    from pipelines.reports.kpis import shrunk
+    from core.kpis import shrunk
 
     # 2 of 2 on time is not better evidence than 90 of 100
     assert shrunk(2, 2, 0.5, k=10) < shrunk(90, 100, 0.5, k=10)

@@ -7,10 +7,10 @@ import dagster as dg
 import polars as pl
 import pytest
 
+from hue_ioc.defs import reports as reports_domain
+from hue_ioc.defs.resources import LakeResource
 from lake import Lake
-from pipelines.domains import reports as reports_domain
 from pipelines.reports import build
-from pipelines.resources import LakeResource
 from pipelines.sources.resources import Open311Resource, PostgresSourceResource
 
 SMALL = {"seed": 11, "scale": 0.02}
@@ -126,7 +126,7 @@ def test_materialize_reports_graph(tmp_path):
 
 
 def test_definitions_load():
-    from pipelines.definitions import defs
+    from hue_ioc.definitions import defs
 
     keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
     assert {"silver/reports", "gold/unit_performance", "gold/kpi_daily"} <= keys

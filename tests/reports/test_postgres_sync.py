@@ -11,10 +11,10 @@ import polars as pl
 import psycopg
 import pytest
 
+from hue_ioc.defs import reports as domain
+from hue_ioc.defs.resources import LakeResource
 from lake import Lake
-from pipelines.domains import reports as domain
 from pipelines.reports import build
-from pipelines.resources import LakeResource
 from pipelines.sources.postgres import seed_postgres_frames
 from pipelines.sources.resources import Open311Resource, PostgresSourceResource
 from pipelines.sources.simulator import SimulatorConfig, simulate

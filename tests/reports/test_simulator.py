@@ -3,10 +3,10 @@
 import polars as pl
 import pytest
 
+from core.kpis import COUNT_KEYS, rates
 from pipelines.reports import gold
 from pipelines.reports.admin_units import admin_units_frame
 from pipelines.reports.conform import fold
-from pipelines.reports.kpis import COUNT_KEYS, rates
 from pipelines.sources.simulator import SimulatorConfig, simulate
 
 

@@ -3,9 +3,9 @@
 import dagster as dg
 import pytest
 
-from pipelines.definitions import domain_definitions
-from pipelines.domains.reports import HueSSimulatorResource
-from pipelines.resources import LakeResource
+from hue_ioc.definitions import domain_definitions
+from hue_ioc.defs.reports import HueSSimulatorResource
+from hue_ioc.defs.resources import LakeResource
 from pipelines.sources.resources import Open311Resource, PostgresSourceResource
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import polars as pl
 import typst
 
-from pipelines.publications import fmt
-from pipelines.publications.labels import (
+from publications import fmt
+from publications.labels import (
     CARD_KEYS,
     CARD_LABELS,
     KPI_BY_KEY,
@@ -25,7 +25,7 @@ from pipelines.publications.labels import (
     column_label,
     definitions,
 )
-from pipelines.publications.report_data import ReportData, stamp
+from publications.report_data import ReportData, stamp
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 ISSUER_VI = "Trung tâm Giám sát, điều hành đô thị thông minh Huế (IOC)"

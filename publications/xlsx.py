@@ -13,9 +13,9 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from pipelines.publications.labels import KPIS, column_label, definitions
-from pipelines.publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
-from pipelines.publications.report_data import ReportData, stamp
+from publications.labels import KPIS, column_label, definitions
+from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
+from publications.report_data import ReportData, stamp
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
 HEADER_ROWS = 2

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap import validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
@@ -26,7 +27,6 @@ from pipelines.disasters.feeds import feed_documents, file_documents, http_fetch
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.replay import DEFAULT_START, replay
 from pipelines.disasters.warnings_issuer import issue_flood_warnings, relay_received_for_hue
-from pipelines.resources import LakeResource
 
 GROUP = "disasters"
 K = dg.AssetKey

@@ -20,17 +20,13 @@ the raw rates are published beside the score unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
-if TYPE_CHECKING:
-    from lake import Lake
-
 SATISFIED_RATINGS = ("hai_long", "chap_nhan")
 RATINGS = ("hai_long", "chap_nhan", "khong_hai_long")
-RATING_LABELS_VI = {"hai_long": "Hài lòng", "chap_nhan": "Chấp nhận", "khong_hai_long": "Không hài lòng"}
 # Speed part: 1 when the median time to resolve is within this many hours, reference/median beyond.
 SPEED_REFERENCE_HOURS = 48.0
 # Weight of the city's rate in a unit's score parts, in reports (see module docstring).
@@ -117,58 +113,3 @@ def classify_reports(reports: pl.DataFrame | pl.LazyFrame, as_of: dt.datetime) -
         pl.col("overdue_closed").fill_null(False),
         pl.col("open_overdue").fill_null(False),
     )
-
-
-# ---------------------------------------------------------------- headline figures from gold
-def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequence[str] | None,
-           category_codes: Sequence[str] | None, channels: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
-    clauses, params = ["1=1"], {}
-    if start is not None:
-        clauses.append("date >= $start")
-        params["start"] = start
-    if end is not None:
-        clauses.append("date <= $end")
-        params["end"] = end
-    if admin_unit_codes:
-        clauses.append("list_contains($areas, admin_unit_code_2025)")
-        params["areas"] = list(admin_unit_codes)
-    if category_codes:
-        clauses.append("list_contains($cats, category_code)")
-        params["cats"] = list(category_codes)
-    if channels:
-        clauses.append("list_contains($channels, channel)")
-        params["channels"] = list(channels)
-    return " AND ".join(clauses), params
-
-
-def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = None,
-             admin_unit_codes: Sequence[str] | None = None, category_codes: Sequence[str] | None = None,
-             channels: Sequence[str] | None = None) -> dict[str, Any]:
-    """Headline figures for a period and filters, from gold.kpi_daily (counts and rates as fractions)."""
-    where, params = _where(start, end, admin_unit_codes, category_codes, channels)
-    sums = ", ".join(f"coalesce(sum({k}), 0)::BIGINT AS {k}" for k in COUNT_KEYS)
-    row = lake.sql(f"SELECT {sums}, sum(hours_to_resolve_sum) AS hours FROM gold.kpi_daily WHERE {where}",
-                   params).row(0, named=True)
-    counts = {k: int(row[k]) for k in COUNT_KEYS}
-    unit_params: dict[str, Any] = {}
-    unit_where = "1=1"
-    if end is not None:
-        unit_where = "joined_on <= $end"
-        unit_params["end"] = end
-    units = lake.sql(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}", unit_params).item()
-    out: dict[str, Any] = {**counts, **rates(counts), "units": int(units)}
-    out["mean_hours_to_resolve"] = ratio(row["hours"], counts["processed"])
-    return out
-
-
-def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of the same length just before [start, end]."""
-    length = (end - start).days + 1
-    return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
-
-
-def change(current: float | None, previous: float | None) -> float | None:
-    """Difference current − previous (for rates: in points of fraction), None when either is missing."""
-    if current is None or previous is None:
-        return None
-    return current - previous

@@ -9,12 +9,12 @@ import numpy as np
 import polars as pl
 from pydantic import Field
 
-from hue_ioc.config import settings
+from core.settings import settings
+from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from pipelines.reports import build
 from pipelines.reports.admin_units import admin_units_frame
 from pipelines.reports.build import SilverResult
-from pipelines.resources import LakeResource
 from pipelines.sources.base import SourceBatch
 from pipelines.sources.hues_units import units_frame
 from pipelines.sources.resources import Open311Resource, PostgresSourceResource

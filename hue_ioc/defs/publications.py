@@ -10,12 +10,12 @@ from typing import Any
 
 import dagster as dg
 
-from pipelines.publications.pdf import render_pdf
-from pipelines.publications.period import Period
-from pipelines.publications.publish import file_name
-from pipelines.publications.report_data import ReportData, build_report_data, stamp
-from pipelines.publications.xlsx import render_xlsx
-from pipelines.resources import LakeResource
+from hue_ioc.defs.resources import LakeResource
+from publications.pdf import render_pdf
+from publications.period import Period
+from publications.publish import file_name
+from publications.report_data import ReportData, build_report_data, stamp
+from publications.xlsx import render_xlsx
 
 GROUP = "publications"
 # Hue-S figures start in May 2019; a month's report is due once the month is over.

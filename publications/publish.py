@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from lake import Lake
-from pipelines.publications.pdf import render_pdf
-from pipelines.publications.period import Period
-from pipelines.publications.report_data import ReportData, build_report_data
-from pipelines.publications.xlsx import render_xlsx
+from publications.pdf import render_pdf
+from publications.period import Period
+from publications.report_data import ReportData, build_report_data
+from publications.xlsx import render_xlsx
 
 FORMATS = ("pdf", "xlsx")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from hue_ioc.config import settings
+from core.settings import settings
 
 
 class Kpi(NamedTuple):

@@ -2,7 +2,7 @@
 
 Every read goes through one lake view pinned to a moment (``as_of``, default: now), so the report states
 the table versions it used and building it again with ``--as-of`` that moment gives the same numbers.
-KPI formulas are not written here: headline figures come from ``pipelines.reports.kpis.headline`` and
+KPI formulas are not written here: headline figures come from ``views.headline.headline`` and
 rates of summed counts from ``kpis.rates``; the ranking comes from gold.unit_performance.
 """
 
@@ -14,10 +14,12 @@ from typing import Any
 
 import polars as pl
 
+from core import kpis
+from core.tz import parse_moment
 from lake import Lake
 from lake.catalog import catalog
-from pipelines.publications.period import Period
-from pipelines.reports import kpis
+from publications.period import Period
+from views.headline import headline
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
@@ -89,13 +91,9 @@ def _start_utc(d: dt.date) -> dt.datetime:
 def _to_moment(value: str | dt.datetime | dt.date | None, now: dt.datetime | None = None) -> dt.datetime:
     """The moment every read is pinned to, read exactly as ``lake.as_of`` reads it (so ``hue-ioc kpis
     --as-of X`` and ``hue-ioc report --as-of X`` see the same snapshot); None = now."""
-    from lake.store import _to_datetime  # the lake's own reading of a moment
-
     if value is None:
         return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    if isinstance(value, str):
-        value = value.strip().replace("Z", "+00:00")
-    return _to_datetime(value).astimezone(dt.UTC)
+    return parse_moment(value).astimezone(dt.UTC)
 
 
 def stamp(t: dt.datetime) -> str:
@@ -132,10 +130,10 @@ def _months_back(period: Period, n: int) -> list[str]:
 
 # ---------------------------------------------------------------- the figures
 def headline_for(lake: Lake, period: Period, unit_id: str | None) -> dict[str, Any]:
-    """Headline figures of a period: the province from gold.kpi_daily (kpis.headline), or one unit from
+    """Headline figures of a period: the province from gold.kpi_daily (views.headline), or one unit from
     its gold.unit_performance rows (summed counts, rates by kpis.rates)."""
     if unit_id is None:
-        return kpis.headline(lake, start=period.start, end=period.end)
+        return headline(lake, start=period.start, end=period.end)
     sums = ", ".join(f"coalesce(sum({c}), 0)::BIGINT AS {c}" for c in COUNT_COLS)
     row = lake.sql(
         f"SELECT {sums} FROM gold.unit_performance WHERE unit_id = $u AND list_contains($months, month)",

@@ -8,8 +8,8 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
+from hue_ioc.defs.resources import LakeResource
 from lake import Lake, Reject, rejects_frame
-from pipelines.resources import LakeResource
 from pipelines.sources.camera_simulator import CameraSimConfig, load_camera_history
 
 GROUP = "cameras"
@@ -18,7 +18,7 @@ DEFAULT_CONFIG = "configs/cameras.example.yaml"
 
 
 def default_config_path() -> Path:
-    from hue_ioc.config import repo_root
+    from core.settings import repo_root
 
     return Path(os.environ.get("HUE_IOC_CAMERAS") or repo_root() / DEFAULT_CONFIG)
 

@@ -1,0 +1,51 @@
+"""Headline figures of a period and filters, from gold.kpi_daily (counts and rates as fractions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from core.kpis import COUNT_KEYS, rates, ratio
+from lake import Lake
+
+
+def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequence[str] | None,
+           category_codes: Sequence[str] | None, channels: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
+    clauses, params = ["1=1"], {}
+    if start is not None:
+        clauses.append("date >= $start")
+        params["start"] = start
+    if end is not None:
+        clauses.append("date <= $end")
+        params["end"] = end
+    if admin_unit_codes:
+        clauses.append("list_contains($areas, admin_unit_code_2025)")
+        params["areas"] = list(admin_unit_codes)
+    if category_codes:
+        clauses.append("list_contains($cats, category_code)")
+        params["cats"] = list(category_codes)
+    if channels:
+        clauses.append("list_contains($channels, channel)")
+        params["channels"] = list(channels)
+    return " AND ".join(clauses), params
+
+
+def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = None,
+             admin_unit_codes: Sequence[str] | None = None, category_codes: Sequence[str] | None = None,
+             channels: Sequence[str] | None = None) -> dict[str, Any]:
+    """Headline figures for a period and filters, from gold.kpi_daily (counts and rates as fractions)."""
+    where, params = _where(start, end, admin_unit_codes, category_codes, channels)
+    sums = ", ".join(f"coalesce(sum({k}), 0)::BIGINT AS {k}" for k in COUNT_KEYS)
+    row = lake.sql(f"SELECT {sums}, sum(hours_to_resolve_sum) AS hours FROM gold.kpi_daily WHERE {where}",
+                   params).row(0, named=True)
+    counts = {k: int(row[k]) for k in COUNT_KEYS}
+    unit_params: dict[str, Any] = {}
+    unit_where = "1=1"
+    if end is not None:
+        unit_where = "joined_on <= $end"
+        unit_params["end"] = end
+    units = lake.sql(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}", unit_params).item()
+    out: dict[str, Any] = {**counts, **rates(counts), "units": int(units)}
+    out["mean_hours_to_resolve"] = ratio(row["hours"], counts["processed"])
+    return out
