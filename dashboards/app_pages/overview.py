@@ -6,10 +6,12 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt, kpi, queries, warnings_feed
+from dashboards import fmt, kpi, queries
 from dashboards.context import empty_state, page_context
+from dashboards.data import versioned
 from dashboards.strings import t
 from dashboards.ui import channel_label, show_table, status_label
+from views import warnings
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
@@ -139,7 +141,12 @@ def _ticker() -> None:
                         "channel": lambda c: channel_label(c, lang)}, key="ov_ticker")
     with t2:
         st.subheader(t("ticker_warnings"))
-        warnings_feed.show_newest(lake, lang, limit=10)
+        warns = versioned(*warnings.TABLES)(warnings.newest)(lake, 10)
+        if warns.is_empty():
+            empty_state()
+        else:
+            show_table(warns, {"sent": "col_time", "headline": "col_headline", "severity": "col_severity",
+                               "sender": "col_sender"}, {"sent": fmt.datetime}, key="warn_10")
 
 
 _ticker()

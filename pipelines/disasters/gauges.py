@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from core.gauges import ALARM_COLOURS, NO_LEVEL_COLOUR
 from core.settings import data_path
 from lake import Lake, Reject
 from pipelines.disasters.common import insert_new, merge_changed, new_batch_id, utcnow, write_rejects
@@ -25,8 +26,6 @@ STATIONS_FILE = "geo/central_vn_hydro_stations_lakes_vndms.geojson"
 HUE_FILE = "hydro/hue_water_levels_kimlong_phuoc_lakes_2025-11.csv"
 CENTRAL_FILE = "hydro/vndms_water_levels_central_vn_2025-11-13_to_2025-12-04.csv"
 TARGET = "silver.gauge_readings"
-COLOURS = {0: "#2e7d32", 1: "#f9a825", 2: "#ef6c00", 3: "#c62828"}  # green, yellow, orange, red
-NO_LEVEL_COLOUR = "#607d8b"
 VN_OFFSET = dt.timedelta(hours=7)
 MAX_ABOVE_RECORD_M = 5.0  # a reading this far above the historic flood is a sensor/typing error
 COMPARE = ["water_level_m", "volume_m3", "inflow_m3s", "outflow_m3s"]
@@ -209,7 +208,7 @@ def nearest_row(level: float, a1: float | None, a2: float | None, a3: float | No
 
 
 def colour_of(alarm_level: int | None) -> str:
-    return NO_LEVEL_COLOUR if alarm_level is None else COLOURS[int(alarm_level)]
+    return NO_LEVEL_COLOUR if alarm_level is None else ALARM_COLOURS[int(alarm_level)]
 
 
 # ---------------------------------------------------------------------------------------------- readers
