@@ -35,10 +35,11 @@ logging.getLogger("streamlit").setLevel(logging.ERROR)
 
 def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
     """One render's queries per page, uncached, as the pages issue them."""
-    from dashboards import flood_queries as fq
-    from dashboards import kpi, queries, warnings_feed
-    from dashboards import violation_queries as vq
+    from dashboards import kpi, queries
     from dashboards.filters import communes, data_bounds
+    from views import floods as fv
+    from views import floods_layers, review, warnings
+    from views import violations as vv
 
     def shell() -> None:
         data_bounds.raw(lake)
@@ -55,7 +56,7 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
         queries.channels_of(sl)
         queries.categories_of(sl, queries.categories.raw(lake))
         queries.newest_reports.raw(lake, f, 10)
-        warnings_feed.newest_warnings.raw(lake, 10)
+        warnings.newest(lake, 10)
 
     def units() -> None:
         shell()
@@ -79,27 +80,26 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
 
     def violations() -> None:
         shell()
-        sl = vq.slices.raw(lake, f)
-        cams = vq.cameras.raw(lake)
-        vq.summary_of(sl)
-        vq.by_type_of(sl)
-        vq.by_camera_of(sl, cams)
-        vq.by_hour_of(sl)
-        vq.by_day_of(sl)
-        vq.review_queue.raw(lake, f)
-        vq.traffic_flow.raw(lake, f)
+        sl = vv.slices(lake, f.start, f.end, f.areas)
+        cams = vv.cameras(lake)
+        vv.summary_of(sl)
+        vv.by_type_of(sl)
+        vv.by_camera_of(sl, cams)
+        vv.by_hour_of(sl)
+        vv.by_day_of(sl)
+        review.pending(lake, f.areas)
+        vv.traffic_flow(lake, f.start, f.end, f.areas)
 
     def floods() -> None:
         shell()
-        bounds = fq.replay_bounds.raw(lake)
+        bounds = fv.replay_bounds(lake)
         if bounds is None:
             return
         at = bounds[2] or bounds[1]
-        layers = fq.map_layers.raw(lake, at)
+        layers = floods_layers.map_layers(lake, at)
         queries.commune_geometries.raw(lake, f)
-        fq.station_levels.raw(lake)
-        if layers and layers["gauges"]:
-            fq.hydrograph.raw(lake, layers["gauges"][0]["station_code"], bounds[0], bounds[1])
+        if layers["gauges"]:
+            fv.hydrograph(lake, layers["gauges"][0]["station_code"], bounds[0], bounds[1])
 
     return {"overview": overview, "units": units, "reports_map": reports, "violations": violations,
             "floods": floods}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from dashboards import fmt
@@ -118,4 +116,3 @@ def test_cache_rereads_only_when_the_version_changes(tmp_path, monkeypatch) -> N
     assert calls == ["a", "a"]
     data._version.clear()
     assert count_categories(lake, "a") == 1 and calls == ["a", "a"]
-    assert dt.datetime  # keep the import used
