@@ -117,7 +117,7 @@ def flood_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
         {"station_code": "99999", "name": "Elsewhere", "kind": "river", "river": "X", "lat": 15.0, "lon": 108.0,
          "alarm1_m": 1.0, "alarm2_m": 2.0, "alarm3_m": 3.0, "historic_level_m": 5.0, "in_hue": False}]))
     readings = [("71520", 0, 0.8), ("71520", 1, 1.6), ("71520", 2, 2.4), ("71520", 3, 3.6), ("71520", 4, 3.2),
-                ("71518", 0, 1.2), ("71518", 2, 3.1), ("71518", 4, 4.6), ("99999", 3, 2.5)]
+                ("71518", 0, 1.2), ("71518", 2, 3.1), ("71518", 4, 4.6), ("99999", 1, 3.2)]
     frame = pl.DataFrame([{"station_code": c, "observed_at": T0 + h * H, "water_level_m": lv, "line": i}
                           for i, (c, h, lv) in enumerate(readings)])
     assert load_readings(lake, frame, [], source="generic_csv", origin="test").written == len(readings)
@@ -177,7 +177,8 @@ def test_map_layers_at_a_moment(flood_lake: Lake) -> None:
 def test_replay_bounds_and_hydrograph(flood_lake: Lake) -> None:
     lo, hi, peak = floods.replay_bounds(flood_lake)
     # the default moment: Huế's highest alarm level reached, first at T0+3h (Kim Long 3.6 m, alarm 3;
-    # Phú Ốc's 4.6 m, also alarm 3 and 0.1 m above it, comes an hour later); the gauge elsewhere is ignored
+    # Phú Ốc's 4.6 m, also alarm 3 and 0.1 m above it, comes an hour later); the gauge outside Huế
+    # (3.2 m, alarm 3 at T0+1h) does not count
     assert (lo, hi, peak) == (T0, T0 + 4 * H, T0 + 3 * H)
     hg = floods.hydrograph(flood_lake, "71518", T0, T0 + 4 * H)
     assert hg.select("water_level_m", "alarm_level").rows() == [(1.2, 0), (3.1, 2), (4.6, 3)]
