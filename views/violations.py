@@ -14,19 +14,13 @@ import polars as pl
 from shapely import Point
 from shapely.geometry import shape
 
-from core.tz import VN_TZ
+from core.tz import day_window
 from lake import Lake
 
 CAMERA_TABLES = ("silver.cameras", "silver.admin_units")
 TABLES = ("silver.violations", *CAMERA_TABLES)  # what ``slices`` reads
 TRAFFIC_TABLES = ("silver.traffic_counts", *CAMERA_TABLES)
 COUNTS = ("detected", "confirmed", "dismissed", "pending", "plates_read", "fines_vnd")
-
-
-def window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The instants bounding the Vietnam days ``start``..``end`` (end inclusive): [from, to)."""
-    return (dt.datetime.combine(start, dt.time(0), VN_TZ),
-            dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), VN_TZ))
 
 
 def cameras(lake: Lake) -> pl.DataFrame:
@@ -59,7 +53,7 @@ def slices(lake: Lake, start: dt.date, end: dt.date, areas: Sequence[str] = ()) 
     """Violations (not incidents) started in the period, counted per (camera_id, violation_type, day,
     hour) in Vietnam time: detected, confirmed, dismissed, pending (no review yet), plates_read and the
     confirmed fines_vnd. Every violations figure is a sum of these rows."""
-    t0, t1 = window(start, end)
+    t0, t1 = day_window(start, end)
     return lake.sql("""
         SELECT camera_id, violation_type, CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE) AS "day",
                hour(timezone('Asia/Ho_Chi_Minh', start_at))::INT AS "hour", count(*)::BIGINT detected,
@@ -111,7 +105,7 @@ def by_type(lake: Lake, start: dt.date, end: dt.date, areas: Sequence[str] = ())
 
 def traffic_flow(lake: Lake, start: dt.date, end: dt.date, areas: Sequence[str] = ()) -> pl.DataFrame:
     """Vehicles crossing each camera's lines per local hour of the period."""
-    t0, t1 = window(start, end)
+    t0, t1 = day_window(start, end)
     return lake.sql("""
         SELECT date_trunc('hour', timezone('Asia/Ho_Chi_Minh', t.minute)) AS "hour", t.camera_id,
                coalesce(any_value(c.name), t.camera_id) name, sum(t.count)::BIGINT vehicles
