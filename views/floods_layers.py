@@ -81,3 +81,13 @@ def map_layers(lake: Lake, at: dt.datetime, hue_only: bool = True) -> dict[str, 
         "flood_reports": flood_reports_at(lake, at),
         "flooded_cameras": flooded_cameras(lake, areas),
     }
+
+
+def headline_of(layers: dict[str, Any]) -> dict[str, int]:
+    """The flood page's counts at the layers' moment: gauges and those at alarm 1 or above, warnings in
+    force (one per warning, however many areas it covers), SOS still open, flood reports."""
+    return {"gauges": len(layers["gauges"]),
+            "alarmed": sum(1 for g in layers["gauges"] if (g["alarm_level"] or 0) >= 1),
+            "warnings": len({f["properties"]["warning_id"] for f in layers["warning_areas"]["features"]}),
+            "sos_open": sum(1 for s in layers["sos"] if s["open_at"]),
+            "flood_reports": len(layers["flood_reports"])}

@@ -45,15 +45,14 @@ gauges = pl.DataFrame(layers_data["gauges"], infer_schema_length=None) if layers
 areas = layers_data["warning_areas"]
 sos_rows = [r for r in layers_data["sos"] if r.get("open_at")]
 reports = layers_data["flood_reports"]
-warning_ids = {ft["properties"].get("warning_id") for ft in areas["features"]}
+counts = floods_layers.headline_of(layers_data)
 
 k = st.columns(4)
-alarmed = gauges.filter(pl.col("alarm_level").fill_null(0) >= 1).height if gauges.height else 0
-k[0].metric(t("gauges"), f"{fmt.num(alarmed, lang=lang)} / {fmt.num(gauges.height, lang=lang)}", border=True,
-            help=t("alarm_1") + "+")
-k[1].metric(t("warning_areas"), fmt.num(len(warning_ids), lang=lang), border=True)
-k[2].metric(t("sos_points"), fmt.num(len(sos_rows), lang=lang), border=True)
-k[3].metric(t("flood_reports"), fmt.num(len(reports), lang=lang), border=True)
+k[0].metric(t("gauges"), f"{fmt.num(counts['alarmed'], lang=lang)} / {fmt.num(counts['gauges'], lang=lang)}",
+            border=True, help=t("alarm_1") + "+")
+k[1].metric(t("warning_areas"), fmt.num(counts["warnings"], lang=lang), border=True)
+k[2].metric(t("sos_points"), fmt.num(counts["sos_open"], lang=lang), border=True)
+k[3].metric(t("flood_reports"), fmt.num(counts["flood_reports"], lang=lang), border=True)
 
 
 def _level_text(row: dict) -> str:

@@ -168,10 +168,18 @@ def test_map_layers_at_a_moment(flood_lake: Lake) -> None:
     assert [(s["sos_id"], s["open_at"]) for s in layers["sos"]] == [("S1", True)]
     assert [c["camera_id"] for c in layers["flooded_cameras"]] == ["CAM-PO"]
     assert layers["flood_reports"] == []
+    assert floods_layers.headline_of(layers) == {"gauges": 2, "alarmed": 2, "warnings": 1, "sos_open": 1,
+                                                 "flood_reports": 0}
     before = floods_layers.map_layers(flood_lake, T0 + H)  # the warning was not sent yet
     assert before["warning_areas"]["features"] == [] and before["flooded_cameras"] == [] and before["sos"] == []
     after = floods_layers.map_layers(flood_lake, T0 + 7 * H)  # expired; the SOS was handled
     assert after["warning_areas"]["features"] == [] and [s["open_at"] for s in after["sos"]] == [False]
+    # at T0+7h Kim Long stands at 3.2 m (alarm 2), Phú Ốc at 4.6 m (alarm 3): both still alarmed
+    assert floods_layers.headline_of(after) == {"gauges": 2, "alarmed": 2, "warnings": 0, "sos_open": 0,
+                                                "flood_reports": 0}
+    first = floods_layers.map_layers(flood_lake, T0)  # Kim Long 0.8 m < 1.0, Phú Ốc 1.2 m < 1.5
+    assert floods_layers.headline_of(first) == {"gauges": 2, "alarmed": 0, "warnings": 0, "sos_open": 0,
+                                                "flood_reports": 0}
 
 
 def test_replay_bounds_and_hydrograph(flood_lake: Lake) -> None:
