@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from detectors.pipeline import run_cameras
+from detectors.runner import run_cameras
 from detectors.video import VideoError, VideoSource
 
 pytestmark = pytest.mark.assets
