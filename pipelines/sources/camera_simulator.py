@@ -36,33 +36,34 @@ class SimCamera:
     mix: dict[str, float]  # violation type → share at this camera
 
 
-# Real places in Huế (approximate coordinates of the junction or street).
-SIM_CAMERAS: tuple[SimCamera, ...] = (
-    SimCamera("hue-sim-01", "Lê Lợi – Hùng Vương", "Ngã tư Lê Lợi – Hùng Vương", 16.4637, 107.5931,
-              dt.date(2019, 5, 1), 1.4, {"red_light": 0.35, "wrong_lane": 0.25, "illegal_parking": 0.25, "encroachment": 0.15}),
-    SimCamera("hue-sim-02", "Cầu Trường Tiền (bờ Nam)", "Đầu cầu Trường Tiền, đường Lê Lợi", 16.4683, 107.5888,
-              dt.date(2019, 5, 1), 1.2, {"red_light": 0.45, "wrong_way": 0.2, "wrong_lane": 0.35}),
-    SimCamera("hue-sim-03", "Chợ Đông Ba", "Chợ Đông Ba, đường Trần Hưng Đạo", 16.4727, 107.5884,
-              dt.date(2019, 5, 1), 1.6, {"illegal_parking": 0.55, "encroachment": 0.4, "wrong_way": 0.05}),
-    SimCamera("hue-sim-04", "Ngọ Môn – Đại Nội", "Quảng trường Ngọ Môn, đường 23 Tháng 8", 16.4663, 107.5790,
-              dt.date(2019, 5, 1), 0.9, {"illegal_parking": 0.6, "encroachment": 0.3, "wrong_way": 0.1}),
-    SimCamera("hue-sim-05", "Ga Huế", "Ga Huế, đường Bùi Thị Xuân", 16.4567, 107.5775,
-              dt.date(2019, 5, 1), 0.8, {"illegal_parking": 0.6, "wrong_way": 0.15, "encroachment": 0.25}),
-    SimCamera("hue-sim-06", "Ngã sáu Hà Nội – Nguyễn Huệ", "Ngã sáu Hà Nội – Nguyễn Huệ – Lê Lợi", 16.4617, 107.5859,
-              dt.date(2019, 5, 1), 1.3, {"red_light": 0.4, "wrong_lane": 0.35, "wrong_way": 0.1, "illegal_parking": 0.15}),
-    SimCamera("hue-sim-07", "Cầu Phú Xuân", "Đầu cầu Phú Xuân, đường Nguyễn Huệ", 16.4643, 107.5955,
-              dt.date(2019, 12, 1), 1.0, {"red_light": 0.4, "wrong_lane": 0.45, "wrong_way": 0.15}),
-    SimCamera("hue-sim-08", "Bến Ngự", "Ngã tư Bến Ngự, đường Phan Đình Phùng", 16.4548, 107.5871,
-              dt.date(2019, 12, 1), 1.0, {"red_light": 0.35, "wrong_lane": 0.3, "illegal_parking": 0.2, "encroachment": 0.15}),
-    SimCamera("hue-sim-09", "Phạm Văn Đồng – Tố Hữu", "Ngã tư Phạm Văn Đồng – Tố Hữu", 16.4602, 107.6146,
-              dt.date(2020, 6, 1), 0.9, {"red_light": 0.5, "wrong_lane": 0.4, "wrong_way": 0.1}),
-    SimCamera("hue-sim-10", "Bến xe phía Nam", "Bến xe phía Nam, đường An Dương Vương", 16.4471, 107.6013,
-              dt.date(2020, 6, 1), 0.8, {"illegal_parking": 0.5, "encroachment": 0.3, "wrong_way": 0.2}),
-    SimCamera("hue-sim-11", "Cầu Dã Viên", "Đầu cầu Dã Viên, đường Lê Duẩn", 16.4607, 107.5703,
-              dt.date(2021, 1, 1), 0.8, {"red_light": 0.4, "wrong_lane": 0.4, "wrong_way": 0.2}),
-    SimCamera("hue-sim-12", "Chợ Bến Ngự – Trường Chinh", "Đường Trường Chinh, phường An Đông", 16.4532, 107.6085,
-              dt.date(2021, 6, 1), 0.7, {"illegal_parking": 0.45, "encroachment": 0.4, "wrong_way": 0.15}),
-)
+# Real places in Huế (approximate coordinates of the junction or street), one camera a row:
+# id | name | location | lat | lon | installed | relative rate | violation type and share at this camera
+_SIM_CAMERA_TABLE = """
+hue-sim-01 | Lê Lợi – Hùng Vương | Ngã tư Lê Lợi – Hùng Vương | 16.4637 | 107.5931 | 2019-05-01 | 1.4 | red_light 0.35, wrong_lane 0.25, illegal_parking 0.25, encroachment 0.15
+hue-sim-02 | Cầu Trường Tiền (bờ Nam) | Đầu cầu Trường Tiền, đường Lê Lợi | 16.4683 | 107.5888 | 2019-05-01 | 1.2 | red_light 0.45, wrong_way 0.2, wrong_lane 0.35
+hue-sim-03 | Chợ Đông Ba | Chợ Đông Ba, đường Trần Hưng Đạo | 16.4727 | 107.5884 | 2019-05-01 | 1.6 | illegal_parking 0.55, encroachment 0.4, wrong_way 0.05
+hue-sim-04 | Ngọ Môn – Đại Nội | Quảng trường Ngọ Môn, đường 23 Tháng 8 | 16.4663 | 107.5790 | 2019-05-01 | 0.9 | illegal_parking 0.6, encroachment 0.3, wrong_way 0.1
+hue-sim-05 | Ga Huế | Ga Huế, đường Bùi Thị Xuân | 16.4567 | 107.5775 | 2019-05-01 | 0.8 | illegal_parking 0.6, wrong_way 0.15, encroachment 0.25
+hue-sim-06 | Ngã sáu Hà Nội – Nguyễn Huệ | Ngã sáu Hà Nội – Nguyễn Huệ – Lê Lợi | 16.4617 | 107.5859 | 2019-05-01 | 1.3 | red_light 0.4, wrong_lane 0.35, wrong_way 0.1, illegal_parking 0.15
+hue-sim-07 | Cầu Phú Xuân | Đầu cầu Phú Xuân, đường Nguyễn Huệ | 16.4643 | 107.5955 | 2019-12-01 | 1.0 | red_light 0.4, wrong_lane 0.45, wrong_way 0.15
+hue-sim-08 | Bến Ngự | Ngã tư Bến Ngự, đường Phan Đình Phùng | 16.4548 | 107.5871 | 2019-12-01 | 1.0 | red_light 0.35, wrong_lane 0.3, illegal_parking 0.2, encroachment 0.15
+hue-sim-09 | Phạm Văn Đồng – Tố Hữu | Ngã tư Phạm Văn Đồng – Tố Hữu | 16.4602 | 107.6146 | 2020-06-01 | 0.9 | red_light 0.5, wrong_lane 0.4, wrong_way 0.1
+hue-sim-10 | Bến xe phía Nam | Bến xe phía Nam, đường An Dương Vương | 16.4471 | 107.6013 | 2020-06-01 | 0.8 | illegal_parking 0.5, encroachment 0.3, wrong_way 0.2
+hue-sim-11 | Cầu Dã Viên | Đầu cầu Dã Viên, đường Lê Duẩn | 16.4607 | 107.5703 | 2021-01-01 | 0.8 | red_light 0.4, wrong_lane 0.4, wrong_way 0.2
+hue-sim-12 | Chợ Bến Ngự – Trường Chinh | Đường Trường Chinh, phường An Đông | 16.4532 | 107.6085 | 2021-06-01 | 0.7 | illegal_parking 0.45, encroachment 0.4, wrong_way 0.15
+"""
+
+
+def _sim_cameras(table: str) -> tuple[SimCamera, ...]:
+    cams = []
+    for line in table.strip().splitlines():
+        cid, name, place, lat, lon, installed, rate, mix = (f.strip() for f in line.split("|"))
+        cams.append(SimCamera(cid, name, place, float(lat), float(lon), dt.date.fromisoformat(installed),
+                              float(rate), {t: float(v) for t, v in (m.split() for m in mix.split(","))}))
+    return tuple(cams)
+
+
+SIM_CAMERAS = _sim_cameras(_SIM_CAMERA_TABLE)
 
 VIOLATION_TYPES = ("red_light", "wrong_way", "wrong_lane", "illegal_parking", "encroachment")
 RULE_OF = {"red_light": "stop_line", "wrong_way": "wrong_way", "wrong_lane": "lane", "illegal_parking": "dwell",
