@@ -104,7 +104,9 @@ def panel_floods() -> None:
         empty_state("silver.gauge_readings")
         return
     last = bounds[1]  # the newest reading: the wall shows the gauges as they stand now
-    gauges = gauge_status(lake, last).filter(pl.col("lat").is_not_null())
+    gauges = gauge_status(lake, last).filter(pl.col("lat").is_not_null()).with_columns(
+        # a gauge silent for hours is shown without a level rather than with an old one as if current
+        pl.when(~pl.col("stale")).then(pl.col(c)).alias(c) for c in ("latest_level_m", "alarm_level", "bulletin_vi"))
     left, right = st.columns([3, 2])
     if gauges.height:
         gpdf = gauges.select("lat", "lon", *maps.rgba_columns(pl.col("alarm_level"), maps.ALARM_COLOURS,

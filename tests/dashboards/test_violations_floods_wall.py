@@ -82,8 +82,15 @@ def test_wall_mode_rotates_without_personal_data(full_lake: Lake, make_app) -> N
     assert not at.sidebar.radio and not at.sidebar.selectbox  # no filters on the wall
     seen = set()
     names = full_lake.sql("SELECT reporter_name n FROM silver.reports WHERE reporter_name IS NOT NULL LIMIT 50")["n"]
+    # the floods panel: Huế's gauges at the newest reading, each with its own last level
+    last = full_lake.sql("""SELECT s.name, arg_max(r.water_level_m, r.observed_at) lv
+        FROM silver.gauge_readings r JOIN silver.gauge_stations s USING (station_code)
+        WHERE s.in_hue AND s.kind = 'river' GROUP BY 1 ORDER BY 1""")
     for _ in range(4):
         seen.add(at.title[0].value)
+        if at.title[0].value == "Thiên tai & ngập lụt":
+            levels = at.table[0].value["Mực nước (m)"].to_dict()
+            assert levels == {n: fmt.num(lv, 2) for n, lv in last.iter_rows()}
         shown = (" ".join(str(df.value.to_dict()) for df in at.dataframe) + " ".join(m.value for m in at.markdown)
                  + " ".join(str(tb.value.to_dict()) + str(list(tb.value.columns)) for tb in at.table))
         assert not any(n in shown for n in names)
