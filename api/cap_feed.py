@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, Security
 
@@ -68,7 +68,7 @@ def atom_feed(warnings: list[dict[str, Any]], base: str, now: dt.datetime) -> by
             responses={200: {"description": "Atom 1.0 feed",
                              "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
                        **_XML_ERRORS})
-def cap_atom(request: Request, limit: int = Query(100, ge=1, le=500)) -> Response:
+def cap_atom(request: Request, limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
     rows = issued_warnings(request.app.state.lake, limit=limit)
     body = atom_feed(rows, base_url(request), dt.datetime.now(dt.UTC))
     return xml_response(body, media_type=ATOM_TYPE)

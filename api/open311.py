@@ -7,7 +7,8 @@ which publishes validated reports only and never a reporter's name or phone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, Security
 
@@ -29,7 +30,8 @@ from views import open311 as view
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 # when this API's description last changed (GeoReport's "changeset" of the discovery document)
 CHANGESET = dt.datetime(2026, 11, 29, 0, 0, tzinfo=VN_TZ)
-MIN_YEAR, MAX_YEAR = 1900, 2200  # outside this, a date filter is a mistake (and breaks time arithmetic)
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:(?P<second>\d\d)(\.\d+)?([Zz]|[+-]\d\d:\d\d)$")
+STATUS_PATTERN = r"^(open|closed)(,(open|closed))*$"
 
 router = APIRouter(prefix="/open311", tags=["Open311 GeoReport v2"], dependencies=[Security(caller)])
 
@@ -45,16 +47,25 @@ def _listing(fmt: Fmt, items: list[dict[str, Any]], wrapper: str, item: str) -> 
     return json_response(items)
 
 
-def _moment(value: dt.datetime | None, name: str) -> dt.datetime | None:
-    """A filter time: a time without an offset is Vietnam time; years outside 1900–2200 are refused."""
+def _moment(value: str | None, name: str) -> dt.datetime | None:
+    """A filter time in RFC 3339 (an offset or Z is required), as UTC. A leap second reads as :59; a
+    moment beyond what a datetime holds in UTC (year 1 or 9999 near the edge) is clamped to that edge."""
     if value is None:
         return None
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ApiError(400, f"{name}: năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR} / year must be in "
-                            f"{MIN_YEAR}–{MAX_YEAR}")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=VN_TZ)
-    return value.astimezone(dt.UTC)
+    m = RFC3339.match(value)
+    if m is None:
+        raise ApiError(400, f"{name}: cần thời điểm RFC 3339 có múi giờ / need an RFC 3339 date-time with "
+                            f"an offset, e.g. 2022-05-01T00:00:00+07:00")
+    text = value[:17] + "59" + value[19:] if m.group("second") == "60" else value
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("t", "T").replace("z", "Z"))
+    except ValueError as exc:
+        raise ApiError(400, f"{name}: thời điểm không hợp lệ / invalid date-time: {exc}") from None
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        edge = dt.datetime.min if moment.year == dt.MINYEAR else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC)
 
 
 def _csv(value: str | None) -> list[str]:
@@ -100,25 +111,25 @@ def service_definition(request: Request, service_code: str, fmt: Fmt) -> Respons
 def service_requests(
     request: Request,
     fmt: Fmt,
-    service_request_id: str | None = Query(None, description="Mã phản ánh, phân cách bởi dấu phẩy; bỏ qua "
-                                           "mọi bộ lọc khác / comma-separated ids; overrides every other filter"),
-    service_code: str | None = Query(None, description="Mã lĩnh vực, phân cách bởi dấu phẩy / comma-separated"),
-    status: str | None = Query(None, description="open, closed hoặc open,closed"),
-    start_date: dt.datetime | None = Query(None, description="Nhận từ (gồm) / received at or after; "
-                                           "without an offset: Vietnam time"),
-    end_date: dt.datetime | None = Query(None, description="Nhận đến (gồm) / received at or before"),
-    updated_after: dt.datetime | None = Query(None, description="Cập nhật sau / updated strictly after"),
-    page: int = Query(1, ge=1, le=1_000_000, description="Trang (từ 1) / page, from 1"),
-    page_size: int = Query(100, ge=1, le=1000, description="Số yêu cầu mỗi trang / requests per page"),
+    service_request_id: Annotated[str | None, Query(description=(
+        "Mã phản ánh, phân cách bởi dấu phẩy; bỏ qua mọi bộ lọc khác / comma-separated ids; overrides every "
+        "other filter"))] = None,
+    service_code: Annotated[str | None, Query(description="Mã lĩnh vực, phân cách bởi dấu phẩy / "
+                                                          "comma-separated")] = None,
+    status: Annotated[str | None, Query(pattern=STATUS_PATTERN,
+                                        description="open, closed hoặc open,closed")] = None,
+    start_date: Annotated[str | None, Query(json_schema_extra={"format": "date-time"}, description=(
+        "Nhận từ (gồm) / received at or after (RFC 3339, with an offset)"))] = None,
+    end_date: Annotated[str | None, Query(json_schema_extra={"format": "date-time"},
+                                          description="Nhận đến (gồm) / received at or before")] = None,
+    updated_after: Annotated[str | None, Query(json_schema_extra={"format": "date-time"},
+                                               description="Cập nhật sau / updated strictly after")] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Trang (từ 1) / page, from 1")] = 1,
+    page_size: Annotated[int, Query(ge=1, le=1000, description="Số yêu cầu mỗi trang / per page")] = 100,
     lang: Lang = Lang.vi,
 ) -> Response:
     statuses = _csv(status)
-    unknown = [s for s in statuses if s not in view.OPEN311_STATUSES]
-    if unknown:
-        raise ApiError(400, "status: chỉ nhận open, closed / must be open or closed")
     start, end = _moment(start_date, "start_date"), _moment(end_date, "end_date")
-    if start is not None and end is not None and end < start:
-        raise ApiError(400, "end_date trước start_date / end_date is before start_date")
     rows = view.requests(request.app.state.lake, ids=_csv(service_request_id), service_codes=_csv(service_code),
                          statuses=statuses, start=start, end=end,
                          updated_after=_moment(updated_after, "updated_after"),

@@ -1,21 +1,15 @@
-"""A small simulated lake (reports + the IOC's flood warnings), a throwaway signing key, and the API
-served by uvicorn on 127.0.0.1 at a free port."""
+"""A small simulated lake (reports + the IOC's flood warnings) and a throwaway signing key."""
 
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from lake import Lake
+from tests.api.helpers import SigningKey
 
 # A validated, open report whose citizen typed their own name, phone and e-mail into the description.
 LEAKY_ID = "HUES-LEAK-0001"
@@ -55,15 +49,8 @@ def api_lake(api_lake_root: Path) -> Lake:
     return Lake.open(api_lake_root)
 
 
-@dataclass(frozen=True)
-class TestKey:
-    key_path: Path
-    cert_path: Path
-    cert_pem: bytes
-
-
 @pytest.fixture(scope="session")
-def signing_key(tmp_path_factory: pytest.TempPathFactory) -> TestKey:
+def signing_key(tmp_path_factory: pytest.TempPathFactory) -> SigningKey:
     """A throwaway RSA key and self-signed certificate."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -82,29 +69,4 @@ def signing_key(tmp_path_factory: pytest.TempPathFactory) -> TestKey:
                                            serialization.NoEncryption()))
     cert_pem = cert.public_bytes(serialization.Encoding.PEM)
     cert_path.write_bytes(cert_pem)
-    return TestKey(key_path, cert_path, cert_pem)
-
-
-@contextmanager
-def serve(app) -> Iterator[str]:  # noqa: ANN001 - an ASGI app
-    """Run ``app`` under uvicorn on 127.0.0.1 at a free port; yields its base URL."""
-    import uvicorn
-
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+    return SigningKey(key_path, cert_path, cert_pem)
