@@ -9,13 +9,7 @@ import polars as pl
 import pytest
 
 from lake import Lake
-from tests.api.helpers import SigningKey
-
-# A validated, open report whose citizen typed their own name, phone and e-mail into the description.
-LEAKY_ID = "HUES-LEAK-0001"
-LEAKY_NAME = "Nguyễn Thị Riêng Tư"
-LEAKY_PHONE = "0912 345 678"
-LEAKY_EMAIL = "rieng.tu@example.vn"
+from tests.api.helpers import LEAKY_EMAIL, LEAKY_ID, LEAKY_NAME, LEAKY_PHONE, SigningKey
 
 
 @pytest.fixture(scope="session")

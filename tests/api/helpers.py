@@ -10,6 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# A validated, open report whose citizen typed their own name, phone and e-mail into the description.
+LEAKY_ID = "HUES-LEAK-0001"
+LEAKY_NAME = "Nguyễn Thị Riêng Tư"
+LEAKY_PHONE = "0912 345 678"
+LEAKY_EMAIL = "rieng.tu@example.vn"
+
 
 @dataclass(frozen=True)
 class SigningKey:
