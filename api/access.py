@@ -62,7 +62,7 @@ def caller(request: Request, header: str | None = Security(header_key),
 def redacted_query(query: str) -> str:
     """The query string with every API key value replaced by ***."""
     pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(k, "***" if k == KEY_PARAM else v) for k, v in pairs])
+    return urlencode([(k, "***" if k == KEY_PARAM else v) for k, v in pairs], safe="*")
 
 
 async def access_log(request: Request, call_next):  # noqa: ANN201 - Starlette middleware signature

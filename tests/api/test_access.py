@@ -35,7 +35,7 @@ def test_keys_by_header_or_query_and_the_log_masks_them(api_lake: Lake, caplog: 
     lines = [r.getMessage() for r in caplog.records if r.name == "hue_ioc.api.access"]
     assert len(lines) == 5
     assert KEY not in caplog.text and "not-a-key" not in caplog.text
-    assert "api_key=%2A%2A%2A&lang=en" in lines[1] or "api_key=***&lang=en" in lines[1]
+    assert "?api_key=***&lang=en " in lines[1]
     assert f"partner={PARTNER}" in lines[0] and f"partner={PARTNER}" in lines[1]
     assert "partner=-" in lines[2]
     assert KEY not in repr(config)
