@@ -16,14 +16,15 @@ from tests.api.helpers import SigningKey, serve
 KEY = "schemathesis-key"
 
 
-def test_schemathesis_finds_no_failure(api_lake: Lake, signing_key: SigningKey) -> None:
+def test_schemathesis_finds_no_failure(api_lake: Lake, signing_key: SigningKey, tmp_path: Path) -> None:
     config = ApiConfig(keys={KEY: "Kiểm thử"}, rate_per_minute=1e9, anonymous_rate_per_minute=1e9,
                        signing_key=str(signing_key.key_path), signing_cert=str(signing_key.cert_path))
     st = Path(sys.executable).with_name("schemathesis")
     with serve(create_app(api_lake, config)) as base:
         run = subprocess.run([str(st), "run", f"{base}/openapi.json", "--max-examples", "10", "--seed", "20261129",
                               "-H", f"X-API-Key: {KEY}", "--no-color"],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=300,
+                             cwd=tmp_path)  # schemathesis writes its cache in the working folder
     out = run.stdout + run.stderr
     assert run.returncode == 0, out
     assert "Tested: 7" in out, out  # every operation was exercised
