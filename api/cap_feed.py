@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, Security
 
 from api.access import caller
-from api.formats import ApiError, iso, xml_response
+from api.formats import ApiError, clean, iso, xml_response
 from api.open311 import base_url
 from api.schemas import ERRORS
 from views.issued_warnings import issued_warning, issued_warnings
@@ -32,7 +32,7 @@ _XML_ERRORS = {code: {**r, "content": {"application/xml": r["content"]["applicat
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     el = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
     if text is not None:
-        el.text = text
+        el.text = clean(text)
     return el
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -17,6 +18,9 @@ from starlette.exceptions import HTTPException
 
 from core.tz import VN_TZ
 
+# characters XML 1.0 cannot carry (and lone surrogates, which UTF-8 cannot): a stray one typed into a
+# report would otherwise make the whole answer unreadable
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 JSON_TYPE = "application/json; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
 
@@ -29,8 +33,15 @@ def iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.astimezone(VN_TZ).isoformat(timespec="seconds")
 
 
+def clean(text: str) -> str:
+    """``text`` with characters XML and UTF-8 cannot carry replaced by a space."""
+    return _NOT_XML.sub(" ", text)
+
+
 def plain(value: Any) -> Any:
-    """JSON-able copy: datetimes as ISO 8601 with the Vietnam offset."""
+    """JSON-able copy: datetimes as ISO 8601 with the Vietnam offset, text cleaned."""
+    if isinstance(value, str):
+        return clean(value)
     if isinstance(value, dt.datetime):
         return iso(value)
     if isinstance(value, Mapping):
@@ -47,7 +58,7 @@ def _text(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
         return iso(value)
-    return str(value)
+    return clean(str(value))
 
 
 def _fill(parent: ET.Element, data: Mapping[str, Any], item_tags: Mapping[str, str]) -> None:

@@ -9,7 +9,15 @@ import polars as pl
 import pytest
 
 from lake import Lake
-from tests.api.helpers import LEAKY_EMAIL, LEAKY_ID, LEAKY_NAME, LEAKY_PHONE, SigningKey
+from tests.api.helpers import (
+    CONTROL_ID,
+    CONTROL_TEXT,
+    LEAKY_EMAIL,
+    LEAKY_ID,
+    LEAKY_NAME,
+    LEAKY_PHONE,
+    SigningKey,
+)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +42,8 @@ def api_lake_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pl.lit(dt.datetime(2022, 5, 26, 3, 0, tzinfo=dt.UTC)).alias("received_at"),
         pl.lit(dt.datetime(2022, 5, 26, 4, 0, tzinfo=dt.UTC)).alias("updated_at"),
     )
-    lake.merge("silver.reports", leaky)
+    control = base.with_columns(pl.lit(CONTROL_ID).alias("report_id"), pl.lit(CONTROL_TEXT).alias("description"))
+    lake.merge("silver.reports", pl.concat([leaky, control]))
     return root
 
 

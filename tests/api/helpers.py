@@ -15,6 +15,9 @@ LEAKY_ID = "HUES-LEAK-0001"
 LEAKY_NAME = "Nguyễn Thị Riêng Tư"
 LEAKY_PHONE = "0912 345 678"
 LEAKY_EMAIL = "rieng.tu@example.vn"
+# A report whose description holds characters XML 1.0 cannot carry (a vertical tab, a form feed, NUL).
+CONTROL_ID = "HUES-CTRL-0001"
+CONTROL_TEXT = "Đèn đường hỏng\x0bở kiệt 5\x0c\x00Lê Lợi"
 
 
 @dataclass(frozen=True)

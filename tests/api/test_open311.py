@@ -15,7 +15,8 @@ import requests
 from api.app import create_app
 from api.config import ApiConfig
 from lake import Lake
-from tests.api.helpers import LEAKY_EMAIL, LEAKY_ID, LEAKY_NAME, LEAKY_PHONE, serve
+from tests.api.helpers import CONTROL_ID, LEAKY_EMAIL, LEAKY_ID, LEAKY_NAME, LEAKY_PHONE, serve
+from views.open311 import mask_personal
 
 KEY = "key-doi-tac-a-7f3e"
 PARTNER = "Đối tác A"
@@ -161,11 +162,22 @@ def test_every_time_is_iso_8601_in_vietnam_time(base: str) -> None:
             assert value is None or (value.endswith("+07:00") and dt.datetime.fromisoformat(value)), (field, value)
 
 
+def api_lake_total(base: str) -> int:
+    return len(get(base, "/open311/v2/requests.json", page_size=1000).json())
+
+
 def test_a_filter_time_needs_an_offset(base: str) -> None:
     naive = get(base, "/open311/v2/requests.json", start_date="2022-05-01T00:00:00")
     assert naive.status_code == 400
     (err,) = naive.json()
     assert err["code"] == 400 and "start_date" in err["description"]
+    everything = api_lake_total(base)
+    # edges a datetime cannot hold in UTC are clamped, not refused; a leap second reads as :59
+    assert len(get(base, "/open311/v2/requests.json", page_size=1000,
+                   start_date="0001-01-01T00:00:00+05:00").json()) == everything
+    assert len(get(base, "/open311/v2/requests.json", page_size=1000,
+                   end_date="9999-12-31T23:59:59-05:00").json()) == everything
+    assert get(base, "/open311/v2/requests.json", updated_after="2022-05-26T23:59:60Z").status_code == 200
     bad = get(base, "/open311/v2/requests.xml", status="pending")
     assert bad.status_code == 400 and ET.fromstring(bad.content).findtext("error/code") == "400"
 
@@ -190,3 +202,22 @@ def test_no_personal_data_in_any_response(base: str, api_lake: Lake) -> None:
         assert LEAKY_PHONE not in body and LEAKY_EMAIL not in body
     (leak,) = get(base, f"/open311/v2/requests/{LEAKY_ID}.json").json()
     assert leak["description"] == "Ổ gà lớn trước nhà tôi. Tôi là […], gọi […] hoặc […]."
+
+
+def test_text_xml_cannot_carry_is_cleaned(base: str) -> None:
+    (j,) = get(base, f"/open311/v2/requests/{CONTROL_ID}.json").json()
+    assert j["description"] == "Đèn đường hỏng ở kiệt 5  Lê Lợi"
+    x = ET.fromstring(get(base, f"/open311/v2/requests/{CONTROL_ID}.xml").content)  # well-formed
+    assert x.findtext("request/description") == j["description"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("gọi 0905 849 654 giúp", "gọi […] giúp"),
+    ("số +84 905.849.654.", "số […]."),
+    ("máy bàn 0234-3822-123", "máy bàn […]"),
+    ("thư a.b+c@hue.gov.vn nhé", "thư […] nhé"),
+    ("đường dây nóng 1900 1075, mực nước 0,56 m, năm 2020", "đường dây nóng 1900 1075, mực nước 0,56 m, năm 2020"),
+    ("Tôi là Trần Văn Long ở kiệt 12", "Tôi là […] ở kiệt 12"),
+])
+def test_personal_details_typed_into_text_are_masked(text: str, expected: str) -> None:
+    assert mask_personal(text, ["Trần Văn Long", None]) == expected
