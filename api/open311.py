@@ -106,6 +106,9 @@ def service_definition(request: Request, service_code: str, fmt: Fmt) -> Respons
 
 
 @router.get("/v2/requests.{fmt}", summary="Service requests: published citizen reports, newest first",
+            description=("Chỉ phản ánh đã được xác nhận hợp lệ (đang xử lý hoặc đã xử lý), mới nhất trước, "
+                         "phân trang. Validated reports only (open or closed), newest first, paginated; unlike "
+                         "GeoReport's default, no 90-day window applies when no date is given."),
             response_class=Response,
             responses=list_responses(ServiceRequest, "service_requests", "request", "Service requests"))
 def service_requests(

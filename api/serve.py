@@ -10,7 +10,6 @@ import ipaddress
 import logging
 import sys
 
-from api.app import create_app
 from api.config import ApiConfig
 
 DEFAULT_HOST = "127.0.0.1"
@@ -27,7 +26,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    import uvicorn
+    import uvicorn  # imported here, with the app, so that other `hue-ioc` commands start fast
+
+    from api.app import create_app
 
     config = ApiConfig.from_settings()
     app = create_app(config=config)
