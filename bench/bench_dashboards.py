@@ -88,6 +88,7 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
         vv.by_hour_of(sl)
         vv.by_day_of(sl)
         review.pending(lake, f.areas)
+        review.pending_count(lake, f.areas)
         vv.traffic_flow(lake, f.start, f.end, f.areas)
 
     def floods() -> None:

@@ -69,10 +69,10 @@ def slices(lake: Lake, start: dt.date, end: dt.date, areas: Sequence[str] = ()) 
 
 
 def summary_of(sl: pl.DataFrame) -> dict[str, int]:
-    """Totals of the slices: violations, confirmed fines, pending reviews, cameras with a violation, plates."""
+    """Totals of the slices: violations, confirmed fines, cameras with a violation, plates read.
+    (What waits for review is ``views.review.pending_count``: it does not depend on the period.)"""
     return {"total": int(sl["detected"].sum()), "fines": int(sl["fines_vnd"].sum()),
-            "pending": int(sl["pending"].sum()), "cameras": sl["camera_id"].n_unique(),
-            "plates": int(sl["plates_read"].sum())}
+            "cameras": sl["camera_id"].n_unique(), "plates": int(sl["plates_read"].sum())}
 
 
 def by_type_of(sl: pl.DataFrame) -> pl.DataFrame:

@@ -17,6 +17,7 @@ from views import review, violations
 slices = versioned(*violations.TABLES)(violations.slices)
 cameras = versioned(*violations.CAMERA_TABLES)(violations.cameras)
 pending = versioned(*review.TABLES)(review.pending)
+pending_count = versioned(*review.TABLES)(review.pending_count)
 traffic_flow = versioned(*violations.TRAFFIC_TABLES)(violations.traffic_flow)
 
 ctx = page_context()
@@ -40,7 +41,8 @@ k[0].metric(t("viol_total"), fmt.num(s["total"], lang=lang), border=True)
 k[1].metric(t("viol_fines"), fmt.num(s["fines"], lang=lang), border=True)
 k[2].metric(t("viol_cameras"), fmt.num(int(cams["enabled"].fill_null(False).sum()) if cams.height else 0, lang=lang),
             border=True)
-k[3].metric(t("viol_to_review"), fmt.num(s["pending"], lang=lang), border=True)
+# the queue below, whatever the period: a detection waits until someone decides
+k[3].metric(t("viol_to_review"), fmt.num(pending_count(lake, f.areas), lang=lang), border=True)
 if s["total"] == 0:
     empty_state()
 

@@ -24,6 +24,9 @@ def test_violations_page(full_lake: Lake, make_app) -> None:
     assert row["n"] > 0
     assert m["Vi phạm ghi nhận"] == fmt.num(row["n"])
     assert m["Tiền phạt (VNĐ)"] == fmt.num(row["fines"])
+    # what waits for review does not depend on the period: every pending violation
+    assert m["Chờ duyệt"] == fmt.num(full_lake.sql("""SELECT count(*) FROM silver.violations
+        WHERE category = 'violation' AND coalesce(review_status, 'pending') = 'pending'""").item())
     assert m["Camera hoạt động"] == fmt.num(full_lake.sql("SELECT count(*) n FROM silver.cameras WHERE enabled")["n"][0])
     cams = [c for c in at.get("deck_gl_json_chart")]
     assert cams, "camera map missing"
@@ -48,6 +51,7 @@ def test_review_queue_masks_plates_for_leaders(full_lake: Lake, make_app, tmp_pa
         no_errors(at)
         text = " ".join(m.value for m in at.markdown)
         assert plate in text, role
+        assert metrics(at)["Chờ duyệt"] == "1"
         if role == "leader":
             assert "75A-123.45" not in text
 
