@@ -11,10 +11,12 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import access, fmt, maps, queries
+from core import fmt
+from core.tz import VN_TZ
+from dashboards import access, maps, queries
 from dashboards import flood_queries as fq
 from dashboards.context import empty_state, page_context
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import show_table, status_label
 
 ctx = page_context()
@@ -33,7 +35,7 @@ if "flood_at" not in st.session_state or not lo <= st.session_state["flood_at"] 
                                     if peak is not None else hi)
 picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedelta(hours=1),
                    format="DD/MM/YYYY HH:mm", key="flood_at")
-at = picked.replace(tzinfo=fmt.VN_TZ).astimezone(dt.UTC)
+at = picked.replace(tzinfo=VN_TZ).astimezone(dt.UTC)
 
 layers_data = fq.map_layers(lake, at)
 if layers_data is None:
