@@ -259,6 +259,7 @@ _SCREEN: dict[str, Pair] = {
     # reports map
     "map_reports": ("Bản đồ phản ánh", "Reports map"),
     "status_filter": ("Trạng thái", "Status"),
+    "channel_filter": ("Kênh tiếp nhận", "Channel"),
     "category_filter": ("Lĩnh vực", "Category"),
     "overdue_only": ("Chỉ phản ánh quá hạn", "Overdue only"),
     "show_density": ("Mật độ (lục giác)", "Density (hexagons)"),
