@@ -10,7 +10,7 @@ import streamlit as st
 
 from core import fmt
 from core.labels import LANGS
-from core.tz import VN_TZ
+from core.tz import VN_TZ, VN_TZ_NAME
 from dashboards.data import has_table, sql, versioned
 from dashboards.lang import current_lang, t
 from lake import Lake
@@ -60,13 +60,13 @@ def data_bounds(lake: Lake) -> tuple[dt.date, dt.date] | None:
     row = sql(lake, "SELECT min(date) lo, max(date) hi FROM gold.kpi_daily WHERE received + invalid > 0")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
-    row = sql(lake, "SELECT min(CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE)) lo, "
-                    "max(CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE)) hi FROM silver.reports")
+    row = sql(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) lo, "
+                    f"max(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) hi FROM silver.reports")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
     if has_table("silver.violations"):
-        row = sql(lake, "SELECT min(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) lo, "
-                        "max(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) hi FROM silver.violations")
+        row = sql(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) lo, "
+                        f"max(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) hi FROM silver.violations")
         if row.height and row["hi"][0] is not None:
             return row["lo"][0], row["hi"][0]
     return None

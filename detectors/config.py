@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from core.tz import VN_TZ
 from detectors.models import MODELS
 
 RULE_TYPES = {
@@ -188,7 +189,7 @@ def _camera(raw: Any, index: int, defaults: dict[str, Any], base: Path | None) -
         except ValueError:
             raise _err(cam, "start_time", f"not an ISO date-time: {start!r}") from None
         if start.tzinfo is None:
-            start = start.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))  # Huế local time
+            start = start.replace(tzinfo=VN_TZ)  # Huế local time
     zones, lines, ids = [], [], set()
     for i, z in enumerate(merged.get("zones") or []):
         p = f"zones[{i}]"

@@ -24,9 +24,8 @@ from typing import Any
 import numpy as np
 import supervision as sv
 
+from core.tz import VN_TZ
 from detectors.config import DIRECTIONS, CameraConfig, LineConfig, RuleConfig, ZoneConfig
-
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 
 @dataclass

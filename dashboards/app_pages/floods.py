@@ -12,7 +12,7 @@ import pydeck as pdk
 import streamlit as st
 
 from core import fmt
-from core.tz import VN_TZ
+from core.tz import VN_TZ, VN_TZ_NAME
 from dashboards import access, maps, queries
 from dashboards import flood_queries as fq
 from dashboards.context import empty_state, page_context
@@ -127,7 +127,7 @@ else:
     else:
         lv = fq.station_levels(lake).filter(pl.col("station_code") == code)
         lv_row = lv.row(0, named=True) if lv.height else {}
-        hpd = hg.with_columns(pl.col("observed_at").dt.convert_time_zone("Asia/Ho_Chi_Minh")
+        hpd = hg.with_columns(pl.col("observed_at").dt.convert_time_zone(VN_TZ_NAME)
                               .dt.replace_time_zone(None)).to_pandas()
         base = alt.Chart(hpd).mark_line(color="#1f77b4").encode(
             x=alt.X("observed_at:T", title=t("col_time"), axis=alt.Axis(format="%d/%m %Hh")),

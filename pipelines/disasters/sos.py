@@ -17,10 +17,10 @@ import numpy as np
 import polars as pl
 from shapely import Point
 
+from core.tz import VN_TZ
 from lake import Lake, Reject
 from pipelines.disasters import geo
 from pipelines.disasters.common import (
-    VN_TZ,
     insert_new,
     merge_changed,
     new_batch_id,

@@ -20,7 +20,6 @@ import polars as pl
 from detectors.fines import FINES_VND_DECREE_100_2019
 
 SOURCE = "simulated"
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 UTC = dt.UTC
 
 

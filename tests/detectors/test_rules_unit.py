@@ -7,9 +7,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from core.tz import VN_TZ
 from detectors.config import LineConfig, RuleConfig, ZoneConfig
 from detectors.rules import (
-    VN_TZ,
     CongestionRule,
     DwellRule,
     FixedTimePlan,
