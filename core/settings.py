@@ -38,6 +38,7 @@ ENV_ONLY = {
     "gauge_inbox": "hue_ioc.defs.disasters: gauge inbox folders",
     "cap_feeds": "hue_ioc.defs.disasters: CAP feed URLs",
 }
+TABLES = ("dashboard", "api")  # TOML tables, no environment variable of their own
 # Families read elsewhere: S3 options (lake.store), benchmark knobs (bench/), test-only switches (tests/).
 ENV_PREFIXES_ELSEWHERE = ("HUE_IOC_S3_", "HUE_IOC_BENCH_", "HUE_IOC_TEST_",
                           "HUE_IOC_UPDATE_DOCS_SCREENSHOT")
@@ -65,6 +66,20 @@ class DashboardSettings(_Strict):
     wall_seconds: int | None = Field(None, ge=1, le=3600)
 
 
+class ApiSettings(_Strict):
+    """The ``[api]`` TOML table; ``api.config`` reads it (and its ``HUE_IOC_API_<NAME>`` variables, which win)."""
+
+    keys: dict[str, str] = Field(default_factory=dict, repr=False)  # key → partner name; secrets
+    allow_anonymous: bool = True
+    rate_per_minute: float = Field(600.0, gt=0)
+    anonymous_rate_per_minute: float = Field(60.0, gt=0)
+    signing_key: str | None = None
+    signing_cert: str | None = None
+    public_url: str | None = None
+    contact: str | None = None
+    key_service: str | None = None
+
+
 class Settings(_Strict):
     lake: str = Field("data/lake", min_length=1)
     assets: str | None = None
@@ -77,6 +92,7 @@ class Settings(_Strict):
     open311_url: str = ""
     open311_path: str = ""
     dashboard: DashboardSettings = DashboardSettings()
+    api: ApiSettings = ApiSettings()
     # environment only (see ENV_ONLY)
     config: str | None = None
     dashboard_wall: bool = False
@@ -149,10 +165,13 @@ def _load(env: tuple[tuple[str, str], ...], path: Path, text: bytes) -> Settings
     fields = Settings.model_fields
     for name, value in env:
         field = name.removeprefix(ENV_PREFIX).lower()
-        if field not in fields or field == "dashboard":
+        if field.startswith("api_") and field.removeprefix("api_") in ApiSettings.model_fields:
+            continue  # api.config reads these itself
+        if field not in fields or field in TABLES:
             if name.startswith(ENV_PREFIXES_ELSEWHERE):
                 continue
-            known = ", ".join(_env_name(f) for f in fields if f != "dashboard")
+            known = ", ".join([*(_env_name(f) for f in fields if f not in TABLES),
+                               *(_env_name(f"api_{f}") for f in ApiSettings.model_fields)])
             raise SettingsError(f"unknown environment variable {name}; known: {known}")
         if value == "":
             continue  # set but empty: as if unset

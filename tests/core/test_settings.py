@@ -128,3 +128,19 @@ def test_invalid_toml_is_one_line(clean_env: Path) -> None:
     clean_env.write_text("lake = \n")
     with pytest.raises(SettingsError, match=r"^settings file .*hue_ioc.toml: not valid TOML"):
         settings()
+
+
+def test_api_table_and_variables(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clean_env.write_text('[api]\nrate_per_minute = 120\n[api.keys]\nk1 = "Partner A"\n')
+    assert settings().api.rate_per_minute == 120 and settings().api.keys == {"k1": "Partner A"}
+    monkeypatch.setenv("HUE_IOC_API_KEYS", "k2=Partner B")  # read by api.config itself
+    assert settings().api.keys == {"k1": "Partner A"}
+    monkeypatch.setenv("HUE_IOC_API_RATE", "5")
+    with pytest.raises(SettingsError, match=r"^unknown environment variable HUE_IOC_API_RATE; known: .*"
+                                            r"HUE_IOC_API_RATE_PER_MINUTE"):
+        settings()
+    monkeypatch.delenv("HUE_IOC_API_RATE")
+    clean_env.write_text("[api]\nrate_per_minute = 0\n")
+    with pytest.raises(SettingsError, match=r"^setting api.rate_per_minute \(TOML key api.rate_per_minute in .*\): "
+                                            r"0 refused: Input should be greater than 0$"):
+        settings()
