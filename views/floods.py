@@ -9,13 +9,11 @@ from typing import Any
 import polars as pl
 
 from core import gauges as core_gauges
+from core.labels import ALARM_LEVELS, NO_ALARM_LEVELS
 from lake import Lake
 
 GAUGE_TABLES = ("silver.gauge_readings", "silver.gauge_stations")
 STALE_AFTER = dt.timedelta(hours=6)  # a gauge silent this long before ``at`` is flagged ``stale``
-LEVEL_NAMES = {0: ("Dưới báo động 1", "Below alarm 1"), 1: ("Báo động 1", "Alarm 1"),
-               2: ("Báo động 2", "Alarm 2"), 3: ("Báo động 3", "Alarm 3")}
-NO_LEVEL_NAMES = ("Không có mức báo động", "No levels")
 
 
 def utc(at: dt.datetime) -> dt.datetime:
@@ -65,9 +63,9 @@ def gauge_status(lake: Lake, at: dt.datetime | None = None, hue_only: bool = Tru
                         {"at": at, "codes": stations["station_code"].to_list()})
     status = core_gauges.gauge_status(readings, stations, at)
     names = pl.col("alarm_level").replace_strict(
-        {k: v[0] for k, v in LEVEL_NAMES.items()}, default=NO_LEVEL_NAMES[0], return_dtype=pl.String)
+        {k: v[0] for k, v in ALARM_LEVELS.items()}, default=NO_ALARM_LEVELS[0], return_dtype=pl.String)
     names_en = pl.col("alarm_level").replace_strict(
-        {k: v[1] for k, v in LEVEL_NAMES.items()}, default=NO_LEVEL_NAMES[1], return_dtype=pl.String)
+        {k: v[1] for k, v in ALARM_LEVELS.items()}, default=NO_ALARM_LEVELS[1], return_dtype=pl.String)
     return status.join(stations.select("station_code", "alarm1_m", "alarm2_m", "alarm3_m"), on="station_code",
                        how="left").with_columns(
         (pl.col("latest_at") < at - stale_after).alias("stale"),

@@ -14,7 +14,7 @@ import polars as pl
 from shapely import Point
 from shapely.geometry import shape
 
-from core.tz import day_window
+from core.tz import VN_TZ_NAME, day_window
 from lake import Lake
 
 CAMERA_TABLES = ("silver.cameras", "silver.admin_units")
@@ -54,9 +54,9 @@ def slices(lake: Lake, start: dt.date, end: dt.date, areas: Sequence[str] = ()) 
     hour) in Vietnam time: detected, confirmed, dismissed, pending (no review yet), plates_read and the
     confirmed fines_vnd. Every violations figure is a sum of these rows."""
     t0, t1 = day_window(start, end)
-    return lake.sql("""
-        SELECT camera_id, violation_type, CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE) AS "day",
-               hour(timezone('Asia/Ho_Chi_Minh', start_at))::INT AS "hour", count(*)::BIGINT detected,
+    return lake.sql(f"""
+        SELECT camera_id, violation_type, CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE) AS "day",
+               hour(timezone('{VN_TZ_NAME}', start_at))::INT AS "hour", count(*)::BIGINT detected,
                count(*) FILTER (WHERE review_status = 'confirmed')::BIGINT confirmed,
                count(*) FILTER (WHERE review_status = 'dismissed')::BIGINT dismissed,
                count(*) FILTER (WHERE coalesce(review_status, 'pending') = 'pending')::BIGINT pending,
@@ -106,8 +106,8 @@ def by_type(lake: Lake, start: dt.date, end: dt.date, areas: Sequence[str] = ())
 def traffic_flow(lake: Lake, start: dt.date, end: dt.date, areas: Sequence[str] = ()) -> pl.DataFrame:
     """Vehicles crossing each camera's lines per local hour of the period."""
     t0, t1 = day_window(start, end)
-    return lake.sql("""
-        SELECT date_trunc('hour', timezone('Asia/Ho_Chi_Minh', t.minute)) AS "hour", t.camera_id,
+    return lake.sql(f"""
+        SELECT date_trunc('hour', timezone('{VN_TZ_NAME}', t.minute)) AS "hour", t.camera_id,
                coalesce(any_value(c.name), t.camera_id) name, sum(t.count)::BIGINT vehicles
         FROM silver.traffic_counts t LEFT JOIN silver.cameras c USING (camera_id)
         WHERE t.minute >= $t0 AND t.minute < $t1

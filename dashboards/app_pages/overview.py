@@ -6,10 +6,11 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt, kpi, queries
+from core import fmt
+from dashboards import kpi, queries
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import channel_label, show_table, status_label
 from views import warnings
 

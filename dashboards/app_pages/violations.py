@@ -8,10 +8,11 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import access, fmt, maps
+from core import fmt
+from dashboards import access, maps
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
-from dashboards.strings import t, t_or
+from dashboards.lang import t, t_or
 from views import review, violations
 
 slices = versioned(*violations.TABLES)(violations.slices)

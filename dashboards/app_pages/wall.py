@@ -12,10 +12,11 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import fmt, kpi, maps, queries
+from core import fmt
+from dashboards import kpi, maps, queries
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
-from dashboards.strings import t, t_or
+from dashboards.lang import t, t_or
 from dashboards.ui import show_table, status_label
 from views import floods, violations
 

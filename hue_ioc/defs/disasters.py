@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from core.tz import VN_TZ
 from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap import validate_cap
@@ -230,7 +231,7 @@ def _parse_when(text: str) -> dt.datetime | None:
     if not text:
         return None
     t = dt.datetime.fromisoformat(text)
-    return t if t.tzinfo else t.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    return t if t.tzinfo else t.replace(tzinfo=VN_TZ)
 
 
 @dg.op(description="Play the November 2025 hydrograph into the lake at the configured speed.")

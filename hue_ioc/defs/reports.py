@@ -10,6 +10,7 @@ import polars as pl
 from pydantic import Field
 
 from core.settings import settings
+from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from pipelines.reports import build
@@ -214,7 +215,7 @@ sync_reports = dg.define_asset_job(
     config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
     description="Pull the incremental sources and apply only what changed.")
 hourly_sync = dg.ScheduleDefinition(name="sync_reports_schedule", job=sync_reports, cron_schedule="0 * * * *",
-                                    execution_timezone="Asia/Ho_Chi_Minh")
+                                    execution_timezone=VN_TZ_NAME)
 
 
 def _resources() -> dict[str, object]:

@@ -13,7 +13,6 @@ from lake import Lake, Reject, rejects_frame
 from lake.catalog import spec
 from lake.schema import conform
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 UTC = dt.UTC
 MAX_REJECT_PAYLOAD = 4000  # characters of a bad record kept in silver.rejects
 

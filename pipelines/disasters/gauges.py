@@ -19,6 +19,7 @@ import polars as pl
 
 from core.gauges import ALARM_COLOURS, NO_LEVEL_COLOUR
 from core.settings import data_path
+from core.tz import VN_TZ_NAME
 from lake import Lake, Reject
 from pipelines.disasters.common import insert_new, merge_changed, new_batch_id, utcnow, write_rejects
 
@@ -26,7 +27,6 @@ STATIONS_FILE = "geo/central_vn_hydro_stations_lakes_vndms.geojson"
 HUE_FILE = "hydro/hue_water_levels_kimlong_phuoc_lakes_2025-11.csv"
 CENTRAL_FILE = "hydro/vndms_water_levels_central_vn_2025-11-13_to_2025-12-04.csv"
 TARGET = "silver.gauge_readings"
-VN_OFFSET = dt.timedelta(hours=7)
 MAX_ABOVE_RECORD_M = 5.0  # a reading this far above the historic flood is a sensor/typing error
 COMPARE = ["water_level_m", "volume_m3", "inflow_m3s", "outflow_m3s"]
 
@@ -221,7 +221,7 @@ def read_vndms_csv(path: str | Path) -> tuple[pl.DataFrame, list[Reject]]:
         pl.col("volume").cast(pl.Float64, strict=False).alias("volume_m3"),
         pl.col("inflow").cast(pl.Float64, strict=False).alias("inflow_m3s"),
         pl.col("outflow").cast(pl.Float64, strict=False).alias("outflow_m3s"),
-    ).with_columns((pl.col("_t") - VN_OFFSET).dt.replace_time_zone("UTC").alias("observed_at"))
+    ).with_columns(pl.col("_t").dt.replace_time_zone(VN_TZ_NAME).dt.convert_time_zone("UTC").alias("observed_at"))
     reason = (pl.when(pl.col("station_code").is_null() | (pl.col("station_code").str.strip_chars() == ""))
               .then(pl.lit("missing station code"))
               .when(pl.col("_t").is_null()).then(pl.lit("unparseable time (expected 'YYYY-MM-DD HH:MM', GMT+7)"))

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import polars as pl
 
+from core.tz import VN_TZ
 from lake import Lake
 from pipelines.disasters import gauges
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.warnings_issuer import issue_flood_warnings
 
-DEFAULT_START = dt.datetime(2025, 11, 13, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+DEFAULT_START = dt.datetime(2025, 11, 13, 1, 0, tzinfo=VN_TZ)
 
 
 @dataclass

@@ -20,13 +20,13 @@ import shapely
 from shapely.geometry import shape
 
 from core.calendar import END_OF_DAY, add_working_days_vec
+from core.tz import VN_TZ_NAME
 from pipelines.reports.admin_units import admin_units_frame
 from pipelines.reports.bronze import raw_rows
 from pipelines.reports.categories import categories_frame
 from pipelines.sources.hues_units import units_frame
 
 SOURCE = "simulated"
-VN = "Asia/Ho_Chi_Minh"
 UTC = dt.UTC
 HOUR_US = 3_600_000_000
 
@@ -431,7 +431,7 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
 
 # ---------------------------------------------------------------- bronze rows
 def _iso_vn(col: str) -> pl.Expr:
-    return pl.col(col).dt.convert_time_zone(VN).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f%:z")
+    return pl.col(col).dt.convert_time_zone(VN_TZ_NAME).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f%:z")
 
 
 def raw_frame(frame: pl.DataFrame, id_col: str, batch_id: str, ingested_at: dt.datetime,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards import fmt
+from core import fmt
 from dashboards.data import versioned
 from lake import Lake
 from tests.dashboards.conftest import metrics, no_errors
