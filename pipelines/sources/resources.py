@@ -18,7 +18,9 @@ import dagster as dg
 from pydantic import Field
 
 from pipelines.sources.base import ReportSource
-from pipelines.sources.open311 import DEFAULT_MAX_BYTES, Open311FileSource, Open311HttpSource, mapping_for
+from pipelines.sources.open311.documents import DEFAULT_MAX_BYTES
+from pipelines.sources.open311.feeds import Open311FileSource, Open311HttpSource
+from pipelines.sources.open311.mapping import mapping_for
 from pipelines.sources.postgres import PostgresReportSource
 from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig
 
