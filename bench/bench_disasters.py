@@ -32,7 +32,8 @@ import polars as pl  # noqa: E402
 from core.settings import data_path  # noqa: E402
 from lake import Lake  # noqa: E402
 from pipelines.disasters import gauges  # noqa: E402
-from pipelines.disasters.cap import build_cap_xml, parse_cap  # noqa: E402
+from pipelines.disasters.cap.parse import parse_cap  # noqa: E402
+from pipelines.disasters.cap.write import build_cap_xml  # noqa: E402
 from pipelines.disasters.common import VN_TZ  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "disasters.json"

@@ -139,7 +139,8 @@ def cmd_sos_import(args: argparse.Namespace) -> int:
 
 
 def cmd_cap_parse(args: argparse.Namespace) -> int:
-    from pipelines.disasters.cap import DEFAULT_MAX_BYTES, CapError, parse_cap, read_limited
+    from pipelines.disasters.cap.parse import DEFAULT_MAX_BYTES, parse_cap, read_limited
+    from pipelines.disasters.cap.rules import CapError
 
     limit = args.max_bytes or DEFAULT_MAX_BYTES
     try:

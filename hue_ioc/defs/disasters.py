@@ -20,7 +20,7 @@ import dagster as dg
 
 from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
-from pipelines.disasters.cap import validate_cap
+from pipelines.disasters.cap.write import validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.demo import build_demo_disasters, shared_cap_samples
 from pipelines.disasters.feeds import feed_documents, file_documents, http_fetch, inbox_files

@@ -98,7 +98,7 @@ def test_feeds_into_lake(lake, server: str) -> None:
 
 
 def test_http_fetch_refuses_by_content_length(server: str) -> None:
-    from pipelines.disasters.cap import CapError
+    from pipelines.disasters.cap.rules import CapError
 
     with pytest.raises(CapError, match="Content-Length"):
         http_fetch(f"{server}/cap/big.xml", max_bytes=1000)
