@@ -69,13 +69,14 @@ def _lake():
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from core.settings import data_path
     from pipelines.disasters import gauges
     from pipelines.disasters.flood_status import build_flood_status
     from pipelines.disasters.warnings_issuer import issue_flood_warnings
 
     lake = _lake()
     print(f"gauge_stations: {gauges.load_stations(lake)} new/changed")
-    files = [Path(f) for f in args.files] or [gauges.data_path(gauges.HUE_FILE), gauges.data_path(gauges.CENTRAL_FILE)]
+    files = [Path(f) for f in args.files] or [data_path(gauges.HUE_FILE), data_path(gauges.CENTRAL_FILE)]
     for f in files:
         print(f"{f.name}: {json.dumps(gauges.load_file(lake, f).as_dict(), ensure_ascii=False)}")
     print(f"issued warnings: {issue_flood_warnings(lake)} new")

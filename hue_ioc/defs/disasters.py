@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from core.settings import data_path
 from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap.write import validate_cap
@@ -82,9 +83,9 @@ def gauge_readings_asset(context: dg.AssetExecutionContext, config: GaugeReading
     totals: dict[str, int] = {"read": 0, "valid": 0, "rejected": 0, "duplicates": 0, "written": 0}
     paths: list[Path] = []
     if config.include_reference:
-        paths.append(gauges.data_path(gauges.HUE_FILE))
+        paths.append(data_path(gauges.HUE_FILE))
         if config.central:
-            paths.append(gauges.data_path(gauges.CENTRAL_FILE))
+            paths.append(data_path(gauges.CENTRAL_FILE))
     paths += [Path(f) for f in config.files]
     for p in paths:
         r = gauges.load_file(lk, p).as_dict()
