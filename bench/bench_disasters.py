@@ -30,11 +30,11 @@ import defusedxml.ElementTree as SafeET  # noqa: E402
 import polars as pl  # noqa: E402
 
 from core.settings import data_path  # noqa: E402
+from core.tz import VN_TZ  # noqa: E402
 from lake import Lake  # noqa: E402
 from pipelines.disasters import alarms, gauges  # noqa: E402
 from pipelines.disasters.cap.parse import parse_cap  # noqa: E402
 from pipelines.disasters.cap.write import build_cap_xml  # noqa: E402
-from pipelines.disasters.common import VN_TZ  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "disasters.json"
 

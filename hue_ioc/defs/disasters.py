@@ -9,7 +9,6 @@ Inboxes and feeds come from the environment: ``HUE_IOC_CAP_INBOX`` and ``HUE_IOC
 """
 
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -23,6 +22,7 @@ from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap.write import validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
+from pipelines.disasters.common import local_moment
 from pipelines.disasters.demo import build_demo_disasters, shared_cap_samples
 from pipelines.disasters.feeds import feed_documents, file_documents, http_fetch, inbox_files
 from pipelines.disasters.flood_status import build_flood_status
@@ -227,16 +227,9 @@ class ReplayConfig(dg.Config):
     reset: bool = True  # remove the replayed window first so the flood is seen arriving
 
 
-def _parse_when(text: str) -> dt.datetime | None:
-    if not text:
-        return None
-    t = dt.datetime.fromisoformat(text)
-    return t if t.tzinfo else t.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
-
-
 @dg.op(description="Play the November 2025 hydrograph into the lake at the configured speed.")
 def replay_hydrograph(context: dg.OpExecutionContext, config: ReplayConfig, lake: LakeResource) -> dict:
-    res = replay(lake.lake(), speed=config.speed, start=_parse_when(config.start), end=_parse_when(config.end),
+    res = replay(lake.lake(), speed=config.speed, start=local_moment(config.start), end=local_moment(config.end),
                  reset=config.reset,
                  on_step=lambda t, n: context.log.debug(f"{t.isoformat()}: {n} readings"))
     out = {"steps": res.steps, "readings": res.readings, "warnings": res.warnings}

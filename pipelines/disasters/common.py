@@ -1,4 +1,4 @@
-"""Small helpers shared by the disasters modules: time zones, stable ids, idempotent writes, rejects."""
+"""Small helpers shared by the disasters modules: Vietnam times, stable ids, idempotent writes, rejects."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from collections.abc import Iterable, Sequence
 
 import polars as pl
 
+from core.tz import VN_TZ
 from lake import Lake, Reject, rejects_frame
 from lake.catalog import spec
 from lake.schema import conform
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 UTC = dt.UTC
 MAX_REJECT_PAYLOAD = 4000  # characters of a bad record kept in silver.rejects
 
@@ -32,6 +32,14 @@ def new_batch_id(prefix: str) -> str:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(UTC)
+
+
+def local_moment(text: str | None) -> dt.datetime | None:
+    """An ISO-8601 time given by a person or a config; one without an offset is Vietnam time."""
+    if not text:
+        return None
+    t = dt.datetime.fromisoformat(text)
+    return t if t.tzinfo else t.replace(tzinfo=VN_TZ)
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import polars as pl
 
+from core.tz import VN_TZ
 from lake import Reject
 
 TARGET = "silver.gauge_readings"
-VN_OFFSET = dt.timedelta(hours=7)
 VNDMS_COLS = {
     "type": "type", "Mã trạm/LakeCode": "station_code", "Trạm/Hồ": "name", "Tên sông/Lưu vực": "river",
     "Tên tỉnh": "province", "Thời gian (UTC)": "local_time", "Mực nước (m)": "level",
@@ -43,7 +43,7 @@ def read_vndms_csv(path: str | Path) -> tuple[pl.DataFrame, list[Reject]]:
         pl.col("volume").cast(pl.Float64, strict=False).alias("volume_m3"),
         pl.col("inflow").cast(pl.Float64, strict=False).alias("inflow_m3s"),
         pl.col("outflow").cast(pl.Float64, strict=False).alias("outflow_m3s"),
-    ).with_columns((pl.col("_t") - VN_OFFSET).dt.replace_time_zone("UTC").alias("observed_at"))
+    ).with_columns(pl.col("_t").dt.replace_time_zone(VN_TZ.key).dt.convert_time_zone("UTC").alias("observed_at"))
     parsed = parsed.with_columns(_unreadable("water_level_m", "'YYYY-MM-DD HH:MM', GMT+7"))
     rejects = reading_rejects(parsed.filter(pl.col("_reason").is_not_null()), "vndms_csv", str(path))
     good = parsed.filter(pl.col("_reason").is_null()).select(

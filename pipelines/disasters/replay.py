@@ -16,13 +16,14 @@ from pathlib import Path
 import polars as pl
 
 from core.settings import data_path
+from core.tz import VN_TZ
 from lake import Lake
 from pipelines.disasters import gauges
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.gauge_files import read_vndms_csv
 from pipelines.disasters.warnings_issuer import issue_flood_warnings
 
-DEFAULT_START = dt.datetime(2025, 11, 13, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+DEFAULT_START = dt.datetime(2025, 11, 13, 1, 0, tzinfo=VN_TZ)
 
 
 @dataclass

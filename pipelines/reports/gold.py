@@ -16,8 +16,9 @@ from core.kpis import (
     unit_score,
 )
 from core.kpis import rates as kpi_rates
+from core.tz import VN_TZ
 
-VN = "Asia/Ho_Chi_Minh"
+VN = VN_TZ.key
 
 
 def data_as_of(reports: pl.DataFrame) -> dt.datetime:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from core.tz import VN_TZ
 from pipelines.sources.admin_units import admin_units_frame
 from pipelines.sources.base import SourceBatch
 from pipelines.sources.categories import categories_frame
@@ -33,8 +34,6 @@ from pipelines.sources.hues.records import SOURCE, report_frame, report_ids
 from pipelines.sources.hues.routing import routing
 from pipelines.sources.hues.units import units_frame
 from pipelines.sources.hues.validation import invalid_reasons, validated_at
-
-VN = "Asia/Ho_Chi_Minh"
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def encode(frame: pl.DataFrame, id_col: str, source: str = SOURCE) -> pl.DataFra
     """Canonical columns → bronze-shaped rows: JSON payload text with Vietnam-time ISO-8601 timestamps."""
     ts_cols = [c for c, t in frame.schema.items() if isinstance(t, pl.Datetime)]
     return frame.with_columns(
-        [pl.col(c).dt.convert_time_zone(VN).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f%:z") for c in ts_cols]
+        [pl.col(c).dt.convert_time_zone(VN_TZ.key).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f%:z") for c in ts_cols]
     ).select(pl.col(id_col).alias("record_id"), source=pl.lit(source),
              payload=pl.struct(pl.all()).struct.json_encode())
 
