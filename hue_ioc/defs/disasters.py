@@ -12,7 +12,6 @@ Inboxes and feeds come from the environment: ``HUE_IOC_CAP_INBOX`` and ``HUE_IOC
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -23,11 +22,12 @@ from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap.write import validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.common import local_moment
-from pipelines.disasters.demo import build_demo_disasters, shared_cap_samples
-from pipelines.disasters.feeds import feed_documents, file_documents, http_fetch, inbox_files
+from pipelines.disasters.demo import shared_cap_samples
+from pipelines.disasters.feeds import feed_documents, file_documents
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.replay import DEFAULT_START, replay
 from pipelines.disasters.warnings_issuer import issue_flood_warnings, relay_received_for_hue
+from pipelines.disasters.watch import scan_sources
 
 GROUP = "disasters"
 K = dg.AssetKey
@@ -159,36 +159,6 @@ def issued_warnings_valid(lake: LakeResource) -> dg.AssetCheckResult:
 
 
 # ---------------------------------------------------------------------------------------------- sensor
-def scan_sources(cursor: dict, cap_dirs: list[str], gauge_dirs: list[str], feeds: list[str],
-                 fetch: Callable[[str, int], bytes] = http_fetch) -> tuple[dict, dict]:
-    """What changed since ``cursor``: new or modified inbox files, feeds whose index changed.
-
-    Returns (changes {"cap_files", "gauge_files", "feeds"}, new cursor). Pure apart from reading the
-    folders and fetching the feed indexes (with timeouts)."""
-    seen_files: dict[str, str] = dict(cursor.get("files", {}))
-    seen_feeds: dict[str, str] = dict(cursor.get("feeds", {}))
-    changes: dict[str, list[str]] = {"cap_files": [], "gauge_files": [], "feeds": []}
-    for kind, dirs in (("cap_files", cap_dirs), ("gauge_files", gauge_dirs)):
-        for d in dirs:
-            files = inbox_files(d) if kind == "cap_files" else sorted(
-                p for p in Path(d).glob("*") if p.is_file() and p.suffix.lower() in (".csv", ".json"))
-            for p in files:
-                st = p.stat()
-                stamp = f"{st.st_mtime_ns}:{st.st_size}"
-                if seen_files.get(str(p)) != stamp:
-                    changes[kind].append(str(p))
-                    seen_files[str(p)] = stamp
-    for url in feeds:
-        try:
-            digest = hashlib.sha256(fetch(url, 5_000_000)).hexdigest()
-        except Exception:  # noqa: BLE001 - an unreachable feed is retried next tick
-            continue
-        if seen_feeds.get(url) != digest:
-            changes["feeds"].append(url)
-            seen_feeds[url] = digest
-    return changes, {"files": seen_files, "feeds": seen_feeds}
-
-
 disasters_update_job = dg.define_asset_job(
     "disasters_update", selection=dg.AssetSelection.assets(
         K(["bronze", "gauge_readings_raw"]), K(["silver", "gauge_readings"]), K(["bronze", "cap_alerts_raw"]),
@@ -248,5 +218,3 @@ defs = dg.Definitions(
     jobs=[disasters_update_job, replay_job],
     sensors=[disasters_inbox_sensor],
 )
-
-__all__ = ["defs", "scan_sources", "run_request_for", "build_demo_disasters"]

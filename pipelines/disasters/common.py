@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Iterable, Sequence
 
 import polars as pl
@@ -26,10 +25,6 @@ def stable_id(*parts: object, n: int = 32) -> str:
     return h.hexdigest()[:n]
 
 
-def new_batch_id(prefix: str) -> str:
-    return f"{prefix}-{dt.datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-
-
 def utcnow() -> dt.datetime:
     return dt.datetime.now(UTC)
 
@@ -40,13 +35,6 @@ def local_moment(text: str | None) -> dt.datetime | None:
         return None
     t = dt.datetime.fromisoformat(text)
     return t if t.tzinfo else t.replace(tzinfo=VN_TZ)
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """Aware datetime in UTC; naive values are taken as UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def write_rejects(lake: Lake, rejects: Sequence[Reject]) -> int:

@@ -20,7 +20,6 @@ from pipelines.disasters.cap.parse import DEFAULT_MAX_BYTES, read_limited, safe_
 from pipelines.disasters.cap.rules import CapError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-CAP_MIME = ("application/cap+xml", "application/xml", "text/xml")
 DEFAULT_TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
 MAX_FEED_BYTES = 5_000_000
 

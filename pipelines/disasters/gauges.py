@@ -16,8 +16,9 @@ import polars as pl
 
 from core.settings import data_path
 from lake import Lake, Reject
+from pipelines.batches import new_batch_id
 from pipelines.disasters.alarms import with_alarms
-from pipelines.disasters.common import insert_new, merge_changed, new_batch_id, utcnow, write_rejects
+from pipelines.disasters.common import insert_new, merge_changed, utcnow, write_rejects
 from pipelines.disasters.gauge_files import (
     TARGET,
     read_generic,

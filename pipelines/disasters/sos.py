@@ -19,11 +19,11 @@ from shapely import Point
 
 from core.tz import VN_TZ
 from lake import Lake, Reject
+from pipelines.batches import new_batch_id
 from pipelines.disasters import geo
 from pipelines.disasters.common import (
     insert_new,
     merge_changed,
-    new_batch_id,
     stable_id,
     utcnow,
     write_rejects,

@@ -8,23 +8,19 @@ import datetime as dt
 import hashlib
 import json
 import re
-import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import polars as pl
 
 from lake import Lake, rejects_frame
+from pipelines.batches import new_batch_id
 from pipelines.sources.base import EVENTS_RAW, REPORTS_RAW, ReportSource, SourceBatch
 
 BRONZE = {"report": REPORTS_RAW, "event": EVENTS_RAW}
 # A complete batch names itself in a Delta predicate, which cannot take bound parameters: only plain ids pass.
 _PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 WATERMARKS = ("state", "report_source_watermarks.json")  # artifact kind and name: each source's resume point
-
-
-def new_batch_id(prefix: str) -> str:
-    return f"{prefix}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 def raw_rows(frame: pl.DataFrame, batch_id: str, ingested_at: dt.datetime) -> pl.DataFrame:

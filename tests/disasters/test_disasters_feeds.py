@@ -10,9 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hue_ioc.defs.disasters import run_request_for, scan_sources
+from hue_ioc.defs.disasters import run_request_for
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import feed_documents, feed_links, http_fetch
+from pipelines.disasters.watch import scan_sources
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>alerts</title><id>urn:x</id><updated>2025-11-17T00:00:00Z</updated>
