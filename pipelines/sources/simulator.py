@@ -68,8 +68,6 @@ class SimulatedHueS:
     reports: pl.DataFrame  # one row per report *version* (late edits, resends, conflicts included)
     events: pl.DataFrame  # one row per event delivery (resends included)
     units: pl.DataFrame
-    categories: pl.DataFrame
-    admin_units: pl.DataFrame
 
     def batch(self, since: str | None = None, batch_id: str | None = None) -> SourceBatch:
         """The deliveries (after ``since``, an ISO-8601 moment, when given) as a source batch.
@@ -137,7 +135,7 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
     reports, events = messy(rng, reports, events, late_edit_share=cfg.late_edit_share,
                             resend_share=cfg.resend_share,
                             conflicting=round(cfg.conflicting_duplicates * cfg.scale), seed=cfg.seed)
-    return SimulatedHueS(cfg, reports, events, units, cats, admin)
+    return SimulatedHueS(cfg, reports, events, units)
 
 
 @dataclass
