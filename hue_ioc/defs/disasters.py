@@ -17,7 +17,6 @@ from pathlib import Path
 import dagster as dg
 
 from core.settings import data_path
-from core.tz import VN_TZ
 from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap.write import validate_cap
@@ -196,13 +195,6 @@ class ReplayConfig(dg.Config):
     start: str = DEFAULT_START.isoformat()  # ISO 8601; without offset = Vietnam time
     end: str = ""  # ISO 8601, empty = to the end of the file
     reset: bool = True  # remove the replayed window first so the flood is seen arriving
-
-
-def _parse_when(text: str) -> dt.datetime | None:
-    if not text:
-        return None
-    t = dt.datetime.fromisoformat(text)
-    return t if t.tzinfo else t.replace(tzinfo=VN_TZ)
 
 
 @dg.op(description="Play the November 2025 hydrograph into the lake at the configured speed.")
