@@ -60,7 +60,8 @@ def _postgres_unreachable() -> str | None:
     try:
         psycopg.connect(PG_DSN, connect_timeout=3).close()
     except psycopg.OperationalError as e:
-        return f"PostgreSQL not reachable at {PG_DSN!r}: {str(e).strip().splitlines()[0]}"
+        cause = str(e).strip().splitlines()[0].rsplit(": ", 1)[-1].strip()
+        return f"needs PostgreSQL at {PG_DSN!r} (HUE_IOC_TEST_PG_DSN): {cause}"
     return None
 
 
