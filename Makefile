@@ -11,7 +11,7 @@ export HUE_IOC_ASSETS := $(abspath ../shared/assets)
 endif
 endif
 
-# The source packages the duplicate-code check reads (tests excluded); `api` once it exists.
+# The source packages the duplicate-code check reads (tests excluded).
 SOURCE_PACKAGES := $(wildcard core lake views pipelines detectors dashboards publications hue_ioc api bench)
 
 .PHONY: demo test bench lint structure install dev clean
