@@ -12,9 +12,9 @@ import pytest
 from lake import Lake
 
 REPO = Path(__file__).resolve().parent.parent
-# Debian's chromium, driven by playwright (never `playwright install`); HUE_IOC_CHROMIUM points elsewhere
-# (a path that does not exist runs the suite as on a machine without it).
-CHROMIUM = Path(os.environ.get("HUE_IOC_CHROMIUM", "/usr/bin/chromium"))
+# Debian's chromium, driven by playwright (never `playwright install`). HUE_IOC_TEST_CHROMIUM points
+# elsewhere; a path that does not exist runs the suite as on a machine without it.
+CHROMIUM = Path(os.environ.get("HUE_IOC_TEST_CHROMIUM", "/usr/bin/chromium"))
 PG_DSN = os.environ.get("HUE_IOC_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 
 os.environ.setdefault("HUE_IOC_ASSETS", str(REPO.parent / "shared" / "assets"))

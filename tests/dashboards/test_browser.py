@@ -1,5 +1,6 @@
-"""Real browser: Debian chromium (or HUE_IOC_CHROMIUM) through playwright (never `playwright install`),
-the app on a free loopback port, the overview and the flood map at 1920×1080, screenshots in screenshots/."""
+"""Real browser: Debian chromium (or HUE_IOC_TEST_CHROMIUM) through playwright (never
+`playwright install`), the app on a free loopback port, the overview and the flood map at 1920×1080,
+screenshots in screenshots/."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from lake import Lake
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "screenshots"
 
-# Skipped where chromium is absent, failed under CI (tests/conftest.py); HUE_IOC_CHROMIUM names another path.
+# Skipped where chromium is absent, failed under CI (tests/conftest.py).
 pytestmark = pytest.mark.browser
 
 
