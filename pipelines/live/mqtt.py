@@ -51,6 +51,7 @@ class MqttConsumer:
         self.topics = topics
         self.generation = 0
         self.connected = threading.Event()
+        self.subscribed = threading.Event()  # the broker has confirmed our subscriptions
         self._queue: queue.Queue[Message] = queue.Queue()
         self._lock = threading.Lock()
         self.client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id,
@@ -61,6 +62,7 @@ class MqttConsumer:
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = self._on_subscribe
 
     # paho callbacks (its network thread)
     def _on_connect(self, client: paho.Client, userdata: object, flags: object, reason: object,
@@ -75,9 +77,14 @@ class MqttConsumer:
         client.subscribe([(t, 1) for t in self.topics])
         self.connected.set()
 
+    def _on_subscribe(self, client: paho.Client, userdata: object, mid: int, reasons: object,
+                      properties: object) -> None:
+        self.subscribed.set()
+
     def _on_disconnect(self, client: paho.Client, userdata: object, flags: object, reason: object,
                        properties: object) -> None:
         self.connected.clear()
+        self.subscribed.clear()
         log.warning("disconnected from the broker (%s); reconnecting with backoff", reason)
 
     def _on_message(self, client: paho.Client, userdata: object, msg: paho.MQTTMessage) -> None:
