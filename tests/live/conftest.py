@@ -60,12 +60,15 @@ class OwnBroker:
 
     def __init__(self, folder: Path) -> None:
         self.folder, self.port = folder, free_port()
+        folder.mkdir(parents=True, exist_ok=True)
         self.conf = folder / "mosquitto.conf"
         self.conf.write_text(
             f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
             f"persistence_location {folder}/\npersistence_file broker.db\n"
             "autosave_interval 1\nautosave_on_changes true\nmax_queued_messages 0\n"
-            f"log_dest file {folder}/mosquitto.log\n")
+            f"log_dest file {folder}/mosquitto.log\n"
+            # as root mosquitto would switch to its own user, who cannot write the test's folder
+            + ("user root\n" if os.geteuid() == 0 else ""))
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -96,7 +99,6 @@ def own_broker(tmp_path: Path) -> Iterator[OwnBroker]:
     if not Path(MOSQUITTO).exists():
         pytest.fail("mosquitto is not installed (Debian package mosquitto)")
     b = OwnBroker(tmp_path / "broker")
-    b.folder.mkdir()
     b.start()
     try:
         yield b
