@@ -10,7 +10,7 @@ been tracked for at least the rule's seconds is an encroachment; an object that 
 has been tracked for at least the rule's seconds is a dwell violation. Frigate gives the object's tracking
 time, not its time inside the zone, so the dwell is measured from the object's start. Zone-occupancy rules
 (``congestion``) need every object at once and are not derived from single events. One violation per
-(camera, rule, Frigate object id). Counts: every object once ("all") and once per zone it entered, in the
+(camera, rule, Frigate object id). Counts: every object once (line "*") and once per zone it entered, in the
 minute it was first seen.
 """
 
@@ -29,7 +29,7 @@ TYPES = ("new", "update", "end")
 # Frigate labels (COCO) → the classes of our detector's models, when the camera's model does not know the label.
 CLASSES = {"car": "vehicle", "truck": "vehicle", "bus": "vehicle", "motorcycle": "bike", "bicycle": "bike",
            "person": "person"}
-ALL_OBJECTS = "all"  # the count "line" of every object seen
+ALL_OBJECTS = "*"  # the count "line" of every object seen (no zone id can be "*": ids are names)
 
 
 class BadMessage(ValueError):

@@ -65,8 +65,8 @@ def test_frigate_events_become_violations_and_counts(lake: Lake, publisher: Publ
     ]
     counts = lake.sql("SELECT line_id, class_name, count FROM silver.traffic_counts WHERE camera_id = $c "
                       "ORDER BY line_id, class_name", {"c": CAMERA})
-    # every object once under "all"; once per zone it entered; all four started in the minute 01:00 UTC
-    assert counts.rows() == [("all", "person", 1), ("all", "vehicle", 3), ("no_parking", "vehicle", 2),
+    # every object once under "*"; once per zone it entered; all four started in the minute 01:00 UTC
+    assert counts.rows() == [("*", "person", 1), ("*", "vehicle", 3), ("no_parking", "vehicle", 2),
                              ("sidewalk", "person", 1), ("sidewalk", "vehicle", 1)]
     daily = lake.sql("SELECT day, violation_type, detected, pending FROM gold.violations_daily WHERE camera_id = $c "
                      "ORDER BY violation_type", {"c": CAMERA})
