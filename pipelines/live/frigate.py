@@ -29,7 +29,7 @@ TYPES = ("new", "update", "end")
 # Frigate labels (COCO) → the classes of our detector's models, when the camera's model does not know the label.
 CLASSES = {"car": "vehicle", "truck": "vehicle", "bus": "vehicle", "motorcycle": "bike", "bicycle": "bike",
            "person": "person"}
-ALL_OBJECTS = "*"  # the count "line" of every object seen (no zone id can be "*": ids are names)
+ALL_OBJECTS = "*"  # the count "line" of every object seen
 
 
 class BadMessage(ValueError):
