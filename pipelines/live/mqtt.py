@@ -131,3 +131,46 @@ class MqttConsumer:
     def stop(self) -> None:
         self.client.disconnect()
         self.client.loop_stop()
+
+
+def _session_client(url: str, client_id: str) -> tuple[paho.Client, str, int]:
+    host, port, user, password = parse_url(url)
+    c = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5)
+    if user:
+        c.username_pw_set(user, password)
+    return c, host, port
+
+
+def create_session(url: str, client_id: str, timeout_s: float = 20.0) -> None:
+    """Open the service's persistent session with its subscriptions and leave: from now on the broker queues
+    every message for it, before the service first runs (a deployment step, and what tests and benches do)."""
+    c, host, port = _session_client(url, client_id)
+    done = threading.Event()
+    c.on_subscribe = lambda *_: done.set()
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = SESSION_EXPIRY_S
+    c.connect(host, port, clean_start=True, properties=props)
+    c.loop_start()
+    try:
+        c.subscribe([(t, 1) for t in TOPICS])
+        if not done.wait(timeout_s):
+            raise TimeoutError(f"the broker at {host}:{port} did not confirm the subscriptions")
+    finally:
+        c.disconnect()
+        c.loop_stop()
+
+
+def end_session(url: str, client_id: str, timeout_s: float = 20.0) -> None:
+    """End a persistent session and drop its queue (a clean start that expires at once)."""
+    c, host, port = _session_client(url, client_id)
+    done = threading.Event()
+    c.on_connect = lambda *_: done.set()
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 0
+    c.connect(host, port, clean_start=True, properties=props)
+    c.loop_start()
+    try:
+        done.wait(timeout_s)
+    finally:
+        c.disconnect()
+        c.loop_stop()

@@ -14,12 +14,8 @@ import threading
 import uuid
 from pathlib import Path
 
-import paho.mqtt.client as paho
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
-
 from lake import Lake
-from pipelines.live.messages import TOPICS
+from pipelines.live.mqtt import create_session
 from tests.live.conftest import CAMERA, OwnBroker, Publisher, RunningService, forget_session, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,24 +93,6 @@ def test_broker_killed_mid_stream_loses_and_doubles_nothing(gauge_lake: Lake, ow
     assert_exactly_once(lake, n)
 
 
-def prime_session(url: str, client_id: str) -> None:
-    """Create the service's persistent session before it first runs: the broker queues for it from now on."""
-    from pipelines.live.mqtt import SESSION_EXPIRY_S, parse_url
-
-    host, port, _, _ = parse_url(url)
-    done = threading.Event()
-    c = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5)
-    c.on_subscribe = lambda *a: done.set()
-    props = Properties(PacketTypes.CONNECT)
-    props.SessionExpiryInterval = SESSION_EXPIRY_S
-    c.connect(host, port, clean_start=True, properties=props)
-    c.loop_start()
-    c.subscribe([(t, 1) for t in TOPICS])
-    wait_for(done.is_set, "subscriptions of the primed session", 20)
-    c.disconnect()
-    c.loop_stop()
-
-
 def start_service(lake: Lake, url: str, client_id: str, cameras: Path, log: Path) -> subprocess.Popen:
     env = dict(os.environ, HUE_IOC_LAKE=lake.root, PYTHONPATH=str(REPO))
     return subprocess.Popen([sys.executable, "-m", "hue_ioc.cli", "live", "--mqtt", url, "--client-id", client_id,
@@ -141,7 +119,7 @@ def test_ingest_killed_mid_stream_loses_and_doubles_nothing(gauge_lake: Lake, ow
     cams = tmp_path / "cameras.yaml"
     cams.write_text(CAMERAS_YAML, encoding="utf-8")
     client_id, log = f"hue-test-live-{uuid.uuid4().hex[:8]}", tmp_path / "live.log"
-    prime_session(own_broker.url, client_id)
+    create_session(own_broker.url, client_id)
     half = threading.Event()
     pub = publish_all(own_broker.url, stream(n), half)
     proc = start_service(lake, own_broker.url, client_id, cams, log)
