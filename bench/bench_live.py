@@ -11,6 +11,7 @@ Huế river gauges, mixed 4 : 1. The broker is a Mosquitto of the bench's own (p
 no queue limit), on a free loopback port; the ingest runs as its own process, as in production.
 
 Run: .venv/bin/python bench/bench_live.py [--rate 500 --seconds 300 | --quick]
+     (under `make bench`: the defaults, or 30 s with HUE_IOC_BENCH_LIVE_QUICK=1)
      → table on stdout, JSON in bench/results/live.json
 """
 
@@ -226,7 +227,7 @@ def run(rate: int, seconds: int, poll: float, compact_every: float, batch_wait: 
     lat = [first_seen[k] - sent[k] for k in expected if k in first_seen]
     viol = lake.sql("SELECT count(*) n, count(DISTINCT event_id) d FROM silver.violations").row(0)
     read = lake.sql("SELECT count(*) n FROM silver.gauge_readings WHERE source = 'mqtt'").item()
-    counted = lake.sql("SELECT coalesce(sum(count), 0) FROM silver.traffic_counts WHERE line_id = 'midline'").item()
+    counted = lake.sql("SELECT coalesce(sum(count), 0)::BIGINT FROM silver.traffic_counts WHERE line_id = 'midline'").item()
     raw = lake.sql("SELECT count(*) n, count(DISTINCT raw_id) d FROM bronze.camera_events_raw").row(0)
     graw = lake.sql("SELECT count(*) n, count(DISTINCT raw_id) d FROM bronze.gauge_readings_raw").row(0)
     files = {name: len(DeltaTable(lake.uri(name)).file_uris()) for name in HOT_TABLES if lake.exists(name)}
@@ -253,8 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--poll", type=float, default=0.5, help="seconds between the bench's looks at silver")
     ap.add_argument("--compact-every", type=float, default=None, help="default: a sixth of the run")
     ap.add_argument("--batch-wait", type=float, default=0.5)
-    args = ap.parse_args(argv)
-    seconds = 30 if args.quick else args.seconds
+    args = ap.parse_args([] if argv is None else argv)  # `make bench` calls main() with the bench names in argv
+    quick = args.quick or os.environ.get("HUE_IOC_BENCH_LIVE_QUICK") == "1"
+    seconds = 30 if quick else args.seconds
     res = run(args.rate, seconds, args.poll, args.compact_every or max(5.0, seconds / 6), args.batch_wait)
     lat = res["publish_to_silver"]
     rows = [{"metric": k, "value": v} for k, v in (
@@ -271,4 +273,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
