@@ -12,12 +12,13 @@ import datetime as dt
 import json
 from typing import Any
 
+import pyarrow as pa
+
 from lake.catalog import spec
 from pipelines.live.frigate import BadMessage
 
 CATEGORIES = ("count", "violation", "incident")
 VIOLATION_COLUMNS = tuple(spec("silver.violations").schema.names)
-_TIMES = ("start_at", "end_at", "reviewed_at")
 
 
 def _moment(doc: dict[str, Any], name: str) -> dt.datetime:
@@ -55,8 +56,29 @@ def parse(payload: bytes, camera_id: str) -> dict[str, Any]:
     return out
 
 
+def _family(t: pa.DataType) -> tuple[type, ...]:
+    if pa.types.is_string(t):
+        return (str,)
+    if pa.types.is_integer(t):
+        return (int,)
+    if pa.types.is_floating(t):
+        return (int, float)
+    if pa.types.is_boolean(t):
+        return (bool,)
+    return (dt.datetime,)
+
+
+_TYPES = {f.name: _family(f.type) for f in spec("silver.violations").schema}
+
+
 def violation_row(event: dict[str, Any], detected_at: dt.datetime) -> dict[str, Any]:
+    """The silver.violations row of a violation or incident event; :class:`BadMessage` names a field of the
+    wrong type (one bad message must not hold up the batch it came in)."""
     row = {k: event.get(k) for k in VIOLATION_COLUMNS}
+    for k, v in row.items():
+        ok = _TYPES[k]
+        if v is not None and (not isinstance(v, ok) or (isinstance(v, bool) and bool not in ok)):
+            raise BadMessage(f"{k}: expected {' or '.join(t.__name__ for t in ok)}, got {v!r}")
     row["detected_at"] = detected_at
     row["source"] = event.get("source") or "detector"
     row["review_status"] = event.get("review_status") or "pending"

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from lake import Lake
+from lake import Lake, Reject
+from pipelines.disasters.common import write_rejects
 from pipelines.live.batch import BatchResult, process_batch
 from pipelines.live.messages import Message
 from pipelines.live.polls import poll_cap_feeds, poll_postgres, refresh_report_gold
@@ -20,6 +21,7 @@ from pipelines.live.zones import Cameras
 from pipelines.sources.postgres import PostgresReportSource
 
 log = logging.getLogger(__name__)
+ALONE_AFTER = 3  # failures of a whole batch before its messages are tried one by one
 
 # Tables the live service appends to all day: compacted on a schedule so an hour of traffic is a few files.
 HOT_TABLES = ("bronze.camera_events_raw", "bronze.gauge_readings_raw", "silver.violations",
@@ -113,25 +115,47 @@ class LiveService:
             self._guarded("compaction", lambda: log.info("compacted: %s", compact_hot(self.lake)))
 
     def _commit(self, batch: list[Message], stop: threading.Event) -> None:
-        """Process the batch until the lake takes it, then acknowledge it (never before)."""
-        delay = 0.5
+        """Process the batch until the lake takes it, then acknowledge it (never before). After
+        ``ALONE_AFTER`` failures the messages go one by one: one that still fails on its own is a reject with
+        the error as its reason, so a message the code cannot handle does not hold up the stream."""
+        delay, failures = 0.5, 0
         while True:
             try:
-                res = process_batch(self.lake, batch, self.cameras, dt.datetime.now(dt.UTC))
+                res: BatchResult | None = process_batch(self.lake, batch, self.cameras, dt.datetime.now(dt.UTC))
                 break
             except Exception:  # noqa: BLE001 - the batch stays unacknowledged and is tried again
+                failures += 1
                 self.stats["failures"] += 1
-                log.exception("batch of %d messages not committed; retrying in %.1f s", len(batch), delay)
-                if stop.wait(delay):
-                    return  # shutting down: the broker redelivers what was not acknowledged
-                delay = min(delay * 2, self.config.retry_max_s)
+                log.exception("batch of %d messages not committed (failure %d)", len(batch), failures)
+            if failures >= ALONE_AFTER and self._one_by_one(batch):
+                res = None
+                break
+            if stop.wait(delay):
+                return  # shutting down: the broker redelivers what was not acknowledged
+            delay = min(delay * 2, self.config.retry_max_s)
         assert self.consumer is not None
         self.stats["acked"] += self.consumer.ack(batch)
         self.stats["batches"] += 1
         self.stats["messages"] += len(batch)
-        log.info("batch %s: %s", res.batch_id, res.as_dict())
-        if self.on_batch is not None:
-            self.on_batch(res, batch)
+        if res is not None:
+            log.info("batch %s: %s", res.batch_id, res.as_dict())
+            if self.on_batch is not None:
+                self.on_batch(res, batch)
+
+    def _one_by_one(self, batch: list[Message]) -> bool:
+        """Each message alone; False when even a reject cannot be written (the lake itself is failing)."""
+        for m in batch:
+            try:
+                process_batch(self.lake, [m], self.cameras, dt.datetime.now(dt.UTC))
+            except Exception as exc:  # noqa: BLE001 - this message is the problem: keep it as a reject
+                try:
+                    write_rejects(self.lake, [Reject(f"mqtt:{m.topic}", "bronze",
+                                                     f"could not be processed: {type(exc).__name__}: {exc}",
+                                                     m.text, record_ref=m.key)])
+                except Exception:  # noqa: BLE001
+                    log.exception("cannot write a reject either; the batch is tried again later")
+                    return False
+        return True
 
     def _poll_postgres(self) -> None:
         assert self.config.postgres is not None

@@ -139,7 +139,7 @@ def forget_session(url: str, client_id: str) -> None:
         end_session(url, client_id)
 
 
-def test_cameras() -> Cameras:
+def zone_rules() -> Cameras:
     return {CAMERA: CameraZones(CAMERA, ("vehicle", "person", "bike"), (
         ZoneRule("sidewalk", "encroachment", ("vehicle", "bike"), 0.5),
         ZoneRule("no_parking", "dwell", ("vehicle",), 30.0, "illegal_parking")))}
@@ -152,7 +152,7 @@ class RunningService:
         self.url = url
         self.client_id = f"hue-test-live-{uuid.uuid4().hex[:8]}"
         consumer = MqttConsumer(url, client_id=self.client_id) if consume else None
-        self.service = LiveService(lake, test_cameras(), consumer, config or LiveConfig(batch_wait_s=0.3))
+        self.service = LiveService(lake, zone_rules(), consumer, config or LiveConfig(batch_wait_s=0.3))
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.service.run, args=(self.stop,), daemon=True)
         self.consumer = consumer
