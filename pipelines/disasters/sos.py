@@ -19,11 +19,11 @@ from shapely import Point
 
 from core.tz import VN_TZ
 from lake import Lake, Reject
+from pipelines.batches import new_batch_id
 from pipelines.disasters import geo
 from pipelines.disasters.common import (
     insert_new,
     merge_changed,
-    new_batch_id,
     stable_id,
     utcnow,
     write_rejects,
@@ -112,19 +112,15 @@ def simulate_sos(seed: int = 20201010, total: int = SOS_TOTAL) -> pl.DataFrame:
                                                 "handled_at": pl.Datetime("us", "UTC")})
 
 
-def _vn_midnight_utc(day: dt.date) -> dt.datetime:
-    """Start of ``day`` in Vietnam time as a UTC moment (polars compares it with the UTC columns)."""
-    return dt.datetime.combine(day, dt.time(), VN_TZ).astimezone(dt.UTC)
-
-
 def simulate_hotline(sos: pl.DataFrame, seed: int = 20201011) -> pl.DataFrame:
     """Exactly 1,919 calls in and 488 out over the 2020 flood season; hotline SOS become calls."""
     rng = np.random.default_rng(seed)
     days = _days(*FLOOD_SEASON_2020)
     w = np.array([_season_weight(d) for d in days])
-    season = sos.filter((pl.col("channel") == "hotline")
-                        & (pl.col("requested_at") >= _vn_midnight_utc(FLOOD_SEASON_2020[0]))
-                        & (pl.col("requested_at") < _vn_midnight_utc(FLOOD_SEASON_2020[1] + dt.timedelta(days=1))))
+    first = dt.datetime.combine(FLOOD_SEASON_2020[0], dt.time(), VN_TZ).astimezone(dt.UTC)
+    after = dt.datetime.combine(FLOOD_SEASON_2020[1] + dt.timedelta(days=1), dt.time(), VN_TZ).astimezone(dt.UTC)
+    season = sos.filter((pl.col("channel") == "hotline") & (pl.col("requested_at") >= first)
+                        & (pl.col("requested_at") < after))
     rows = []
     for i, r in enumerate(season.head(HOTLINE_IN).iter_rows(named=True), 1):
         rows.append({"call_id": f"SIM-CALL-IN-{i:05d}", "started_at": r["requested_at"], "direction": "in",
