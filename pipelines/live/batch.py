@@ -15,8 +15,9 @@ from typing import Any
 import polars as pl
 
 from lake import Lake, Reject
+from pipelines.batches import new_batch_id
 from pipelines.disasters import gauges as gauge_loader
-from pipelines.disasters.common import new_batch_id, write_rejects
+from pipelines.disasters.common import write_rejects
 from pipelines.disasters.warnings_issuer import issue_flood_warnings
 from pipelines.live import advance, camera_events, frigate, telemetry
 from pipelines.live.frigate import BadMessage

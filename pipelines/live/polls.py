@@ -3,32 +3,18 @@ minute). Both reuse the batch pipeline's incremental steps; both are idempotent 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 
-import polars as pl
-
-from lake import Lake, rejects_frame
+from lake import Lake
 from pipelines.disasters.cap_ingest import ingest_documents
-from pipelines.disasters.common import new_batch_id
 from pipelines.disasters.feeds import feed_documents
 from pipelines.disasters.warnings_issuer import relay_received_for_hue
-from pipelines.reports.build import build_gold, raw_rows, sync_silver
-from pipelines.sources.base import EVENTS_RAW, REPORTS_RAW
+from pipelines.reports.bronze import WATERMARKS, ingest_batch, source_watermarks
+from pipelines.reports.build import build_gold, sync_silver
 from pipelines.sources.postgres import PostgresReportSource
 
-# The resume points of the report sources, shared with the hourly Dagster sync (hue_ioc.defs.reports): a
-# change read by either is not read again by the other.
-WATERMARKS = ("state", "report_source_watermarks.json")
 POSTGRES = "postgres"
-
-
-def _watermarks(lake: Lake) -> dict[str, str]:
-    try:
-        return json.loads(lake.get_artifact(lake.artifact_uri(*WATERMARKS)))
-    except (FileNotFoundError, OSError):
-        return {}
 
 
 @dataclass
@@ -41,31 +27,19 @@ class PostgresPoll:
 def poll_postgres(lake: Lake, source: PostgresReportSource) -> PostgresPoll:
     """Reports and events changed since the watermark → bronze → the silver reports they touch.
 
-    The watermark is saved after the silver commit: a crash in between reads the same changes again, which
-    bronze (keyed by a hash of the payload) and silver (merge by report id) absorb."""
-    marks = _watermarks(lake)
-    batch = source.fetch(marks.get(POSTGRES))
+    The resume point is the one the hourly Dagster sync keeps (``pipelines.reports.bronze``): a change read by
+    either is not read again by the other. It is saved after the silver commit: a crash in between reads the
+    same changes again, which bronze (keyed by a hash of the payload) and silver (merge by report id) absorb."""
+    batch = source.fetch(source_watermarks(lake).get(POSTGRES))
     out = PostgresPoll()
-    if batch.records:
-        out.batch_id = new_batch_id(POSTGRES)
-        at = dt.datetime.now(dt.UTC)
-        for kind, table in (("report", REPORTS_RAW), ("event", EVENTS_RAW)):
-            recs = [r for r in batch.records if r.kind == kind]
-            if not recs:
-                continue
-            frame = pl.DataFrame({"record_id": [r.record_id for r in recs], "source": [r.source for r in recs],
-                                  "payload": [json.dumps(r.payload, ensure_ascii=False, sort_keys=True, default=str)
-                                              for r in recs]})
-            merged = lake.merge(table, raw_rows(frame, out.batch_id, at), update=False)
-            n = int(merged.get("num_target_rows_inserted", 0))
-            out.reports, out.events = (n, out.events) if kind == "report" else (out.reports, n)
-        if batch.rejects:
-            lake.merge("silver.rejects", rejects_frame(batch.rejects), update=False)
+    if batch.records or batch.rejects:
+        ing = ingest_batch(lake, batch, prefix=POSTGRES)
+        out = PostgresPoll(ing.reports_inserted, ing.events_inserted, ing.batch_id)
         if out.reports or out.events:
-            sync_silver(lake, [out.batch_id])
+            sync_silver(lake, [ing.batch_id])
+    marks = source_watermarks(lake)
     if batch.watermark and batch.watermark != marks.get(POSTGRES):
-        marks = _watermarks(lake) | {POSTGRES: batch.watermark}
-        lake.put_artifact(*WATERMARKS, json.dumps(marks).encode())
+        lake.put_artifact(*WATERMARKS, json.dumps(marks | {POSTGRES: batch.watermark}).encode())
     return out
 
 
