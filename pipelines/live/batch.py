@@ -53,10 +53,46 @@ class _Parsed:
     rejects: list[Reject] = field(default_factory=list)
 
 
-def _raw(m: Message, source: str, record_id: str | None, batch_id: str, now: dt.datetime,
-         **extra: Any) -> dict[str, Any]:
-    return {"raw_id": m.key, "source": source, "record_id": record_id, "batch_id": batch_id,
-            "ingested_at": now, "payload": m.text, **extra}
+def _raw(m: Message, source: str, batch_id: str, now: dt.datetime, **extra: Any) -> dict[str, Any]:
+    """The bronze row of a message, as received; the record id is filled in once the payload is read."""
+    return {"raw_id": m.key, "source": source, "record_id": None, "batch_id": batch_id, "ingested_at": now,
+            "payload": m.text, **extra}
+
+
+def _frigate(p: _Parsed, m: Message, cams: Cameras, batch_id: str, now: dt.datetime) -> None:
+    row = _raw(m, advance.FRIGATE_SOURCE, batch_id, now, camera_id=None)
+    p.camera_raw.append(row)
+    obj = frigate.parse(m.payload)
+    row.update(record_id=obj.id, camera_id=obj.camera)
+    cam = cams.get(obj.camera)
+    if cam is None:
+        raise BadMessage(f"unknown camera {obj.camera!r} (not in the camera configuration)")
+    p.violations += frigate.violations(obj, cam, now)
+    if frigate.contributions(obj, cam):
+        p.count_minutes.add((obj.camera, obj.start))
+
+
+def _camera(p: _Parsed, m: Message, camera: str, batch_id: str, now: dt.datetime) -> None:
+    row = _raw(m, advance.DETECTOR_SOURCE, batch_id, now, camera_id=camera)
+    p.camera_raw.append(row)
+    ev = camera_events.parse(m.payload, camera)
+    row.update(record_id=ev["event_id"])
+    if ev["category"] == "count":
+        p.count_minutes.add((camera, ev["start_at"]))
+    else:
+        p.violations.append(camera_events.violation_row(ev, now))
+
+
+def _gauge(p: _Parsed, m: Message, station: str, stations: set[str], order: int, batch_id: str,
+           now: dt.datetime) -> None:
+    p.gauge_raw.append(_raw(m, "mqtt", batch_id, now) | {"record_id": m.topic})
+    reading = telemetry.parse(m.payload, station)
+    if station not in stations:
+        raise BadMessage(f"unknown station code {station!r} (not in silver.gauge_stations)")
+    p.readings.append(reading | {"line": order})  # a later message of the same station and time wins
+
+
+TARGETS = {"frigate": "silver.violations", "camera": "silver.violations", "gauge": "silver.gauge_readings"}
 
 
 def _parse_all(messages: list[Message], cams: Cameras, stations: set[str], batch_id: str,
@@ -64,51 +100,18 @@ def _parse_all(messages: list[Message], cams: Cameras, stations: set[str], batch
     p = _Parsed()
     for i, m in enumerate(messages):
         r = route(m.topic)
-
-        def reject(reason: str, target: str, m: Message = m) -> None:
-            p.rejects.append(Reject(f"mqtt:{m.topic}", target, reason, m.text, record_ref=m.key, batch_id=batch_id))
-
         try:
             if r.kind == "frigate":
-                try:
-                    obj = frigate.parse(m.payload)
-                except BadMessage:
-                    p.camera_raw.append(_raw(m, advance.FRIGATE_SOURCE, None, batch_id, now, camera_id=None))
-                    raise
-                p.camera_raw.append(_raw(m, advance.FRIGATE_SOURCE, obj.id, batch_id, now, camera_id=obj.camera))
-                cam = cams.get(obj.camera)
-                if cam is None:
-                    raise BadMessage(f"unknown camera {obj.camera!r} (not in the camera configuration)")
-                p.violations += frigate.violations(obj, cam, now)
-                if frigate.contributions(obj, cam):
-                    p.count_minutes.add((obj.camera, obj.start))
-            elif r.kind == "camera":
-                assert r.subject is not None
-                try:
-                    ev = camera_events.parse(m.payload, r.subject)
-                except BadMessage:
-                    p.camera_raw.append(_raw(m, advance.DETECTOR_SOURCE, None, batch_id, now, camera_id=r.subject))
-                    raise
-                p.camera_raw.append(_raw(m, advance.DETECTOR_SOURCE, ev["event_id"], batch_id, now,
-                                         camera_id=r.subject))
-                if ev["category"] == "count":
-                    p.count_minutes.add((r.subject, ev["start_at"]))
-                else:
-                    p.violations.append(camera_events.violation_row(ev, now))
-            elif r.kind == "gauge":
-                assert r.subject is not None
-                p.gauge_raw.append(_raw(m, "mqtt", m.topic, batch_id, now))
-                reading = telemetry.parse(m.payload, r.subject)
-                if reading["station_code"] not in stations:
-                    raise BadMessage(f"unknown station code {reading['station_code']!r} "
-                                     "(not in silver.gauge_stations)")
-                p.readings.append(reading | {"line": i})
+                _frigate(p, m, cams, batch_id, now)
+            elif r.kind == "camera" and r.subject:
+                _camera(p, m, r.subject, batch_id, now)
+            elif r.kind == "gauge" and r.subject:
+                _gauge(p, m, r.subject, stations, i, batch_id, now)
             else:
-                reject(f"topic {m.topic!r} is not one the live ingest reads", "bronze")
+                raise BadMessage(f"topic {m.topic!r} is not one the live ingest reads")
         except BadMessage as exc:
-            target = {"frigate": "silver.violations", "camera": "silver.violations",
-                      "gauge": "silver.gauge_readings"}.get(r.kind, "bronze")
-            reject(str(exc), target)
+            p.rejects.append(Reject(f"mqtt:{m.topic}", TARGETS.get(r.kind, "bronze"), str(exc), m.text,
+                                    record_ref=m.key, batch_id=batch_id))
     return p
 
 
