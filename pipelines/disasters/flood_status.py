@@ -4,6 +4,8 @@ which the flood map also uses at any moment)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from core.gauges import gauge_status
@@ -14,15 +16,19 @@ from pipelines.disasters.common import utcnow
 READING_COLUMNS = ["station_code", "observed_at", "water_level_m", "alarm_level", "diff_m", "bulletin_vi"]
 
 
-def flood_status(lake: Lake) -> pl.DataFrame:
-    """One row per river gauge with readings, in the gold.flood_status shape, as of now."""
-    stations = lake.read("silver.gauge_stations").filter(pl.col("kind") == "river")
+def flood_status(lake: Lake, stations: Sequence[str] | None = None) -> pl.DataFrame:
+    """One row per river gauge with readings (only ``stations`` when given), in the gold.flood_status
+    shape, as of now."""
+    gauges = lake.read("silver.gauge_stations").filter(pl.col("kind") == "river")
     readings = lake.read("silver.gauge_readings", columns=READING_COLUMNS)
-    if readings.is_empty() or stations.is_empty():
+    if stations is not None:
+        gauges = gauges.filter(pl.col("station_code").is_in(list(stations)))
+        readings = readings.filter(pl.col("station_code").is_in(list(stations)))
+    if readings.is_empty() or gauges.is_empty():
         out = pl.from_arrow(spec("gold.flood_status").schema.empty_table())
         assert isinstance(out, pl.DataFrame)
         return out
-    return gauge_status(readings, stations, utcnow())
+    return gauge_status(readings, gauges, utcnow())
 
 
 def build_flood_status(lake: Lake) -> int:
