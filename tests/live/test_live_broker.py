@@ -14,6 +14,8 @@ import pytest
 from lake import Lake
 from tests.live.conftest import CAMERA, SYSTEM_BROKER, Publisher, RunningService, wait_for
 
+pytestmark = pytest.mark.mqtt
+
 T0 = dt.datetime(2025, 11, 17, 1, 0, tzinfo=dt.UTC).timestamp()  # 08:00 in Huế
 
 

@@ -14,9 +14,13 @@ import threading
 import uuid
 from pathlib import Path
 
+import pytest
+
 from lake import Lake
 from pipelines.live.mqtt import create_session
 from tests.live.conftest import CAMERA, OwnBroker, Publisher, RunningService, forget_session, wait_for
+
+pytestmark = pytest.mark.mqtt
 
 REPO = Path(__file__).resolve().parents[2]
 START = dt.datetime(2025, 11, 17, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))

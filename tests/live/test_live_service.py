@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import threading
 
+import pytest
+
 from lake import Lake
 from pipelines.live import batch as batch_module
 from pipelines.live import service as service_module
 from pipelines.live.inprocess import InProcessConsumer
 from pipelines.live.service import LiveConfig, LiveService
 from tests.live.conftest import CAMERA, wait_for, zone_rules
+
+pytestmark = pytest.mark.mqtt
 
 
 def event(i: int, **extra) -> bytes:
