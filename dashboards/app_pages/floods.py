@@ -11,7 +11,7 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import access, fmt, maps, queries
+from dashboards import access, fmt, maps, reads
 from dashboards import flood_queries as fq
 from dashboards.context import empty_state, page_context
 from dashboards.strings import t
@@ -71,7 +71,7 @@ def _level_text(row: dict) -> str:
     return t("above_alarm" if diff >= 0 else "below_alarm", level=ref, diff=fmt.num(abs(diff), 2, lang))
 
 
-layers: list[pdk.Layer | None] = [maps.boundaries_layer(queries.commune_geometries(lake, f))]
+layers: list[pdk.Layer | None] = [maps.boundaries_layer(reads.commune_geometries(lake, f.areas))]
 if areas["features"]:
     for ft in areas["features"]:
         ft["properties"]["fill"] = _rgba(ft["properties"].get("colour"), 60)
