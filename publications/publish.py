@@ -6,9 +6,9 @@ import datetime as dt
 
 from lake import Lake
 from publications.pdf import render_pdf
-from publications.period import Period
 from publications.report_data import ReportData, build_report_data
 from publications.xlsx import render_xlsx
+from views.period import Period
 
 FORMATS = ("pdf", "xlsx")
 

@@ -15,7 +15,8 @@ import xlsxwriter
 
 from publications.labels import KPIS, column_label, definitions
 from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
-from publications.report_data import ReportData, stamp
+from publications.provenance import stamp
+from publications.report_data import ReportData
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
 HEADER_ROWS = 2

@@ -1,4 +1,5 @@
-"""The newest reports of the areas (a live ticker, not limited to the period) and the data clock."""
+"""The newest reports of the areas (a live ticker, not limited to the period), the data clock and the
+reports by source: what the data is and how fresh."""
 
 from __future__ import annotations
 
@@ -36,3 +37,9 @@ def data_clock(lake: Lake) -> dt.datetime | None:
         return row["t"][0]
     row = query(lake, "SELECT max(updated_at) t FROM silver.reports")
     return row["t"][0] if row.height else None
+
+
+def report_sources(lake: Lake) -> dict[str, int]:
+    """Reports in silver by source (simulated, open311, ...): a report states where its data came from."""
+    got = query(lake, "SELECT source, count(*) AS n FROM silver.reports GROUP BY 1 ORDER BY 1")
+    return {r["source"]: int(r["n"]) for r in got.iter_rows(named=True)}

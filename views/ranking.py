@@ -122,6 +122,14 @@ def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: S
     return out.select(COLUMNS)
 
 
+def by_unit_type(frame: pl.DataFrame) -> pl.DataFrame:
+    """A ranking's counts summed per unit type (units = those with reports), with their rates."""
+    got = (frame.filter(pl.col("received") > 0).group_by("unit_type")
+           .agg(pl.len().cast(pl.Int64).alias("units"), *[pl.col(c).sum() for c in RANK_COUNTS]).sort("unit_type"))
+    rows = [rates(r) for r in got.iter_rows(named=True)]
+    return got.with_columns(*[pl.Series(c, [r[c] for r in rows], dtype=pl.Float64) for c in RATE_COLS])
+
+
 def totals(frame: pl.DataFrame) -> dict[str, int]:
     """The summed counts of a ranking (they equal the headline of the same period and areas)."""
     return {c: int(frame[c].sum()) for c in RANK_COUNTS}

@@ -31,8 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from lake import Lake
     from publications.fmt import fmt_int, fmt_pct
+    from publications.provenance import stamp
     from publications.publish import render
-    from publications.report_data import stamp
 
     out = Path(args.out)
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix.lower() in (".pdf", ".xlsx") else "pdf")
