@@ -30,12 +30,12 @@ from views.sql import query
 
 RANK_COUNTS = tuple(k for k in COUNT_KEYS if k != "invalid")
 SCORE_COLS = ("score", "score_on_time", "score_satisfaction", "score_processed", "score_speed")
-RATE_COLS = ("processed_rate", "on_time_rate", "late_with_extension_rate", "overdue_rate", "strict_on_time_rate",
+RATE_COLS = ("processed_rate", "on_time_rate", "late_with_extension_rate", "strict_on_time_rate",
              "satisfaction_rate", "participation_rate")
 _PART_OF = {"score_on_time": "on_time", "score_satisfaction": "satisfaction", "score_processed": "processed",
             "score_speed": "speed"}
 COLUMNS = ("rank", "unit_id", "unit_name", "unit_type", *SCORE_COLS, *RANK_COUNTS, *RATE_COLS,
-           "median_hours_to_resolve", "mean_hours_to_resolve", "transfers_in", "transfers_out")
+           "median_hours_to_resolve", "transfers_in", "transfers_out")
 
 
 def _params(period: Period, areas: Sequence[str], unit_types: Sequence[str]) -> tuple[dict[str, Any], str]:
@@ -48,7 +48,7 @@ def _params(period: Period, areas: Sequence[str], unit_types: Sequence[str]) -> 
 def _counts(lake: Lake, params: dict[str, Any], types: str) -> pl.DataFrame:
     sums = ", ".join(f"coalesce(sum(k.{c}), 0)::BIGINT AS {c}" for c in RANK_COUNTS)
     return query(lake, f"""
-        SELECT k.unit_id, {sums}, sum(k.hours_to_resolve_sum) AS hours_to_resolve_sum
+        SELECT k.unit_id, {sums}
         FROM gold.kpi_daily k LEFT JOIN silver.units u USING (unit_id)
         WHERE k.date BETWEEN $start AND $end AND k.unit_id IS NOT NULL
           AND {AREA_SQL.format(col="k.admin_unit_code_2025")} AND {types}
@@ -97,12 +97,9 @@ def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: S
         median = medians.get(r["unit_id"])
         score, points = unit_score(score_parts(r, median, prior, prior_median), weights)
         rows.append({**r, **rates(r), "score": score, "median_hours_to_resolve": median,
-                     "mean_hours_to_resolve": (r["hours_to_resolve_sum"] / r["processed"]
-                                               if r["processed"] and r["hours_to_resolve_sum"] is not None else None),
                      **{col: points.get(part) for col, part in _PART_OF.items()}})
     schema = {"unit_id": pl.Utf8, **{c: pl.Int64 for c in RANK_COUNTS}, **{c: pl.Float64 for c in SCORE_COLS},
-              **{c: pl.Float64 for c in RATE_COLS}, "median_hours_to_resolve": pl.Float64,
-              "mean_hours_to_resolve": pl.Float64}
+              **{c: pl.Float64 for c in RATE_COLS}, "median_hours_to_resolve": pl.Float64}
     scored = pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema)
     scored = scored.sort(["score", "received", "unit_id"], descending=[True, True, False], nulls_last=True)
     scored = scored.with_columns(

@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "Every report states the lake table versions it used; --as-of the same moment rebuilds it "
                     "with the same numbers.",
     )
-    p.add_argument("--period", required=True, help="kỳ báo cáo / period: YYYY-MM or YYYY-Qn (e.g. 2022-05, 2022-Q2)")
+    p.add_argument("--period", required=True, help="kỳ báo cáo / period: YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD "
+                                                  "(e.g. 2022-05, 2022-Q2, 2022, 2022-05-01..2022-05-07)")
     p.add_argument("--unit", help="mã đơn vị xử lý / handling unit id: a report for the unit's head")
     p.add_argument("--format", choices=("pdf", "xlsx"), default=None,
                    help="định dạng / format (default: from --out's suffix, else pdf)")
