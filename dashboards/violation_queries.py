@@ -9,7 +9,7 @@ import json
 import polars as pl
 
 from dashboards.data import has_table, sql, versioned
-from dashboards.filters import Filters
+from views.filters import Filters
 from lake import Lake
 
 VIOLATION_TABLES = ("silver.violations", "silver.cameras")

@@ -10,7 +10,7 @@ import polars as pl
 from dashboards import fmt
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from lake import Lake
-from tests.dashboards.conftest import first_day, last_day, no_errors, table_with
+from tests.dashboards.conftest import no_errors, table_with
 
 
 def _expected(lake: Lake, unit_type: str | None = None) -> pl.DataFrame:
