@@ -9,8 +9,8 @@ import json
 import polars as pl
 
 from dashboards.data import has_table, sql, versioned
-from views.filters import Filters
 from lake import Lake
+from views.filters import Filters
 
 VIOLATION_TABLES = ("silver.violations", "silver.cameras")
 LOCAL = "timezone('Asia/Ho_Chi_Minh', {col})"
