@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from dashboards.data import versioned
-from views import choices, headline, newest, ranking, reports_map, trends, unit_detail
+from views import choices, newest, reports_map, trends, unit_detail
+from views.headline import headline as headline_view
+from views.ranking import ranking as ranking_view
 
 REPORTS = ("silver.reports",)
 NAMES = ("silver.categories", "silver.admin_units")
 
-headline = versioned("gold.kpi_daily", "silver.units")(headline.headline)
-ranking = versioned("gold.kpi_daily", "gold.unit_transfers", "silver.units", *REPORTS)(ranking.ranking)
+headline = versioned("gold.kpi_daily", "silver.units")(headline_view)
+ranking = versioned("gold.kpi_daily", "gold.unit_transfers", "silver.units", *REPORTS)(ranking_view)
 
 categories = versioned("silver.categories")(choices.categories)
 channels = versioned("gold.kpi_daily")(choices.channels)
