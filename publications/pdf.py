@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import polars as pl
 import typst
 
@@ -29,6 +30,9 @@ from publications.provenance import stamp
 from publications.report_data import ReportData
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
+# The report's font is DejaVu Sans (full Vietnamese coverage) from matplotlib's package data, and the
+# machine's own fonts are ignored: the PDF comes out the same on a bare machine as in CI.
+FONTS = {"font_paths": [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")], "ignore_system_fonts": True}
 ISSUER_VI = "Trung tâm Giám sát, điều hành đô thị thông minh Huế (IOC)"
 ISSUER_EN = "Huế Intelligent Operations Center"
 OVERDUE_ROWS_PER_UNIT = 8
@@ -302,7 +306,7 @@ def render_pdf(data: ReportData) -> bytes:
     """The report as PDF bytes (deterministic for the same data: the PDF's date is the data moment)."""
     payload = json.dumps(to_json(data), ensure_ascii=False, default=str)
     out = typst.compile(str(TEMPLATE), sys_inputs={"data": payload},
-                        timestamp=int(data.moment.timestamp()))
+                        timestamp=int(data.moment.timestamp()), **FONTS)
     assert isinstance(out, bytes)
     return out
 

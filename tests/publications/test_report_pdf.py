@@ -120,10 +120,10 @@ def test_typst_compiles_without_warnings(report_lake) -> None:
 
     import typst
 
-    from publications.pdf import TEMPLATE, to_json
+    from publications.pdf import FONTS, TEMPLATE, to_json
     from publications.report_data import build_report_data
 
     data = build_report_data(report_lake, PERIOD)
     pdf, warnings = typst.compile_with_warnings(
-        str(TEMPLATE), sys_inputs={"data": json.dumps(to_json(data), ensure_ascii=False, default=str)})
+        str(TEMPLATE), sys_inputs={"data": json.dumps(to_json(data), ensure_ascii=False, default=str)}, **FONTS)
     assert pdf[:5] == b"%PDF-" and warnings == []
