@@ -76,28 +76,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     lake = Lake.open()
     print("2/4 cameras")
-    try:
-        from hue_ioc.defs.cameras import build_demo_cameras
+    from hue_ioc.defs.cameras import build_demo_cameras
 
-        build_demo_cameras(lake, assets_available=assets_dir() is not None)
-    except ImportError as exc:
-        print(f"   cameras domain not available: {exc}")
+    build_demo_cameras(lake, assets_available=assets_dir() is not None)
     print("3/4 disasters and floods")
-    try:
-        from pipelines.disasters.demo import build_demo_disasters
+    from pipelines.disasters.demo import build_demo_disasters
 
-        print('  ', build_demo_disasters(lake))
-    except ImportError as exc:
-        print(f"   disasters domain not available: {exc}")
+    print('  ', build_demo_disasters(lake))
     print("   headline:", json.dumps(_headline(None, None, None), ensure_ascii=False, default=str))
     if args.no_serve:
         return 0
     print("4/4 dashboard")
-    try:
-        from dashboards.serve import serve
-    except ImportError as exc:
-        print(f"   dashboard not available: {exc}")
-        return 0
+    from dashboards.serve import serve
+
     return int(serve(port=args.port) or 0)
 
 
