@@ -13,12 +13,12 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
+from core.tz import VN_TZ
 from publications.labels import KPIS, column_label, definitions
 from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
 from publications.provenance import stamp
 from publications.report_data import ReportData
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 HEADER_ROWS = 2
 
 # sheet name → (title vi, title en); sheet names are at most 31 characters
