@@ -48,8 +48,6 @@ def _pts(cur: float | None, prev: float | None) -> str | None:
     return fmt.signed_points(cur - prev, lang)
 
 
-
-
 def _headline(period: Period) -> dict:
     return reads.headline(lake, period.start, period.end, list(f.areas) or None, list(sel_cats) or None,
                           list(sel_chans) or None)

@@ -49,15 +49,17 @@ if ranking.is_empty():
 
 st.subheader(t("ranking"))
 n_ranked = ranking.filter(pl.col("rank").is_not_null()).height
+idle = ranking.height - n_ranked
 st.caption(t("n_units", n=fmt.num(n_ranked, lang=lang)) + " · " + t("score_help")
-           + (" · " + t("units_idle", n=fmt.num(ranking.height - n_ranked, lang=lang)) if ranking.height > n_ranked else ""))
+           + (" · " + t("units_idle", n=fmt.num(idle, lang=lang)) if idle else ""))
 
 n1 = lambda v: fmt.num(v, 1, lang)  # noqa: E731
 n0 = lambda v: fmt.num(v, lang=lang)  # noqa: E731
 pc = lambda v: fmt.pct(v, lang=lang)  # noqa: E731
 show_table(ranking, {c: k for c, k in EXPORT_COLUMNS.items()},
            {"score": n1, "score_on_time": n1, "score_satisfaction": n1, "score_processed": n1, "score_speed": n1,
-            "rank": lambda v: "" if v is None else str(v), "received": n0, "processed": n0, "on_time": n0, "late_with_extension": n0, "open_overdue": n0,
+            "rank": lambda v: "" if v is None else str(v),  # units without reports: unranked
+            "received": n0, "processed": n0, "on_time": n0, "late_with_extension": n0, "open_overdue": n0,
             "transfers_in": n0, "transfers_out": n0, "processed_rate": pc, "on_time_rate": pc,
             "satisfaction_rate": pc,
             "unit_type": lambda x: t(f"unit_type_{x}") if x in ("state", "enterprise") else (x or "")},
