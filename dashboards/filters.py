@@ -10,9 +10,11 @@ import datetime as dt
 
 import streamlit as st
 
+from core import fmt
+from core.labels import LANGS
 from core.tz import VN_TZ
-from dashboards import fmt, reads
-from dashboards.strings import LANGS, current_lang, t
+from dashboards import reads
+from dashboards.lang import current_lang, t
 from lake import Lake
 from views.filters import Filters
 from views.period import Period

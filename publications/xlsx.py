@@ -13,8 +13,8 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
+from core.labels import KPIS, column_label, definitions
 from core.tz import VN_TZ
-from publications.labels import KPIS, column_label, definitions
 from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
 from publications.provenance import stamp
 from publications.report_data import ReportData

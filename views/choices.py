@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 
+from core.tz import VN_TZ_NAME
 from lake import Lake
 from lake.catalog import catalog
 from views.sql import query
@@ -37,13 +38,13 @@ def data_bounds(lake: Lake) -> tuple[dt.date, dt.date] | None:
     row = query(lake, "SELECT min(date) lo, max(date) hi FROM gold.kpi_daily WHERE received + invalid > 0")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
-    row = query(lake, "SELECT min(CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE)) lo, "
-                      "max(CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE)) hi FROM silver.reports")
+    row = query(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) lo, "
+                      f"max(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) hi FROM silver.reports")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
     if "silver.violations" in catalog():
-        row = query(lake, "SELECT min(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) lo, "
-                          "max(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) hi FROM silver.violations")
+        row = query(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) lo, "
+                          f"max(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) hi FROM silver.violations")
         if row.height and row["hi"][0] is not None:
             return row["lo"][0], row["hi"][0]
     return None

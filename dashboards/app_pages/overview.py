@@ -6,9 +6,10 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt, reads, warnings_feed
+from core import fmt
+from dashboards import reads, warnings_feed
 from dashboards.context import empty_state, page_context
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import channel_label, show_table, status_label
 from views import trends
 from views.period import Period

@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 
 from core.settings import assets_dir, repo_root
+from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from pipelines.sources.camera_simulator import CameraSimConfig, load_camera_history
@@ -67,8 +68,8 @@ def process_videos(lake: Lake, config_path: str | Path, files: list[str] | None 
 
 
 def violations_daily_frame(lake: Lake) -> pl.DataFrame:
-    return lake.sql("""
-        select cast(timezone('Asia/Ho_Chi_Minh', start_at) as date) as day, camera_id, violation_type,
+    return lake.sql(f"""
+        select cast(timezone('{VN_TZ_NAME}', start_at) as date) as day, camera_id, violation_type,
                class_name, source,
                count(*) as detected,
                count(*) filter (where review_status = 'confirmed') as confirmed,

@@ -14,7 +14,8 @@ from signxml.exceptions import InvalidSignature
 from api.app import create_app
 from api.config import ApiConfig
 from lake import Lake
-from pipelines.disasters.cap import parse_cap, validate_cap
+from pipelines.disasters.cap.parse import parse_cap
+from pipelines.disasters.cap.write import validate_cap
 from pipelines.disasters.feeds import feed_documents, feed_links
 from tests.api.helpers import SigningKey, serve
 
