@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 import polars as pl
 import pyarrow as pa
-
 from cryptography import x509
 
 from core.settings import settings

@@ -83,7 +83,7 @@ def test_an_iso_8859_1_alert_is_kept_exactly(lake: Lake, cap_dir: Path, tmp_path
     latin = text.replace('encoding = "UTF-8"', 'encoding = "ISO-8859-1"', 1)
     assert 'encoding = "ISO-8859-1"' in latin
     raw = latin.encode("iso-8859-1")
-    assert "Abducción".encode("utf-8") not in raw  # really Latin-1 bytes: ó is one byte 0xF3
+    assert "Abducción".encode() not in raw  # really Latin-1 bytes: ó is one byte 0xF3
     path = tmp_path / "amber-latin1.xml"
     path.write_bytes(raw)
     res = ingest_documents(lake, file_documents([path]))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pipelines.disasters.cap.parse import safe_xml
-from pipelines.disasters.cap.rules import Q, CapError, local_name
+from pipelines.disasters.cap.rules import CapError, Q, local_name
 from pipelines.disasters.cap.signature import SAFE_PARSER
 
 EDXL_DE_NS = ("urn:oasis:names:tc:emergency:EDXL:DE:1.0", "urn:oasis:names:tc:emergency:EDXL:DE:2.0")
