@@ -4,8 +4,9 @@ Each request ends in exactly one place: silver.open311_requests as ``mapped`` (i
 the mapping table), silver.open311_requests as ``unmapped`` (kept and counted, waiting for a mapping row),
 or silver.rejects with the reason (no id, no readable date, the unread rest of a broken file with its byte
 offset, a point outside Huế for Huế's own feed). Service lists go to silver.open311_services. For the
-jurisdiction ``hue`` the mapped requests also go through the reports pipeline (bronze → silver → gold), so
-they count in Huế's figures; requests of another city stay in the intake table, points outside Huế flagged.
+jurisdiction ``hue`` the mapped requests are also handed to the caller's ``hand_over`` (the CLI gives the
+reports pipeline, bronze → silver → gold, so they count in Huế's figures; sources never import the
+pipeline); requests of another city stay in the intake table, points outside Huế flagged.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,21 +110,16 @@ def intake_rows(records: list[RawRecord], jurisdiction: str, tz_name: str, origi
     return rows
 
 
-def _hand_to_reports(lake: Lake, records: list[RawRecord], keep: set[str]) -> int:
-    """Huế's mapped requests through the reports pipeline (bronze → silver → gold)."""
-    from pipelines.reports import build
-    from pipelines.reports.bronze import ingest_batch
-
-    chosen = [r for r in records if (r.record_id if r.kind == "report" else r.payload["report_id"]) in keep]
-    if not chosen or not lake.exists("silver.units"):
-        return 0  # reference tables not loaded yet: the requests wait in the intake table
-    ingested = ingest_batch(lake, SourceBatch(chosen), prefix="open311")
-    build.sync_silver(lake, [ingested.batch_id])
-    build.build_gold(lake)
-    return sum(r.kind == "report" for r in chosen)
+def _hue_batch(records: list[RawRecord], keep: set[str]) -> SourceBatch:
+    """The report and event records of the requests in ``keep``."""
+    return SourceBatch([r for r in records if (r.record_id if r.kind == "report" else r.payload["report_id"])
+                        in keep])
 
 
-def import_open311(lake: Lake, target: str, mapping: Mapping, *, tz_name: str) -> IntakeResult:
+def import_open311(lake: Lake, target: str, mapping: Mapping, *, tz_name: str,
+                   hand_over: Callable[[SourceBatch], int] | None = None) -> IntakeResult:
+    """Read ``target``, map it and store it; ``hand_over`` receives Huế's mapped requests (returns how many
+    it took) and is not called for other jurisdictions."""
     jurisdiction = mapping.jurisdiction
     res = IntakeResult(new_batch_id("open311"), jurisdiction)
     now = dt.datetime.now(dt.UTC)
@@ -145,7 +142,8 @@ def import_open311(lake: Lake, target: str, mapping: Mapping, *, tz_name: str) -
     res.reject_reasons = Counter(r.reason for r in rejects)
     if kept.height:
         hue_ids = set(kept.filter(pl.col("mapping") == "mapped")["request_id"]) if jurisdiction == HUE else set()
-        res.to_reports = _hand_to_reports(lake, batch.records, hue_ids) if hue_ids else 0
+        if hue_ids and hand_over is not None:
+            res.to_reports = hand_over(_hue_batch(batch.records, hue_ids))
         kept = kept.with_columns(to_reports=pl.col("request_id").is_in(list(hue_ids)) & (res.to_reports > 0),
                                  batch_id=pl.lit(res.batch_id), ingested_at=pl.lit(now))
         lake.merge(TARGET, kept)
