@@ -105,3 +105,16 @@ def test_an_empty_trust_store_is_an_error(lake: Lake, a2: bytes, tmp_path: Path)
     (tmp_path / "empty.pem").write_text("no certificate here\n")
     with pytest.raises(ValueError, match="cannot read certificates"):
         ingest_documents(lake, [CapDocument("a.xml", "file", data=a2)], trust_store=str(tmp_path / "empty.pem"))
+
+
+def test_a_lake_written_before_the_signature_column_takes_it(lake: Lake, a2: bytes) -> None:
+    from deltalake import write_deltalake
+
+    from lake.catalog import spec
+
+    old = spec("silver.warnings").schema
+    old = old.remove(old.get_field_index("signature"))
+    write_deltalake(lake.uri("silver.warnings"), old.empty_table())
+    assert lake.read("silver.warnings").columns == spec("silver.warnings").schema.names  # read fills it in
+    ingest_documents(lake, [CapDocument("x.xml", "file", data=variant(a2, "new"))])
+    assert _signatures(lake) == {"KSTO1055887203-new": "unsigned"}
