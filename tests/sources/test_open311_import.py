@@ -214,3 +214,20 @@ def test_usage_errors_are_one_line(data_dir: Path, tmp_path: Path, capsys, args:
     assert main(["--lake", str(tmp_path / "lake"), "open311", "import", *argv]) == 2
     out, err = capsys.readouterr()
     assert out == "" and len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_a_truncated_csv_keeps_every_complete_row(data_dir: Path, tmp_path: Path, capsys) -> None:
+    raw = (data_dir / "open311" / "nyc_311_sample_199rows_2013.csv").read_bytes()
+    starts = [0] + [i + 1 for i, b in enumerate(raw) if b == ord("\n")]  # one physical line per row here
+    row_150 = starts[150]  # line 0 is the header: data row 150 starts here
+    cut = raw[:row_150 + 40]
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + cut)  # with a byte-order mark, which counts in the offset
+    assert _import(tmp_path / "lake", path, "--jurisdiction", "nyc", "--tz", "America/New_York") == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["read"], summary["unmapped"], summary["rejected"]) == (150, 149, 1)
+    lake = Lake.open(tmp_path / "lake")
+    ref, reason = lake.sql("SELECT record_ref, reason FROM silver.rejects").row(0)
+    assert ref == f"cut.csv@{row_150 + 3}"
+    assert reason.startswith("truncated file: the last row stops after ")
+    assert reason.endswith(f"40 bytes from byte {row_150 + 3} not read")
