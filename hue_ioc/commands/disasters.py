@@ -94,16 +94,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    import polars as pl
+    from views.floods import gauge_status
 
-    from pipelines.disasters.flood_status import flood_status
-
-    lake = _lake()
-    at = local_moment(args.at)
-    df = flood_status(lake, at=at)
-    if not args.all:
-        hue = lake.read("silver.gauge_stations").filter(pl.col("in_hue"))["station_code"]
-        df = df.filter(pl.col("station_code").is_in(hue.implode()))
+    df = gauge_status(_lake(), at=local_moment(args.at), hue_only=not args.all)
     if args.json:
         print(json.dumps(df.to_dicts(), ensure_ascii=False, default=str, indent=1))
         return 0
