@@ -29,7 +29,7 @@ from core.settings import data_path
 from pipelines.disasters import gauges
 from pipelines.disasters.gauge_files import read_vndms_csv, read_vndms_raw
 from pipelines.live.messages import FRIGATE_TOPIC
-from pipelines.live.simulator_reports import SOURCE
+from pipelines.live.simulator_reports import SOURCE, SimulatedReports
 from pipelines.live.zones import Cameras, ZoneRule
 
 SCENARIOS = ("normal", "flood-2025")
@@ -106,7 +106,7 @@ class GaugeFeed:
 class LiveSimulator:
     """Makes the messages and reports that are due at each ``step``."""
 
-    def __init__(self, cameras: Cameras, publish: Callable[[str, bytes], None], reports: object | None = None,
+    def __init__(self, cameras: Cameras, publish: Callable[[str, bytes], None], reports: SimulatedReports | None = None,
                  scenario: str = "normal", speed: float = 1.0, rates: Rates | None = None, seed: int = 5) -> None:
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; one of {list(SCENARIOS)}")
@@ -141,8 +141,8 @@ class LiveSimulator:
                 self._reading(code, round(level + float(self.rng.normal(0, 0.02)), 2), now)
         if self.reports is not None:
             if self._report.due(elapsed_s):
-                self.reports.new_report(now)  # type: ignore[attr-defined]
-            self.reports.tick(now)  # type: ignore[attr-defined]
+                self.reports.new_report(now)
+            self.reports.tick(now)
 
     def _rule(self, cam_id: str) -> ZoneRule | None:
         rules = [z for z in self.cameras[cam_id].zones if z.rule in ("dwell", "encroachment")]
