@@ -166,7 +166,8 @@ class LiveSimulator:
                  "start_time": end - tracked, "frame_time": end, "end_time": end, "current_zones": zones,
                  "entered_zones": zones, "false_positive": False, "sub_label": SOURCE}
         after["top_score"] = after["score"]
-        self.publish(FRIGATE_TOPIC, json.dumps({"type": "end", "before": after, "after": after}).encode())
+        self.publish(FRIGATE_TOPIC, json.dumps({"type": "end", "before": after, "after": after,
+                                                  "source": SOURCE}).encode())
         self.sent["frigate"] += 1
 
     def _detector(self, cam_id: str, now: dt.datetime) -> None:
@@ -186,6 +187,6 @@ class LiveSimulator:
         self.sent["detector"] += 1
 
     def _reading(self, code: str, level: float, now: dt.datetime) -> None:
-        doc = {"station_code": code, "observed_at": now.isoformat(), "water_level_m": level}
+        doc = {"station_code": code, "observed_at": now.isoformat(), "water_level_m": level, "source": SOURCE}
         self.publish(f"hue-ioc/gauges/{code}/level", json.dumps(doc).encode())
         self.sent["gauge"] += 1

@@ -36,11 +36,13 @@ def test_simulate_live_writes_rows_of_now(gauge_lake: Lake, monkeypatch: pytest.
         "simulated report in silver": ("silver.reports", "SELECT max(updated_at) FROM silver.reports "
                                                          "WHERE source = 'simulated'"),
         "simulated detector violation": ("silver.violations", "SELECT max(detected_at) FROM silver.violations "
-                                                              "WHERE source = 'simulated'"),
-        "Frigate violation": ("silver.violations", "SELECT max(detected_at) FROM silver.violations "
-                                                   "WHERE source = 'frigate'"),
-        "count from a Frigate object": ("silver.traffic_counts", "SELECT max(updated_at) FROM silver.traffic_counts"),
-        "gauge reading of now": ("silver.gauge_readings", "SELECT max(observed_at) FROM silver.gauge_readings"),
+                                                              "WHERE source = 'simulated' AND model_name <> 'frigate'"),
+        "simulated Frigate violation": ("silver.violations", "SELECT max(detected_at) FROM silver.violations "
+                                                             "WHERE source = 'simulated' AND model_name = 'frigate'"),
+        "simulated count from a Frigate object": ("silver.traffic_counts", "SELECT max(updated_at) FROM "
+                                                  "silver.traffic_counts WHERE source = 'simulated'"),
+        "simulated gauge reading of now": ("silver.gauge_readings", "SELECT max(observed_at) FROM "
+                                           "silver.gauge_readings WHERE source = 'simulated'"),
     }
     for what, (table, sql) in checks.items():
         wait_for(lambda table=table, sql=sql: _recent(gauge_lake, table, sql, started), what, deadline_s=RUN_S)
