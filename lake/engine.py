@@ -38,6 +38,7 @@ from lake.catalog import LAYERS, TableSpec, catalog, spec
 _TABLE_REF = re.compile(r"\b(bronze|silver|gold)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
 _PARSED_MAX = 1024  # distinct query texts kept parsed (views build a handful per filter combination)
 _SMALL = 256  # results with fewer rows are built from Python rows (see SqlEngine._fetch)
+_clock = time.monotonic  # the staleness clock (tests replace it to step time without sleeping)
 _ARROW_ONLY = object()  # a result schema whose values polars refuses from Python rows
 # Arrow after execute() copies the rows once more; for the results that take this path that is still the
 # cheapest way to polars (measured), so DuckDB's reminder is silenced for this one message.
@@ -51,7 +52,7 @@ class _Picture:
     version: int | None
     files: list[str]
     resident: bool
-    checked: float  # time.monotonic() of the last look at the Delta log
+    checked: float  # _clock() of the last look at the Delta log
     loaded: set[str] = field(default_factory=set)  # databases holding this version
 
 
@@ -137,23 +138,23 @@ class SqlEngine:
 
     def _look(self, names: Sequence[str]) -> list[_Picture]:
         """The pictures of ``names``, looked up again where older than the staleness allows."""
-        now = time.monotonic()
+        now = _clock()
         if any(self._is_stale(self._pictures.get(n), now) for n in names):
             with self._lock:  # one thread looks; the others wait and then find the pictures fresh
                 for name in names:
                     old = self._pictures.get(name)
-                    if not self._is_stale(old, time.monotonic()):
+                    if not self._is_stale(old, _clock()):
                         continue
                     table = self._snapshot(name)
                     version = None if table is None else table.version()
                     if old is not None and old.version == version:
-                        old.checked = time.monotonic()
+                        old.checked = _clock()
                         continue
                     files = [] if table is None else table.file_uris()
                     s = spec(name)
                     resident = (self._remote_read is not None or not files or s.layer == "gold"
                                 or (s.layer == "silver" and _size(files) < self.RESIDENT_BYTES))
-                    self._pictures[name] = _Picture(version, files, resident, time.monotonic())
+                    self._pictures[name] = _Picture(version, files, resident, _clock())
         return [self._pictures[n] for n in names]
 
     def _ready(self, db: _Database, names: Sequence[str], pictures: Sequence[_Picture]) -> None:
