@@ -6,12 +6,13 @@ to another thread). So:
   (never for a pinned lake), and only a new Delta version reloads it;
 - gold tables, small silver tables (< ``RESIDENT_BYTES`` on disk) and every table of a remote lake are
   *resident*: DuckDB in-memory tables sorted by their keys (zone maps skip the row groups a period filter
-  excludes), loaded once per version into the ``resident`` database, which runs on one thread: a query
-  over resident tables runs start to end in the calling thread, with no hand-off to a worker (measured:
-  3-4× lower p50 for gold queries on this shared 2-core machine);
-- a query that names any other table (large silver, bronze) runs in the ``scan`` database, on
-  ``threads`` threads, where every table is a view over ``read_parquet(<the snapshot's files>)``, never a
-  glob (after a merge a glob double-counts);
+  excludes), loaded once per version; larger silver tables and bronze are views over
+  ``read_parquet(<the snapshot's files>)``, never a glob (after a merge a glob double-counts);
+- two databases: a query whose tables are all resident and small (< ``FAST_BYTES``: the gold of the 3-year
+  lake, reference tables) runs in ``fast``, which has one thread, so the query runs start to end in the
+  calling thread with no hand-off to a worker (measured on this shared 2-core machine: 3-4× lower p50 for
+  gold queries); every other query runs in ``wide`` on ``threads`` threads (period scans over millions of
+  gold rows, large silver), which holds its own resident copy of the tables such queries name;
 - each query text is parsed once (DuckDB binds a prepared statement again at every run with its values, so
   the parsed statement is what can be kept) and runs on a cursor taken from a pool for the call: Streamlit's
   threads never share a cursor.
@@ -51,7 +52,8 @@ class _Picture:
 
     version: int | None
     files: list[str]
-    resident: bool
+    resident: bool  # an in-memory table (else a view over its files)
+    fast: bool  # resident and small enough for the one-thread database
     checked: float  # _clock() of the last look at the Delta log
     loaded: set[str] = field(default_factory=set)  # databases holding this version
 
@@ -102,6 +104,7 @@ class SqlEngine:
     """DuckDB over a lake's tables (the module's docstring says what is resident and when it refreshes)."""
 
     RESIDENT_BYTES = 48 * 1024 * 1024
+    FAST_BYTES = 4 * 1024 * 1024
 
     def __init__(self, snapshot: Callable[[str], DeltaTable | None],
                  remote_read: Callable[[str, int], pa.Table] | None, *, pinned: bool,
@@ -123,7 +126,7 @@ class SqlEngine:
             with self._lock:
                 db = self._dbs.get(name)
                 if db is None:
-                    db = self._dbs[name] = _Database(name, 1 if name == "resident" else self._threads)
+                    db = self._dbs[name] = _Database(name, 1 if name == "fast" else self._threads)
         return db
 
     # ------------------------------------------------------------------ pictures of the tables
@@ -151,10 +154,12 @@ class SqlEngine:
                         old.checked = _clock()
                         continue
                     files = [] if table is None else table.file_uris()
-                    s = spec(name)
-                    resident = (self._remote_read is not None or not files or s.layer == "gold"
-                                or (s.layer == "silver" and _size(files) < self.RESIDENT_BYTES))
-                    self._pictures[name] = _Picture(version, files, resident, _clock())
+                    layer = spec(name).layer
+                    size = _size(files) if self._remote_read is None else None
+                    resident = (size is None or layer == "gold"
+                                or (layer == "silver" and size < self.RESIDENT_BYTES))
+                    fast = resident and size is not None and size < self.FAST_BYTES
+                    self._pictures[name] = _Picture(version, files, resident, fast, _clock())
         return [self._pictures[n] for n in names]
 
     def _ready(self, db: _Database, names: Sequence[str], pictures: Sequence[_Picture]) -> None:
@@ -175,7 +180,7 @@ class SqlEngine:
         elif self._remote_read is not None:
             assert picture.version is not None
             arrow = self._remote_read(s.name, picture.version)
-        resident = db.name == "resident" or arrow is not None
+        resident = picture.resident or arrow is not None
         qname = f"{s.layer}.{s.table}"
         kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_schema = $l "
                            "AND table_name = $t", {"l": s.layer, "t": s.table}).fetchall()
@@ -222,14 +227,14 @@ class SqlEngine:
     def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
         parsed = self._parsed.get(query)
         if parsed is None:
-            db = self._database("resident")
+            db = self._database("fast")
             cur = db.checkout()
             try:
                 parsed = self._parse(cur, query)
             finally:
                 db.checkin(cur)
         pictures = self._look(parsed.tables)
-        db = self._database("resident" if all(p.resident for p in pictures) else "scan")
+        db = self._database("fast" if all(p.fast for p in pictures) else "wide")
         self._ready(db, parsed.tables, pictures)
         cur = db.checkout()
         try:

@@ -72,7 +72,9 @@ def test_a_write_through_the_same_lake_is_seen_at_once(lake, clock):
     assert received(reader) == 10
 
 
-def test_the_resident_copy_equals_a_fresh_read_after_merges(lake, clock):
+@pytest.mark.parametrize("fast_bytes", [engine.SqlEngine.FAST_BYTES, 0])  # the one-thread database, the other
+def test_the_resident_copy_equals_a_fresh_read_after_merges(lake, clock, monkeypatch, fast_bytes):
+    monkeypatch.setattr(engine.SqlEngine, "FAST_BYTES", fast_bytes)
     lake.overwrite("gold.kpi_daily", kpi_rows(400))
     lake.merge("gold.kpi_daily", kpi_rows(30, received=3))  # update 30 rows: a glob would count them twice
     lake.merge("gold.kpi_daily", kpi_rows(5, received=2, category="giao_thong"))  # insert 5
