@@ -72,9 +72,11 @@ class _Database:
         self.con = duckdb.connect(":memory:", config={"threads": threads})
         # UTC, not the machine's zone: the same SQL gives the same dates on every machine, and timestamps
         # come out labelled "UTC" like the lake's frames
-        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET GLOBAL TimeZone = 'UTC'")  # GLOBAL: cursors do not inherit a session's
         for layer in LAYERS:
             self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
+        # loads run on a cursor of their own (under the engine's lock): ``con`` itself only makes cursors
+        self.ddl = self.con.cursor()
         self._idle: list[duckdb.DuckDBPyConnection] = []  # list.pop/append are atomic: no lock on the hot path
         self._all: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()
@@ -97,6 +99,7 @@ class _Database:
                 cur.close()
             self._all.clear()
             self._idle.clear()
+            self.ddl.close()
             self.con.close()
 
 
@@ -166,14 +169,15 @@ class SqlEngine:
         if all(db.name in p.loaded for p in pictures):
             return
         with self._lock:
-            for name, picture in zip(names, pictures, strict=True):
+            for name in names:
+                picture = self._pictures[name]  # the newest: another thread may have looked since
                 if db.name not in picture.loaded:
                     self._load(db, spec(name), picture)
                     picture.loaded.add(db.name)
 
     def _load(self, db: _Database, s: TableSpec, picture: _Picture) -> None:
         """Swap the database's picture of a table in one transaction: readers see the old or the new."""
-        con = db.con
+        con = db.ddl
         arrow = None
         if not picture.files:
             arrow = s.schema.empty_table()

@@ -150,3 +150,12 @@ def test_threads_reading_while_a_writer_writes_see_one_version_or_the_next(lake,
     assert not errors
     assert set(seen) <= {10, 20, 30, 40}
     assert received(reader) == 40
+
+
+def test_timestamps_come_out_in_utc_labelled_utc(lake, clock):
+    lake.merge("silver.units", units(1))
+    got = lake.sql("SELECT TIMESTAMPTZ '2022-01-01 20:00:00+00' AS t, "
+                   "CAST(timezone('Asia/Ho_Chi_Minh', TIMESTAMPTZ '2022-01-01 20:00:00+00') AS DATE) AS d, "
+                   "count(*) AS n FROM silver.units")
+    assert got.schema["t"] == pl.Datetime("us", "UTC")
+    assert got.row(0) == (dt.datetime(2022, 1, 1, 20, tzinfo=dt.UTC), dt.date(2022, 1, 2), 1)
