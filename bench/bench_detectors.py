@@ -24,9 +24,10 @@ import numpy as np
 import openvino as ov
 
 from bench.common import write
-from core.settings import repo_root
+from core.settings import assets_dir, repo_root
 from detectors.config import camera_by_id, load_cameras, resolve_source
-from detectors.pipeline import CameraPipeline, Models
+from detectors.model_cache import ModelCache
+from detectors.runner import CameraPipeline
 from detectors.video import read_frames
 from lake import Lake
 
@@ -43,21 +44,21 @@ def main() -> dict:
     precision = os.environ.get("HUE_IOC_BENCH_PRECISION") or None
     cfg_path = repo_root() / "configs" / "cameras.example.yaml"
     cam = camera_by_id(load_cameras(cfg_path), "hue-le-loi-01")
-    video = resolve_source(cam.source)
+    assets = assets_dir()
+    video = resolve_source(cam.source, assets)
     frames, decode_s = _decode_all(video)
     n = len(frames)
     src_fps = cv2.VideoCapture(video).get(cv2.CAP_PROP_FPS)
 
-    models = Models(inference_precision=precision)
+    models = ModelCache(assets, inference_precision=precision)
     det = models.detector(cam)  # THROUGHPUT hint, shared with the pipeline (decodes from conf/2)
     # warm-up: plates/attributes/OCR compiled once, and one pass of everything
     list(det.infer_many(frames[:16]))
     models.plates(), models.attributes()
 
-    naive_models = Models(inference_precision=precision, hint="LATENCY")
+    naive_models = models.for_hint("LATENCY")  # its own detector, the same plate and attribute models
     naive = naive_models.detector(cam)
     req = naive.model.compiled.create_infer_request()
-    naive_models._plates, naive_models._attributes = models.plates(), models.attributes()
     every = dataclasses.replace(cam, fps=float(src_fps) + 1)
 
     def raw_async() -> None:  # the detector alone over pre-decoded frames, all requests busy

@@ -122,7 +122,7 @@ def query_latency(root: str, label: str, scale_5m: bool) -> list[dict]:
 
 def incremental_sync(lake: Lake, n: int = 1000) -> float:
     """1,000 reports changed at the source (late edits) → bronze → silver (incremental) → gold."""
-    from hue_ioc.defs.reports import ingest_source_batch
+    from pipelines.reports.bronze import ingest_batch
     from pipelines.sources.base import RawRecord, SourceBatch
 
     raw = lake.sql("SELECT record_id, payload FROM bronze.reports_raw ORDER BY record_id LIMIT $n", {"n": n})
@@ -134,9 +134,8 @@ def incremental_sync(lake: Lake, n: int = 1000) -> float:
         recs.append(RawRecord("report", "simulated", rid, obj))
 
     def run() -> None:
-        batch_id = build.new_batch_id("bench")
-        ingest_source_batch(lake, SourceBatch(records=recs), "simulated", batch_id)
-        build.sync_silver(lake, [batch_id])
+        ingested = ingest_batch(lake, SourceBatch(records=recs), prefix="bench")
+        build.sync_silver(lake, [ingested.batch_id])
         build.build_gold(lake)
 
     return timed(run)
@@ -145,8 +144,8 @@ def incremental_sync(lake: Lake, n: int = 1000) -> float:
 def _simulated_silver(lake: Lake, scale: float) -> None:
     """The simulator scaled up, straight into silver (no JSON bronze at this size). A function of its own
     so that the simulated frames are freed before gold reads silver back (5 M reports: about 20 GB)."""
-    from pipelines.reports.admin_units import admin_units_frame
     from pipelines.reports.conform import fold
+    from pipelines.sources.admin_units import admin_units_frame
     from pipelines.sources.simulator import SimulatorConfig, simulate
 
     sim = simulate(SimulatorConfig(scale=scale))

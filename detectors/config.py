@@ -31,7 +31,8 @@ from typing import Any
 
 import yaml
 
-from detectors.models import MODELS
+from core.tz import VN_TZ
+from detectors.model_catalog import MODELS, asset_file
 
 RULE_TYPES = {
     "zone": ("dwell", "encroachment", "congestion"),
@@ -158,6 +159,19 @@ def _rule(cam: str, path: str, raw: Any, kind: str, labels: tuple[str, ...]) -> 
     return out
 
 
+def _geometry_id(cam: str, path: str, raw: Any, kind: str, index: int, ids: set[str], shape: str) -> str:
+    """The id of a zone or line (unique within the camera), after checking it is a mapping with a rule."""
+    if not isinstance(raw, dict):
+        raise _err(cam, path, f"expected a mapping {shape}")
+    if "rule" not in raw:
+        raise _err(cam, f"{path}.rule", "missing")
+    gid = str(raw.get("id") or f"{kind}{index}")
+    if gid in ids:
+        raise _err(cam, f"{path}.id", f"duplicate id {gid!r}")
+    ids.add(gid)
+    return gid
+
+
 def _camera(raw: Any, index: int, defaults: dict[str, Any], base: Path | None) -> CameraConfig:
     if not isinstance(raw, dict):
         raise ConfigError(f"cameras[{index}]: expected a mapping, got {type(raw).__name__}")
@@ -188,13 +202,11 @@ def _camera(raw: Any, index: int, defaults: dict[str, Any], base: Path | None) -
         except ValueError:
             raise _err(cam, "start_time", f"not an ISO date-time: {start!r}") from None
         if start.tzinfo is None:
-            start = start.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))  # Huế local time
-    zones, lines, ids = [], [], set()
+            start = start.replace(tzinfo=VN_TZ)  # Huế local time
+    zones, lines, ids = [], [], set[str]()
     for i, z in enumerate(merged.get("zones") or []):
         p = f"zones[{i}]"
-        if not isinstance(z, dict):
-            raise _err(cam, p, "expected a mapping {id, polygon, rule}")
-        zid = str(z.get("id") or f"zone{i}")
+        zid = _geometry_id(cam, p, z, "zone", i, ids, "{id, polygon, rule}")
         poly = z.get("polygon")
         if not isinstance(poly, list) or len(poly) < 3:
             raise _err(cam, f"{p}.polygon", "a polygon needs at least 3 points [x, y] (relative 0..1)")
@@ -203,17 +215,10 @@ def _camera(raw: Any, index: int, defaults: dict[str, Any], base: Path | None) -
 
         if not Polygon(pts).is_valid or Polygon(pts).area <= 0:
             raise _err(cam, f"{p}.polygon", "self-intersecting or empty polygon")
-        if "rule" not in z:
-            raise _err(cam, f"{p}.rule", "missing")
-        if zid in ids:
-            raise _err(cam, f"{p}.id", f"duplicate id {zid!r}")
-        ids.add(zid)
         zones.append(ZoneConfig(zid, pts, _rule(cam, f"{p}.rule", z["rule"], "zone", labels)))
     for i, ln in enumerate(merged.get("lines") or []):
         p = f"lines[{i}]"
-        if not isinstance(ln, dict):
-            raise _err(cam, p, "expected a mapping {id, points, direction, rule}")
-        lid = str(ln.get("id") or f"line{i}")
+        lid = _geometry_id(cam, p, ln, "line", i, ids, "{id, points, direction, rule}")
         pts = ln.get("points")
         if not isinstance(pts, list) or len(pts) != 2:
             n = len(pts) if isinstance(pts, list) else 0
@@ -224,11 +229,6 @@ def _camera(raw: Any, index: int, defaults: dict[str, Any], base: Path | None) -
         direction = ln.get("direction")
         if direction not in DIRECTIONS:
             raise _err(cam, f"{p}.direction", f"expected one of {list(DIRECTIONS)}, got {direction!r}")
-        if "rule" not in ln:
-            raise _err(cam, f"{p}.rule", "missing")
-        if lid in ids:
-            raise _err(cam, f"{p}.id", f"duplicate id {lid!r}")
-        ids.add(lid)
         lines.append(LineConfig(lid, (a, b), direction, _rule(cam, f"{p}.rule", ln["rule"], "line", labels)))
     source = str(merged["source"])
     if base is not None and "://" not in source and not source.startswith("asset:") and not Path(source).is_absolute():
@@ -276,10 +276,8 @@ def camera_by_id(cams: list[CameraConfig], camera_id: str) -> CameraConfig:
     raise ConfigError(f"camera '{camera_id}' not in the config; have {[c.id for c in cams]}")
 
 
-def resolve_source(source: str) -> str:
-    """``asset:videos/…`` → a path under the assets folder; everything else as given."""
+def resolve_source(source: str, assets: str | Path | None) -> str:
+    """``asset:videos/…`` → a path under the assets folder the caller gives; everything else as given."""
     if source.startswith("asset:"):
-        from core.settings import asset_path
-
-        return str(asset_path(source.removeprefix("asset:")))
+        return str(asset_file(assets, source.removeprefix("asset:")))
     return source

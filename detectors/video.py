@@ -4,14 +4,18 @@ Frames are sampled to a target fps (by time, so 12.5 → 5 fps keeps every 2nd o
 are only grabbed, never converted. A dropped stream reconnects with exponential backoff; a corrupt or
 missing frame is counted in ``stats`` and skipped, never fatal. What cannot work at all (a missing
 file, a file OpenCV cannot open, a stream that stays down) raises ``VideoError`` with a clear reason.
+``prefetch`` decodes ahead in a background thread.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -185,3 +189,45 @@ class VideoSource:
 def read_frames(uri: str | Path, fps: float | None = None, max_frames: int | None = None) -> list[Frame]:
     """All sampled frames of a file in memory (benchmarks, tests)."""
     return list(VideoSource(uri, fps=fps, max_frames=max_frames))
+
+
+def prefetch(items: Iterable[Any], depth: int = 8) -> Iterator[Any]:
+    """Iterate ``items`` in a background thread (video decoding releases the GIL), ``depth`` ahead.
+    Exceptions raised by the producer are re-raised here."""
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put(_Raised(exc))
+
+    th = threading.Thread(target=produce, name="video-decode", daemon=True)
+    th.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, _Raised):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        th.join(timeout=5)
+
+
+@dataclass
+class _Raised:
+    exc: BaseException

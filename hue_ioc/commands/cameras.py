@@ -7,6 +7,12 @@ import hashlib
 import sys
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from detectors.config import CameraConfig
+    from detectors.model_cache import ModelCache
+    from lake import Lake
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,67 +52,63 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.set_defaults(func=cmd_fetch)
 
 
+def _models(args: argparse.Namespace) -> ModelCache:
+    from core.settings import assets_dir
+    from detectors.model_cache import ModelCache
+
+    return ModelCache(assets_dir(), inference_precision=args.precision)
+
+
+def _lake(args: argparse.Namespace) -> Lake | None:
+    from lake import Lake
+
+    return None if args.no_lake else Lake.open()
+
+
 def cmd_detect(args: argparse.Namespace) -> int:
     from detectors.config import camera_by_id, load_cameras
-    from detectors.pipeline import CameraPipeline, Models, camera_rows
+    from detectors.runner import CameraPipeline
+    from detectors.writer import record_failures, register_cameras
 
     cams = load_cameras(args.config)
     if args.all:
         return _detect_all(args, cams)
     cam = camera_by_id(cams, args.camera)
-    lake = None
-    if not args.no_lake:
-        from lake import Lake, Reject, rejects_frame
-
-        lake = Lake.open()
-        lake.merge("silver.cameras", camera_rows([cam]), update=True)
+    lake = _lake(args)
+    if lake is not None:
+        register_cameras(lake, [cam])
     progress = None
     if args.show_progress:
         def progress(n: int, t: float) -> None:
             if n % 25 == 0:
                 print(f"  {cam.id}: {n} frames, t={t:.1f}s", file=sys.stderr, flush=True)
-    res = CameraPipeline(cam, lake, Models(inference_precision=args.precision), source=args.source,
-                         max_frames=args.max_frames, base=Path(args.config).parent,
-                         reconnect_attempts=args.reconnect_attempts, progress=progress).run()
+    # one named camera runs even when the config disables it: the operator asked for it
+    res = CameraPipeline(cam, lake, _models(args), source=args.source, max_frames=args.max_frames,
+                         base=Path(args.config).parent, reconnect_attempts=args.reconnect_attempts,
+                         progress=progress).run()
     for e in res.events:
         extra = f" plate={e['plate_text']}" if e.get("plate_text") else ""
         print(f"  t={e['t']:6.2f}s {e['event_type']:<16} {e['rule_id']:<28} track={e['track_id']:<3} "
               f"{e['class_name']} {e['direction']}{extra}")
     print(res.summary())
     print(f"timings (s): {res.timings}; written: {res.written}")
-    if res.status != "ok" and lake is not None:
-        lake.merge("silver.rejects", rejects_frame([Reject(
-            source=f"camera:{cam.id}", target_table="bronze.camera_events_raw", reason=res.error,
-            payload={"camera_id": cam.id, "source": args.source or cam.source, "video": res.video},
-            record_ref=cam.id)]), update=False)
+    if lake is not None:
+        record_failures(lake, [res])
     if res.status == "error":
         print(f"hue-ioc detect: camera '{cam.id}': {res.error}", file=sys.stderr)
         return 1
     return 0
 
 
-def _detect_all(args: argparse.Namespace, cams: list) -> int:
-    from detectors.pipeline import Models, run_cameras
+def _detect_all(args: argparse.Namespace, cams: list[CameraConfig]) -> int:
+    from detectors.runner import run_cameras
 
     if args.source:
         raise ValueError("--source applies to one --camera, not to --all")
-    lake = None
-    if not args.no_lake:
-        from lake import Lake
-
-        lake = Lake.open()
-    results = run_cameras(cams, lake, Models(inference_precision=args.precision), parallel=True,
-                          max_frames=args.max_frames, base=Path(args.config).parent,
-                          reconnect_attempts=args.reconnect_attempts)
+    results = run_cameras(cams, _lake(args), _models(args), parallel=True, max_frames=args.max_frames,
+                          base=Path(args.config).parent, reconnect_attempts=args.reconnect_attempts)
     for r in results:
         print(r.summary())
-    bad = [r for r in results if r.status != "ok"]
-    if bad and lake is not None:
-        from lake import Reject, rejects_frame
-
-        lake.merge("silver.rejects", rejects_frame([Reject(
-            source=f"camera:{r.camera_id}", target_table="bronze.camera_events_raw", reason=r.error,
-            payload={"camera_id": r.camera_id, "video": r.video}, record_ref=r.camera_id) for r in bad]), update=False)
     failed = [r.camera_id for r in results if r.status == "error"]
     if failed:
         print(f"hue-ioc detect: cameras failed / camera lỗi: {failed}", file=sys.stderr)
@@ -118,6 +120,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import numpy as np
     import supervision as sv
 
+    from core.settings import assets_dir
     from detectors.config import ConfigError, load_cameras, resolve_source
     from detectors.video import VideoError, VideoSource
 
@@ -133,7 +136,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for cam in cams:
         note = ""
         try:
-            src = VideoSource(resolve_source(cam.source), max_frames=1, reconnect_attempts=0)
+            src = VideoSource(resolve_source(cam.source, assets_dir()), max_frames=1, reconnect_attempts=0)
             frame = next(iter(src)).image
         except (VideoError, FileNotFoundError, StopIteration) as exc:
             frame = np.full((432, 768, 3), 40, np.uint8)
@@ -166,7 +169,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from detectors.pipeline import review_violation
+    from detectors.review import review_violation
     from lake import Lake
 
     lake = Lake.open()
@@ -180,7 +183,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def fetch_plan(models: list[str] | None = None) -> list[tuple[str, str, str]]:
     """(relative path, url, sha256) of every file to download."""
-    from detectors.models import MODELS, PINNED_SHA256
+    from detectors.model_catalog import MODELS, PINNED_SHA256
 
     plan = []
     for name, spec in MODELS.items():

@@ -1,16 +1,22 @@
 """Cameras: simulated violation history, real detections over registered video files, an inbox sensor,
 and the daily violations roll-up. Asset logic lives in plain functions (tested directly)."""
 
+import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 import polars as pl
 
+from core.settings import assets_dir, repo_root
+from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
-from lake import Lake, Reject, rejects_frame
+from lake import Lake
 from pipelines.sources.camera_simulator import CameraSimConfig, load_camera_history
+
+if TYPE_CHECKING:
+    from detectors.model_cache import ModelCache
 
 GROUP = "cameras"
 VIDEO_EXTS = {".mp4", ".avi", ".mkv", ".mov", ".gif", ".ts"}
@@ -18,8 +24,6 @@ DEFAULT_CONFIG = "configs/cameras.example.yaml"
 
 
 def default_config_path() -> Path:
-    from core.settings import repo_root
-
     return Path(os.environ.get("HUE_IOC_CAMERAS") or repo_root() / DEFAULT_CONFIG)
 
 
@@ -32,16 +36,17 @@ def inbox_dir() -> Path:
 # ------------------------------------------------------------------ plain functions
 def process_videos(lake: Lake, config_path: str | Path, files: list[str] | None = None,
                    max_frames: int | None = None, inference_precision: str | None = None,
-                   log: Any = None, models: Any = None) -> dict[str, Any]:
+                   log: Any = None, models: "ModelCache | None" = None) -> dict[str, Any]:
     """Run the detector over registered videos. ``files`` = ``["<camera_id>=<path>", ...]``; empty =
     every enabled camera of the config whose source is a file. A camera that fails gets a row in
     silver.rejects with the reason; the others go on."""
     from detectors.config import camera_by_id, load_cameras
-    from detectors.pipeline import Models, run_cameras
+    from detectors.model_cache import ModelCache
+    from detectors.runner import run_cameras
 
     cams = load_cameras(config_path)
     base = Path(config_path).parent
-    models = models or Models(inference_precision=inference_precision)
+    models = models or ModelCache(assets_dir(), inference_precision=inference_precision)
     results = []
     if files:
         for item in files:
@@ -53,11 +58,6 @@ def process_videos(lake: Lake, config_path: str | Path, files: list[str] | None 
     else:
         file_cams = [c for c in cams if "://" not in c.source]
         results = run_cameras(file_cams, lake, models, max_frames=max_frames, base=base)
-    rejects = [Reject(source=f"camera:{r.camera_id}", target_table="bronze.camera_events_raw",
-                      reason=r.error, payload={"camera_id": r.camera_id, "status": r.status, "video": r.video},
-                      record_ref=r.camera_id) for r in results if r.status != "ok"]
-    if rejects:
-        lake.merge("silver.rejects", rejects_frame(rejects), update=False)
     for r in results:
         if log is not None:
             log.info(r.summary())
@@ -68,8 +68,8 @@ def process_videos(lake: Lake, config_path: str | Path, files: list[str] | None 
 
 
 def violations_daily_frame(lake: Lake) -> pl.DataFrame:
-    return lake.sql("""
-        select cast(timezone('Asia/Ho_Chi_Minh', start_at) as date) as day, camera_id, violation_type,
+    return lake.sql(f"""
+        select cast(timezone('{VN_TZ_NAME}', start_at) as date) as day, camera_id, violation_type,
                class_name, source,
                count(*) as detected,
                count(*) filter (where review_status = 'confirmed') as confirmed,
@@ -91,7 +91,7 @@ def build_violations_daily(lake: Lake) -> int:
 
 def build_demo_cameras(lake: Lake, assets_available: bool, config_path: str | Path | None = None,
                        max_frames: int | None = None, history: CameraSimConfig | None = None,
-                       models: Any = None) -> dict[str, Any]:
+                       models: "ModelCache | None" = None) -> dict[str, Any]:
     """For ``hue-ioc demo``: the simulated three-year history and, when the assets are there, the real
     pipeline over car-detection.mp4 with the example camera config; then the daily roll-up."""
     out: dict[str, Any] = {"history": load_camera_history(lake, history)}
@@ -192,8 +192,6 @@ camera_videos_job = dg.define_asset_job(
 @dg.sensor(job=camera_videos_job, minimum_interval_seconds=30,
            description="New video files in <inbox>/<camera_id>/ (HUE_IOC_CAMERA_INBOX) → one run each.")
 def camera_inbox_sensor(context: dg.SensorEvaluationContext):
-    import json
-
     seen: dict[str, float] = json.loads(context.cursor) if context.cursor else {}
     found = new_inbox_files(inbox_dir(), seen)
     for cam_id, path, mtime in found:

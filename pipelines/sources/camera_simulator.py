@@ -2,7 +2,7 @@
 
 Calibrated to the published Hue-S figure: 13,068 traffic violations recorded by camera AI with fines
 over 2.5 billion VND. A recorded violation is fined only when its plate identifies the owner; fines follow
-Nghị định 100/2019 (``detectors.fines``). Besides the recorded (confirmed) violations, detections an
+Nghị định 100/2019 (``core.fines``). Besides the recorded (confirmed) violations, detections an
 officer dismissed are simulated too (review_status = 'dismissed', no fine). Cameras sit at real places
 in Huế. Everything is labelled ``source = 'simulated'``. Vectorised numpy: the whole history takes well
 under a second.
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from detectors.fines import FINES_VND_DECREE_100_2019
+from core.fines import FINES_VND_DECREE_100_2019
+from core.vn_plates import PROVINCES, SERIES_LETTERS
+from lake import Lake
 
 SOURCE = "simulated"
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
-UTC = dt.UTC
 
 
 @dataclass(frozen=True)
@@ -36,33 +36,34 @@ class SimCamera:
     mix: dict[str, float]  # violation type → share at this camera
 
 
-# Real places in Huế (approximate coordinates of the junction or street).
-SIM_CAMERAS: tuple[SimCamera, ...] = (
-    SimCamera("hue-sim-01", "Lê Lợi – Hùng Vương", "Ngã tư Lê Lợi – Hùng Vương", 16.4637, 107.5931,
-              dt.date(2019, 5, 1), 1.4, {"red_light": 0.35, "wrong_lane": 0.25, "illegal_parking": 0.25, "encroachment": 0.15}),
-    SimCamera("hue-sim-02", "Cầu Trường Tiền (bờ Nam)", "Đầu cầu Trường Tiền, đường Lê Lợi", 16.4683, 107.5888,
-              dt.date(2019, 5, 1), 1.2, {"red_light": 0.45, "wrong_way": 0.2, "wrong_lane": 0.35}),
-    SimCamera("hue-sim-03", "Chợ Đông Ba", "Chợ Đông Ba, đường Trần Hưng Đạo", 16.4727, 107.5884,
-              dt.date(2019, 5, 1), 1.6, {"illegal_parking": 0.55, "encroachment": 0.4, "wrong_way": 0.05}),
-    SimCamera("hue-sim-04", "Ngọ Môn – Đại Nội", "Quảng trường Ngọ Môn, đường 23 Tháng 8", 16.4663, 107.5790,
-              dt.date(2019, 5, 1), 0.9, {"illegal_parking": 0.6, "encroachment": 0.3, "wrong_way": 0.1}),
-    SimCamera("hue-sim-05", "Ga Huế", "Ga Huế, đường Bùi Thị Xuân", 16.4567, 107.5775,
-              dt.date(2019, 5, 1), 0.8, {"illegal_parking": 0.6, "wrong_way": 0.15, "encroachment": 0.25}),
-    SimCamera("hue-sim-06", "Ngã sáu Hà Nội – Nguyễn Huệ", "Ngã sáu Hà Nội – Nguyễn Huệ – Lê Lợi", 16.4617, 107.5859,
-              dt.date(2019, 5, 1), 1.3, {"red_light": 0.4, "wrong_lane": 0.35, "wrong_way": 0.1, "illegal_parking": 0.15}),
-    SimCamera("hue-sim-07", "Cầu Phú Xuân", "Đầu cầu Phú Xuân, đường Nguyễn Huệ", 16.4643, 107.5955,
-              dt.date(2019, 12, 1), 1.0, {"red_light": 0.4, "wrong_lane": 0.45, "wrong_way": 0.15}),
-    SimCamera("hue-sim-08", "Bến Ngự", "Ngã tư Bến Ngự, đường Phan Đình Phùng", 16.4548, 107.5871,
-              dt.date(2019, 12, 1), 1.0, {"red_light": 0.35, "wrong_lane": 0.3, "illegal_parking": 0.2, "encroachment": 0.15}),
-    SimCamera("hue-sim-09", "Phạm Văn Đồng – Tố Hữu", "Ngã tư Phạm Văn Đồng – Tố Hữu", 16.4602, 107.6146,
-              dt.date(2020, 6, 1), 0.9, {"red_light": 0.5, "wrong_lane": 0.4, "wrong_way": 0.1}),
-    SimCamera("hue-sim-10", "Bến xe phía Nam", "Bến xe phía Nam, đường An Dương Vương", 16.4471, 107.6013,
-              dt.date(2020, 6, 1), 0.8, {"illegal_parking": 0.5, "encroachment": 0.3, "wrong_way": 0.2}),
-    SimCamera("hue-sim-11", "Cầu Dã Viên", "Đầu cầu Dã Viên, đường Lê Duẩn", 16.4607, 107.5703,
-              dt.date(2021, 1, 1), 0.8, {"red_light": 0.4, "wrong_lane": 0.4, "wrong_way": 0.2}),
-    SimCamera("hue-sim-12", "Chợ Bến Ngự – Trường Chinh", "Đường Trường Chinh, phường An Đông", 16.4532, 107.6085,
-              dt.date(2021, 6, 1), 0.7, {"illegal_parking": 0.45, "encroachment": 0.4, "wrong_way": 0.15}),
-)
+# Real places in Huế (approximate coordinates of the junction or street), one camera a row:
+# id | name | location | lat | lon | installed | relative rate | violation type and share at this camera
+_SIM_CAMERA_TABLE = """
+hue-sim-01 | Lê Lợi – Hùng Vương | Ngã tư Lê Lợi – Hùng Vương | 16.4637 | 107.5931 | 2019-05-01 | 1.4 | red_light 0.35, wrong_lane 0.25, illegal_parking 0.25, encroachment 0.15
+hue-sim-02 | Cầu Trường Tiền (bờ Nam) | Đầu cầu Trường Tiền, đường Lê Lợi | 16.4683 | 107.5888 | 2019-05-01 | 1.2 | red_light 0.45, wrong_way 0.2, wrong_lane 0.35
+hue-sim-03 | Chợ Đông Ba | Chợ Đông Ba, đường Trần Hưng Đạo | 16.4727 | 107.5884 | 2019-05-01 | 1.6 | illegal_parking 0.55, encroachment 0.4, wrong_way 0.05
+hue-sim-04 | Ngọ Môn – Đại Nội | Quảng trường Ngọ Môn, đường 23 Tháng 8 | 16.4663 | 107.5790 | 2019-05-01 | 0.9 | illegal_parking 0.6, encroachment 0.3, wrong_way 0.1
+hue-sim-05 | Ga Huế | Ga Huế, đường Bùi Thị Xuân | 16.4567 | 107.5775 | 2019-05-01 | 0.8 | illegal_parking 0.6, wrong_way 0.15, encroachment 0.25
+hue-sim-06 | Ngã sáu Hà Nội – Nguyễn Huệ | Ngã sáu Hà Nội – Nguyễn Huệ – Lê Lợi | 16.4617 | 107.5859 | 2019-05-01 | 1.3 | red_light 0.4, wrong_lane 0.35, wrong_way 0.1, illegal_parking 0.15
+hue-sim-07 | Cầu Phú Xuân | Đầu cầu Phú Xuân, đường Nguyễn Huệ | 16.4643 | 107.5955 | 2019-12-01 | 1.0 | red_light 0.4, wrong_lane 0.45, wrong_way 0.15
+hue-sim-08 | Bến Ngự | Ngã tư Bến Ngự, đường Phan Đình Phùng | 16.4548 | 107.5871 | 2019-12-01 | 1.0 | red_light 0.35, wrong_lane 0.3, illegal_parking 0.2, encroachment 0.15
+hue-sim-09 | Phạm Văn Đồng – Tố Hữu | Ngã tư Phạm Văn Đồng – Tố Hữu | 16.4602 | 107.6146 | 2020-06-01 | 0.9 | red_light 0.5, wrong_lane 0.4, wrong_way 0.1
+hue-sim-10 | Bến xe phía Nam | Bến xe phía Nam, đường An Dương Vương | 16.4471 | 107.6013 | 2020-06-01 | 0.8 | illegal_parking 0.5, encroachment 0.3, wrong_way 0.2
+hue-sim-11 | Cầu Dã Viên | Đầu cầu Dã Viên, đường Lê Duẩn | 16.4607 | 107.5703 | 2021-01-01 | 0.8 | red_light 0.4, wrong_lane 0.4, wrong_way 0.2
+hue-sim-12 | Chợ Bến Ngự – Trường Chinh | Đường Trường Chinh, phường An Đông | 16.4532 | 107.6085 | 2021-06-01 | 0.7 | illegal_parking 0.45, encroachment 0.4, wrong_way 0.15
+"""
+
+
+def _sim_cameras(table: str) -> tuple[SimCamera, ...]:
+    cams = []
+    for line in table.strip().splitlines():
+        cid, name, place, lat, lon, installed, rate, mix = (f.strip() for f in line.split("|"))
+        cams.append(SimCamera(cid, name, place, float(lat), float(lon), dt.date.fromisoformat(installed),
+                              float(rate), {t: float(v) for t, v in (m.split() for m in mix.split(","))}))
+    return tuple(cams)
+
+
+SIM_CAMERAS = _sim_cameras(_SIM_CAMERA_TABLE)
 
 VIOLATION_TYPES = ("red_light", "wrong_way", "wrong_lane", "illegal_parking", "encroachment")
 RULE_OF = {"red_light": "stop_line", "wrong_way": "wrong_way", "wrong_lane": "lane", "illegal_parking": "dwell",
@@ -72,7 +73,10 @@ _RUSH = np.array([1, 1, 1, 1, 1, 2, 5, 9, 8, 5, 4, 5, 6, 5, 4, 5, 7, 9, 8, 5, 4,
 _DAY = np.array([0.5, 0.3, 0.2, 0.2, 0.3, 1, 3, 6, 8, 9, 9, 8, 6, 6, 7, 8, 9, 8, 6, 4, 3, 2, 1, 0.8], float)
 HOURS = {"red_light": _RUSH, "wrong_way": _RUSH, "wrong_lane": _RUSH, "illegal_parking": _DAY, "encroachment": _DAY}
 NEIGHBOUR_CODES = np.array(["74", "43", "92", "73", "38", "37", "29", "51", "76"])
-SERIES = np.array(list("ABCDEFGHKLMNPSTUVXYZ"))
+SERIES = np.array(list(SERIES_LETTERS))
+# quiet periods (local dates, activity factor): Tết 2020–2022, the April 2020 and Aug 2021 COVID-19 distancing
+QUIET = (("2020-01-23", "2020-01-30", 0.4), ("2021-02-10", "2021-02-17", 0.4), ("2022-01-31", "2022-02-06", 0.4),
+         ("2020-04-01", "2020-04-22", 0.25), ("2021-08-01", "2021-09-15", 0.5))
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ class CameraSimConfig:
 
 
 def _plates(rng: np.random.Generator, kind: np.ndarray, cfg: CameraSimConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Plate text in the normalised form the plate reader writes (``core.vn_plates``), and its province code."""
     n = len(kind)
     code = np.where(rng.random(n) < cfg.hue_plate_share, "75", rng.choice(NEIGHBOUR_CODES, n))
     letter = rng.choice(SERIES, n)
@@ -102,30 +107,43 @@ def _plates(rng: np.random.Generator, kind: np.ndarray, cfg: CameraSimConfig) ->
     return text, code
 
 
-def simulate_camera_history(cfg: CameraSimConfig | None = None) -> dict[str, pl.DataFrame]:
-    """Returns ``{"cameras", "violations", "raw"}`` frames matching silver.cameras, silver.violations and
-    bronze.camera_events_raw."""
-    cfg = cfg or CameraSimConfig()
-    rng = np.random.default_rng(cfg.seed)
+def _activity(cfg: CameraSimConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The days, and a weight per (camera, day) flattened: installed cameras, a yearly growth in
+    enforcement, fewer on Sundays and in the quiet periods."""
     days = np.arange(np.datetime64(cfg.start), np.datetime64(cfg.end) + 1)
     nd = len(days)
-    day_idx = np.arange(nd)
-    # activity per (camera, day): installed cameras, a yearly growth in enforcement, fewer on Sundays and
-    # during Tết and the April 2020 / Aug 2021 COVID-19 distancing
     installed = np.array([np.datetime64(c.installed) for c in SIM_CAMERAS])
     active = days[None, :] >= installed[:, None]
-    growth = 1.0 + 0.35 * day_idx / nd
+    growth = 1.0 + 0.35 * np.arange(nd) / nd
     weekday = ((days.astype("datetime64[D]").view("int64") + 3) % 7)  # 0 = Monday
     week_f = np.where(weekday == 6, 0.7, 1.0)
     quiet = np.ones(nd)
-    for a, b, f in (("2020-01-23", "2020-01-30", 0.4), ("2021-02-10", "2021-02-17", 0.4),
-                    ("2022-01-31", "2022-02-06", 0.4), ("2020-04-01", "2020-04-22", 0.25),
-                    ("2021-08-01", "2021-09-15", 0.5)):
+    for a, b, f in QUIET:
         quiet[(days >= np.datetime64(a)) & (days <= np.datetime64(b))] = f
     rates = np.array([c.rate for c in SIM_CAMERAS])
-    w = (active * rates[:, None] * (growth * week_f * quiet)[None, :]).ravel()
-    n_dismissed = int(round(cfg.recorded * cfg.dismissed_share))
-    n = cfg.recorded + n_dismissed
+    return days, (active * rates[:, None] * (growth * week_f * quiet)[None, :]).ravel()
+
+
+@dataclass
+class _Draws:
+    """One simulated detection per index: where, when, what and who."""
+
+    cam_i: np.ndarray
+    vt_i: np.ndarray  # index into VIOLATION_TYPES
+    start_utc: np.ndarray
+    end_utc: np.ndarray
+    kind: np.ndarray  # motorbike | car
+    vehicle_type: np.ndarray
+    color: np.ndarray
+    plate: np.ndarray
+    code: np.ndarray
+    unread: np.ndarray
+    plate_conf: np.ndarray
+
+
+def _draw(rng: np.random.Generator, cfg: CameraSimConfig, n: int) -> _Draws:
+    days, w = _activity(cfg)
+    nd = len(days)
     cell = rng.choice(w.size, size=n, p=w / w.sum())
     cam_i, d_i = cell // nd, cell % nd
     # violation type from each camera's mix
@@ -137,81 +155,97 @@ def simulate_camera_history(cfg: CameraSimConfig | None = None) -> dict[str, pl.
     hour = np.empty(n, np.int64)
     for k, t in enumerate(VIOLATION_TYPES):
         m = vt_i == k
-        p = HOURS[t] / HOURS[t].sum()
-        hour[m] = rng.choice(24, size=int(m.sum()), p=p)
+        hour[m] = rng.choice(24, size=int(m.sum()), p=HOURS[t] / HOURS[t].sum())
     sec = hour * 3600 + rng.integers(0, 3600, n)
-    local = days[d_i].astype("datetime64[s]") + sec.astype("timedelta64[s]")
-    start_utc = local - np.timedelta64(7, "h")
+    start_utc = days[d_i].astype("datetime64[s]") + sec.astype("timedelta64[s]") - np.timedelta64(7, "h")
     duration = np.where(np.isin(vtype, ["illegal_parking", "encroachment"]), rng.integers(60, 1800, n),
                         rng.integers(1, 6, n))
-    end_utc = start_utc + duration.astype("timedelta64[s]")
     kind = np.where(rng.random(n) < cfg.motorbike_share, "motorbike", "car")
     car_types = rng.choice(np.array(["car", "car", "car", "van", "truck", "bus"]), n)
-    vehicle_type = np.where(kind == "motorbike", "motorbike", car_types)
-    colors = rng.choice(np.array(["white", "gray", "black", "red", "blue", "yellow", "green"]), n,
-                        p=[0.3, 0.22, 0.2, 0.1, 0.1, 0.04, 0.04])
-    class_name = np.where(kind == "motorbike", "bike", "vehicle")
+    color = rng.choice(np.array(["white", "gray", "black", "red", "blue", "yellow", "green"]), n,
+                       p=[0.3, 0.22, 0.2, 0.1, 0.1, 0.04, 0.04])
     plate, code = _plates(rng, kind, cfg)
-    unread = rng.random(n) < cfg.unread_plate_share
-    plate_conf = np.round(rng.uniform(0.72, 0.99, n), 3)
+    return _Draws(cam_i=cam_i, vt_i=vt_i, start_utc=start_utc, end_utc=start_utc + duration.astype("timedelta64[s]"),
+                  kind=kind, vehicle_type=np.where(kind == "motorbike", "motorbike", car_types), color=color,
+                  plate=plate, code=code, unread=rng.random(n) < cfg.unread_plate_share,
+                  plate_conf=np.round(rng.uniform(0.72, 0.99, n), 3))
+
+
+def _review(rng: np.random.Generator, cfg: CameraSimConfig, d: _Draws, n_dismissed: int
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(dismissed, fine, note): a random subset is dismissed; of the rest, those whose plate was read are
+    fined in a random order until the published total is reached."""
+    n = len(d.vt_i)
     table = np.array([[FINES_VND_DECREE_100_2019[(t, k)] for k in ("car", "motorbike")] for t in VIOLATION_TYPES],
                      np.int64)
-    schedule = table[vt_i, (kind == "motorbike").astype(np.int64)]
-    # who is dismissed: a random subset; the rest are the recorded violations
-    order = rng.permutation(n)
+    schedule = table[d.vt_i, (d.kind == "motorbike").astype(np.int64)]
     dismissed = np.zeros(n, bool)
-    dismissed[order[:n_dismissed]] = True
-    # fined: recorded, plate identified, in a random order until the published total is reached
+    dismissed[rng.permutation(n)[:n_dismissed]] = True
     fine = np.zeros(n, np.int64)
-    eligible = rng.permutation(np.flatnonzero(~dismissed & ~unread))
+    eligible = rng.permutation(np.flatnonzero(~dismissed & ~d.unread))
     cums = np.cumsum(schedule[eligible])
     if cums[-1] < cfg.fines_target_vnd:
         raise ValueError("the simulated mix cannot reach the fines target; raise car or red-light shares")
     k = int(np.searchsorted(cums, cfg.fines_target_vnd)) + 1
     fine[eligible[:k]] = schedule[eligible[:k]]
-    status = np.where(dismissed, "dismissed", "confirmed")
     note = np.where(dismissed, "phát hiện sai / false detection",
                     np.where(fine > 0, "đã ra quyết định xử phạt / fined",
-                             np.where(unread, "không đọc được biển số / plate unreadable",
+                             np.where(d.unread, "không đọc được biển số / plate unreadable",
                                       "nhắc nhở, chưa xác định chủ xe / warned, owner not identified")))
-    reviewed_at = end_utc + rng.integers(3600, 3 * 86400, n).astype("timedelta64[s]")
-    cam_ids = np.array([c.camera_id for c in SIM_CAMERAS])[cam_i]
-    provinces = {"75": "Huế (Thừa Thiên Huế)", "74": "Quảng Trị", "43": "Đà Nẵng", "92": "Quảng Nam",
-                 "73": "Quảng Bình", "38": "Hà Tĩnh", "37": "Nghệ An", "29": "Hà Nội", "51": "TP. Hồ Chí Minh",
-                 "76": "Quảng Ngãi"}
-    codes_u, inv = np.unique(code, return_inverse=True)
-    prov = np.array([provinces.get(c) for c in codes_u], object)[inv]
-    ids = np.char.add(f"sim{cfg.seed}-", np.char.zfill(np.arange(n).astype(str), 6))
+    return dismissed, fine, note
+
+
+def _violations(rng: np.random.Generator, cfg: CameraSimConfig, d: _Draws, dismissed: np.ndarray,
+                fine: np.ndarray, note: np.ndarray) -> pl.DataFrame:
+    """The rows of silver.violations (review already done by a simulated officer)."""
+    n = len(d.vt_i)
+    reviewed_at = d.end_utc + rng.integers(3600, 3 * 86400, n).astype("timedelta64[s]")
+    codes_u, inv = np.unique(d.code, return_inverse=True)
+    prov = np.array([PROVINCES.get(c) for c in codes_u], object)[inv]
+    rule = np.array([RULE_OF[t] for t in VIOLATION_TYPES])[d.vt_i]
     nulls_f = pl.Series([None] * n, dtype=pl.Float64)
-    plate_s = pl.Series(plate.tolist(), dtype=pl.String).set(pl.Series(unread), None)
-    violations = pl.DataFrame({
-        "event_id": ids, "camera_id": cam_ids,
-        "rule_id": np.char.add("sim:", np.array([RULE_OF[t] for t in VIOLATION_TYPES])[vt_i]),
-        "rule": np.array([RULE_OF[t] for t in VIOLATION_TYPES])[vt_i], "violation_type": vtype,
-        "category": np.full(n, "violation"), "class_name": class_name, "vehicle_type": vehicle_type,
-        "vehicle_color": colors, "track_id": np.arange(n, dtype=np.int64),
-        "start_at": start_utc.astype("datetime64[us]"), "end_at": end_utc.astype("datetime64[us]"),
+    plate_s = pl.Series(d.plate.tolist(), dtype=pl.String).set(pl.Series(d.unread), None)
+    return pl.DataFrame({
+        "event_id": np.char.add(f"sim{cfg.seed}-", np.char.zfill(np.arange(n).astype(str), 6)),
+        "camera_id": np.array([c.camera_id for c in SIM_CAMERAS])[d.cam_i],
+        "rule_id": np.char.add("sim:", rule), "rule": rule, "violation_type": np.array(VIOLATION_TYPES)[d.vt_i],
+        "category": np.full(n, "violation"), "class_name": np.where(d.kind == "motorbike", "bike", "vehicle"),
+        "vehicle_type": d.vehicle_type, "vehicle_color": d.color, "track_id": np.arange(n, dtype=np.int64),
+        "start_at": d.start_utc.astype("datetime64[us]"), "end_at": d.end_utc.astype("datetime64[us]"),
         "score": np.round(rng.uniform(0.55, 0.99, n), 3),
         "box_x0": nulls_f, "box_y0": nulls_f, "box_x1": nulls_f, "box_y1": nulls_f,
         "plate_text": plate_s, "plate_raw": plate_s,
-        "plate_confidence": np.where(unread, np.nan, plate_conf),
-        "plate_province": pl.Series(prov.tolist(), dtype=pl.String).set(pl.Series(unread), None),
+        "plate_confidence": np.where(d.unread, np.nan, d.plate_conf),
+        "plate_province": pl.Series(prov.tolist(), dtype=pl.String).set(pl.Series(d.unread), None),
         "evidence_uri": pl.Series([None] * n, dtype=pl.String),
         "model_name": np.full(n, "simulated"), "model_version": np.full(n, f"camera-simulator/seed={cfg.seed}"),
         "fine_vnd": fine, "source": np.full(n, SOURCE),
-        "detected_at": end_utc.astype("datetime64[us]"),
-        "review_status": status, "reviewed_by": np.full(n, "simulated-officer"),
+        "detected_at": d.end_utc.astype("datetime64[us]"),
+        "review_status": np.where(dismissed, "dismissed", "confirmed"), "reviewed_by": np.full(n, "simulated-officer"),
         "reviewed_at": reviewed_at.astype("datetime64[us]"), "review_note": note,
     }).with_columns(
         pl.col("start_at", "end_at", "detected_at", "reviewed_at").dt.replace_time_zone("UTC"),
         pl.col("plate_confidence").fill_nan(None),
     ).sort("start_at")
-    now = dt.datetime.now(UTC)
-    cameras = pl.DataFrame([{
+
+
+def _cameras() -> pl.DataFrame:
+    now = dt.datetime.now(dt.UTC)
+    return pl.DataFrame([{
         "camera_id": c.camera_id, "name": c.name, "location_name": c.location_name, "lat": c.lat, "lon": c.lon,
         "stream_uri": "", "model_name": "person-vehicle-bike-detection-2000", "fps": 5.0,
         "zones_json": json.dumps([]), "lines_json": json.dumps([]), "enabled": True, "source": SOURCE,
         "updated_at": now} for c in SIM_CAMERAS])
+
+
+def simulate_camera_history(cfg: CameraSimConfig | None = None) -> dict[str, pl.DataFrame]:
+    """Returns ``{"cameras", "violations", "raw"}`` frames matching silver.cameras, silver.violations and
+    bronze.camera_events_raw."""
+    cfg = cfg or CameraSimConfig()
+    rng = np.random.default_rng(cfg.seed)
+    n_dismissed = int(round(cfg.recorded * cfg.dismissed_share))
+    draws = _draw(rng, cfg, cfg.recorded + n_dismissed)
+    violations = _violations(rng, cfg, draws, *_review(rng, cfg, draws, n_dismissed))
     raw = violations.select(
         pl.col("event_id").alias("raw_id"), pl.lit(SOURCE).alias("source"), "camera_id",
         pl.col("event_id").alias("record_id"), pl.lit(f"camera-simulator-seed{cfg.seed}").alias("batch_id"),
@@ -219,10 +253,10 @@ def simulate_camera_history(cfg: CameraSimConfig | None = None) -> dict[str, pl.
         pl.struct(pl.exclude("review_status", "reviewed_by", "reviewed_at", "review_note", "fine_vnd",
                              "detected_at")).struct.json_encode().alias("payload"),
     )
-    return {"cameras": cameras, "violations": violations, "raw": raw}
+    return {"cameras": _cameras(), "violations": violations, "raw": raw}
 
 
-def load_camera_history(lake, cfg: CameraSimConfig | None = None) -> dict[str, int]:  # noqa: ANN001
+def load_camera_history(lake: Lake, cfg: CameraSimConfig | None = None) -> dict[str, int]:
     """Write the simulated history into the lake (idempotent: insert-only by key)."""
     frames = simulate_camera_history(cfg)
     lake.merge("silver.cameras", frames["cameras"], update=True)

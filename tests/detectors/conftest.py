@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from detectors.config import camera_by_id, load_cameras
-from detectors.pipeline import CameraPipeline, Models, RunResult
+from detectors.model_cache import ModelCache
+from detectors.results import RunResult
+from detectors.runner import CameraPipeline
 from detectors.video import read_frames
 from lake import Lake
 
@@ -18,8 +20,8 @@ CAR_VIDEO = "videos/intel-sample-videos/car-detection.mp4"
 
 
 @pytest.fixture(scope="session")
-def models(assets_dir: Path, ov_config: dict[str, str]) -> Models:
-    return Models(inference_precision=ov_config["INFERENCE_PRECISION_HINT"])
+def models(assets_dir: Path, ov_config: dict[str, str]) -> ModelCache:
+    return ModelCache(assets_dir, inference_precision=ov_config["INFERENCE_PRECISION_HINT"])
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +45,7 @@ def session_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
 
 
 @pytest.fixture(scope="session")
-def le_loi_run(example_cams: list, models: Models, session_lake: Lake) -> RunResult:
+def le_loi_run(example_cams: list, models: ModelCache, session_lake: Lake) -> RunResult:
     """The example camera over the whole car-detection.mp4 at 5 fps (151 frames), written to a lake."""
     cam = camera_by_id(example_cams, "hue-le-loi-01")
     return CameraPipeline(cam, session_lake, models, base=EXAMPLE.parent).run()

@@ -46,7 +46,7 @@ def test_history_is_deterministic(history):
 
 
 def test_simulated_plates_parse_as_vn(history):
-    from detectors.plates import parse_vn_plate
+    from core.vn_plates import parse_vn_plate
 
     sample = history["violations"]["plate_text"].drop_nulls().head(300).to_list()
     parsed = [parse_vn_plate(p) for p in sample]

@@ -7,7 +7,7 @@ import copy
 import pytest
 import yaml
 
-from detectors.config import ConfigError, load_cameras, parse_cameras
+from detectors.config import ConfigError, load_cameras, parse_cameras, resolve_source
 
 BASE = {
     "cameras": [{
@@ -83,3 +83,14 @@ def test_example_config_is_valid(example_cams):
     assert [c.id for c in example_cams] == ["hue-le-loi-01", "hue-dong-ba-02"]
     for c in example_cams:
         assert 16.4 <= c.lat <= 16.5 and 107.55 <= c.lon <= 107.62
+
+
+def test_asset_sources_resolve_under_the_given_folder(tmp_path):
+    (tmp_path / "videos").mkdir()
+    (tmp_path / "videos" / "a.mp4").write_bytes(b"")
+    assert resolve_source("asset:videos/a.mp4", tmp_path) == str(tmp_path / "videos" / "a.mp4")
+    assert resolve_source("rtsp://10.0.0.5/live", None) == "rtsp://10.0.0.5/live"  # not an asset: as given
+    with pytest.raises(FileNotFoundError, match="videos/b.mp4 under .*hue-ioc assets fetch"):
+        resolve_source("asset:videos/b.mp4", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"\(no assets folder given\)"):
+        resolve_source("asset:videos/a.mp4", None)

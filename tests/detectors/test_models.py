@@ -8,7 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from detectors.models import Detector, VehicleAttributes, decode_ssd, decode_yolov8, decode_yolox
+from detectors.decoders import decode_ssd, decode_yolov8, decode_yolox
+from detectors.models import Detector, VehicleAttributes
 
 pytestmark = pytest.mark.assets
 
@@ -54,14 +55,14 @@ def test_pvb2000_car_video_every_25th_frame(models, car_frames, example_cams):
     assert [n for _, n in async_] == sync
 
 
-def test_vehicle_detection_0200(barrier, ov_config):
-    d = Detector("vehicle-detection-0200", inference_precision=ov_config["INFERENCE_PRECISION_HINT"], hint="LATENCY")
+def test_vehicle_detection_0200(barrier, ov_config, assets_dir):
+    d = Detector("vehicle-detection-0200", assets=assets_dir, inference_precision=ov_config["INFERENCE_PRECISION_HINT"], hint="LATENCY")
     r = d.detect(barrier)
     assert r.class_names == ["vehicle", "vehicle"] and r.confidence[0] > 0.99
 
 
-def test_plate_detector_nhwc(barrier, ov_config):
-    d = Detector("vehicle-license-plate-detection-barrier-0106",
+def test_plate_detector_nhwc(barrier, ov_config, assets_dir):
+    d = Detector("vehicle-license-plate-detection-barrier-0106", assets=assets_dir,
                  inference_precision=ov_config["INFERENCE_PRECISION_HINT"], hint="LATENCY")
     assert d.model.nhwc and d.model.input_hw == (300, 300)
     r = d.detect(barrier)
@@ -69,14 +70,14 @@ def test_plate_detector_nhwc(barrier, ov_config):
     assert _iou(r.xyxy[1], (298, 360, 354, 381)) > 0.7 and r.confidence[1] > 0.8
 
 
-def test_vehicle_attributes_black_car(barrier, ov_config):
-    va = VehicleAttributes(inference_precision=ov_config["INFERENCE_PRECISION_HINT"])
+def test_vehicle_attributes_black_car(barrier, ov_config, assets_dir):
+    va = VehicleAttributes(assets_dir, inference_precision=ov_config["INFERENCE_PRECISION_HINT"])
     a = va(barrier[124:408, 209:462])
     assert (a["color"], a["type"]) == ("black", "car")
 
 
-def test_yolox_nano(street, barrier, ov_config):
-    y = Detector("yolox-nano", inference_precision=ov_config["INFERENCE_PRECISION_HINT"], conf=0.5, hint="LATENCY")
+def test_yolox_nano(street, barrier, ov_config, assets_dir):
+    y = Detector("yolox-nano", assets=assets_dir, inference_precision=ov_config["INFERENCE_PRECISION_HINT"], conf=0.5, hint="LATENCY")
     s = y.detect(street)
     assert s.class_names.count("person") == 2 and (s.confidence >= 0.9).all()
     b = y.detect(barrier)  # YOLOX-nano is weak here: the big frontal car comes out as a bus (SOURCES.md)
@@ -141,12 +142,12 @@ def test_decode_yolov8_centred_letterbox():
     np.testing.assert_allclose(d.xyxy[0], [540, 310, 740, 410])
 
 
-def test_crossroad_1016_and_adas_0001(barrier, street, ov_config):
+def test_crossroad_1016_and_adas_0001(barrier, street, ov_config, assets_dir):
     prec = ov_config["INFERENCE_PRECISION_HINT"]
-    cross = Detector("person-vehicle-bike-detection-crossroad-1016", inference_precision=prec, hint="LATENCY", conf=0.4)
+    cross = Detector("person-vehicle-bike-detection-crossroad-1016", assets=assets_dir, inference_precision=prec, hint="LATENCY", conf=0.4)
     assert cross.detect(barrier).class_names == ["vehicle", "vehicle"]
     assert cross.detect(street).class_names == ["person"]
-    adas = Detector("pedestrian-and-vehicle-detector-adas-0001", inference_precision=prec, hint="LATENCY", conf=0.4)
+    adas = Detector("pedestrian-and-vehicle-detector-adas-0001", assets=assets_dir, inference_precision=prec, hint="LATENCY", conf=0.4)
     assert adas.model.input_hw == (384, 672)
     assert adas.detect(barrier).class_names == ["vehicle"]
     assert adas.detect(street).class_names.count("person") == 3  # SOURCES.md: 0.93, 0.86, 0.61

@@ -5,12 +5,13 @@ from __future__ import annotations
 import cv2
 import pytest
 
-from detectors.plates import PlateReader, parse_vn_plate
+from core.vn_plates import parse_vn_plate
+from detectors.plates import PlateReader
 
 
 @pytest.fixture(scope="module")
 def reader(assets_dir, ov_config) -> PlateReader:
-    return PlateReader(inference_precision=ov_config["INFERENCE_PRECISION_HINT"])
+    return PlateReader(assets_dir, inference_precision=ov_config["INFERENCE_PRECISION_HINT"])
 
 
 @pytest.mark.assets

@@ -24,7 +24,8 @@ import numpy as np
 import pytest
 
 from detectors.config import camera_by_id
-from detectors.pipeline import CameraPipeline, review_violation
+from detectors.review import review_violation
+from detectors.runner import CameraPipeline
 
 pytestmark = pytest.mark.assets
 

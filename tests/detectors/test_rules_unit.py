@@ -7,18 +7,18 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from core.tz import VN_TZ
 from detectors.config import LineConfig, RuleConfig, ZoneConfig
 from detectors.rules import (
-    VN_TZ,
     CongestionRule,
     DwellRule,
-    FixedTimePlan,
+    EncroachmentRule,
     LineCountRule,
-    PhaseFeed,
     StopLineRule,
     TrackedFrame,
     WrongWayRule,
 )
+from detectors.signals import FixedTimePlan, PhaseFeed
 
 T0 = dt.datetime(2025, 11, 17, 8, 0, tzinfo=VN_TZ)
 WH = (100, 100)
@@ -80,11 +80,21 @@ def test_dwell_threshold_and_gap():
     assert evs[0].event_type == "illegal_parking"
 
 
-def test_box_in_zone_by_bottom_centre():
-    zone = ZoneConfig("z", ((0, 0.5), (1, 0.5), (1, 1), (0, 1)), RuleConfig("dwell", seconds=0.1))
-    rule = DwellRule(zone, WH)
-    # the box covers most of the zone but its bottom-centre (y=45) is above it
-    assert run(rule, [frame(t / 5, {1: (10, 0, 90, 45)}) for t in range(5)]) == []
+BAND = ((0, 0.4), (1, 0.4), (1, 0.7), (0, 0.7))  # a zone from y=40 to y=70 px, across the frame
+FEET_IN = (40, 10, 60, 60)  # bottom-centre (50, 60) inside the band, centre (50, 35) above it
+BODY_IN = (40, 40, 60, 90)  # centre (50, 65) inside the band, bottom-centre (50, 90) below it
+
+
+@pytest.mark.parametrize("rule_cls, cfg", [
+    (DwellRule, RuleConfig("dwell", seconds=0.4)),
+    (EncroachmentRule, RuleConfig("encroachment")),
+    (CongestionRule, RuleConfig("congestion", threshold=1, window_s=0.4)),
+], ids=["dwell", "encroachment", "congestion"])
+def test_zone_rules_place_a_box_by_its_bottom_centre(rule_cls, cfg):
+    feet_in = run(rule_cls(ZoneConfig("band", BAND, cfg), WH), [frame(t / 5, {1: FEET_IN}) for t in range(5)])
+    assert len(feet_in) == 1  # the wheels are in the zone: counted although the box's centre is outside
+    body_in = run(rule_cls(ZoneConfig("band", BAND, cfg), WH), [frame(t / 5, {1: BODY_IN}) for t in range(5)])
+    assert body_in == []  # the box's centre is in the zone but the wheels are not
 
 
 def test_congestion_window_and_dedup():
@@ -126,8 +136,8 @@ def test_stop_line_with_phase_feed(tmp_path):
 
 
 def test_writer_flushes_closed_minutes_on_a_quiet_stream(lake):
-    from detectors.pipeline import EventWriter
     from detectors.rules import RuleEvent
+    from detectors.writer import EventWriter
 
     w = EventWriter(lake, "cam-q", batch_size=1000, max_delay_s=0.0)
     at = dt.datetime(2025, 11, 17, 1, 0, 30, tzinfo=dt.UTC)

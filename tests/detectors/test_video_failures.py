@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from detectors.pipeline import run_cameras
+from detectors.runner import run_cameras
 from detectors.video import VideoError, VideoSource
 
 pytestmark = pytest.mark.assets
@@ -86,6 +86,10 @@ def test_other_cameras_continue(example_cams, models, truncated, garbage, lake):
     assert results["hue-le-loi-01"].status == "ok" and len(results["hue-le-loi-01"].events) == 9
     cams_in_lake = lake.sql("select camera_id from silver.cameras order by camera_id")["camera_id"].to_list()
     assert cams_in_lake == ["cam-corrupt", "cam-dead-rtsp", "cam-truncated", "hue-le-loi-01"]
+    # the three broken sources, and only they, are recorded with their reason
+    rejects = lake.sql("select source, reason from silver.rejects order by source").rows()
+    assert [src for src, _ in rejects] == ["camera:cam-corrupt", "camera:cam-dead-rtsp", "camera:cam-truncated"]
+    assert "missing frames" in rejects[2][1]
 
 
 @pytest.fixture(scope="module")

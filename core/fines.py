@@ -1,6 +1,6 @@
 """Fines per violation type and vehicle kind, in VND: the middle of each range in Nghị định 100/2019/NĐ-CP
 (Decree 100/2019, in force 2020-01-01, the period the IOC's published figures cover). Data, not logic:
-a later decree is a new table."""
+a later decree is a new table. Shared by the detectors (the fine of each event) and the camera simulator."""
 
 from __future__ import annotations
 

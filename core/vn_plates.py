@@ -1,0 +1,113 @@
+"""Vietnamese licence plates: province codes, series letters and the parser that reads OCR text as a plate.
+
+Pure data and functions, shared by the plate reader (detectors) and the camera simulator (which writes
+plates in the same normalised form: ``75A-123.45`` for cars, ``75-B1 234.56`` for motorbikes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Registration codes (Thông tư 24/2023/TT-BCA, annex): a few of the 63 provinces by name, the ones
+# around Huế first. Codes outside this map but in 11..99 are still well-formed.
+PROVINCES: dict[str, str] = {
+    "75": "Huế (Thừa Thiên Huế)", "74": "Quảng Trị", "73": "Quảng Bình", "43": "Đà Nẵng", "92": "Quảng Nam",
+    "76": "Quảng Ngãi", "77": "Bình Định", "38": "Hà Tĩnh", "37": "Nghệ An", "36": "Thanh Hóa",
+    "29": "Hà Nội", "30": "Hà Nội", "31": "Hà Nội", "32": "Hà Nội", "33": "Hà Nội", "40": "Hà Nội",
+    "41": "TP. Hồ Chí Minh", "50": "TP. Hồ Chí Minh", "51": "TP. Hồ Chí Minh", "52": "TP. Hồ Chí Minh",
+    "53": "TP. Hồ Chí Minh", "54": "TP. Hồ Chí Minh", "55": "TP. Hồ Chí Minh", "56": "TP. Hồ Chí Minh",
+    "57": "TP. Hồ Chí Minh", "58": "TP. Hồ Chí Minh", "59": "TP. Hồ Chí Minh", "15": "Hải Phòng",
+    "16": "Hải Phòng", "65": "Cần Thơ", "47": "Đắk Lắk", "79": "Khánh Hòa", "82": "Kon Tum", "81": "Gia Lai",
+}
+UNUSED_CODES = {"10", "13", "42", "44", "45", "46", "87", "91", "96"}
+SERIES_LETTERS = "ABCDEFGHKLMNPSTUVXYZ"  # I, J, O, Q, R, W are not used in series
+_TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2",
+                           "S": "5", "B": "8", "G": "6", "T": "7", "A": "4"})
+_TO_LETTER = str.maketrans({"0": "D", "8": "B", "5": "S", "2": "Z", "6": "G", "4": "A"})
+
+
+@dataclass(frozen=True)
+class VNPlate:
+    province_code: str
+    series: str
+    number: str  # 4 or 5 digits
+    kind: str  # car | motorbike
+    text: str  # normalised: 75A-123.45 | 75-B1 234.56
+    province: str | None  # name when known
+
+    @property
+    def is_hue(self) -> bool:
+        return self.province_code == "75"
+
+
+def _fmt_number(num: str) -> str:
+    return f"{num[:3]}.{num[3:]}" if len(num) == 5 else num
+
+
+def _split(text: str) -> tuple[str, list[int]]:
+    """Alphanumerics only, and the positions (in that string) where a separator stood."""
+    compact, seps = "", []
+    for ch in text.upper().replace("Đ", "D"):
+        if ch.isascii() and ch.isalnum():
+            compact += ch
+        elif ch in "-_ \n\t.:" and compact and (not seps or seps[-1] != len(compact)):
+            seps.append(len(compact))
+    return compact, seps
+
+
+def parse_vn_plate(text: str) -> VNPlate | None:
+    """Parse OCR text as a Vietnamese plate; None when it cannot be one.
+
+    Car plates are ``75A-123.45`` (one or two series letters, 4 or 5 digits); motorbike plates are two
+    rows ``75-B1`` / ``234.56`` (series letter + digit, or two letters). The separators OCR keeps decide
+    between the two when the characters alone are ambiguous (``75A12345`` reads as a car plate).
+    Tolerates spaces, dots, dashes, line breaks and the usual OCR confusions (O/0, B/8, S/5, ...) at
+    positions where only a digit or only a letter can stand."""
+    if not text:
+        return None
+    s, seps = _split(text)
+    if not 7 <= len(s) <= 10:
+        return None
+    code = s[:2].translate(_TO_DIGIT)
+    if not code.isdigit() or not 11 <= int(code) <= 99 or code in UNUSED_CODES:
+        return None
+    rest = s[2:]
+    inner = [p - 2 for p in seps if 2 < p < len(s)]  # separators after the code: end of the series
+    if 2 in seps:  # "75-B1 ...": the motorbike layout
+        order = ["moto2"]
+    elif inner and inner[0] in (1, 2):
+        sl = inner[0]
+        order = ["car1"] if sl == 1 else (["moto2"] if rest[1].isdigit() else ["car2"])
+    elif len(rest) == 7 and rest[1].isdigit():
+        order = ["moto2", "car1"]
+    elif len(rest) == 7:
+        order = ["car2", "moto2"]
+    else:
+        order = ["car1", "moto2", "car2"]
+    for layout in order:
+        series_len = 1 if layout == "car1" else 2
+        series, num = rest[:series_len], rest[series_len:].translate(_TO_DIGIT)
+        if len(num) not in (4, 5) or not num.isdigit():
+            continue
+        head = series[0].translate(_TO_LETTER)
+        if head not in SERIES_LETTERS:
+            continue
+        if layout == "car1":
+            series = head
+        elif layout == "car2":
+            second = series[1].translate(_TO_LETTER)
+            if second not in SERIES_LETTERS:
+                continue
+            series = head + second
+        else:
+            second = series[1]
+            second = second if second.isdigit() or second in SERIES_LETTERS else second.translate(_TO_DIGIT)
+            if not (second.isdigit() or second in SERIES_LETTERS):
+                continue
+            series = head + second
+        if layout == "moto2":
+            formatted = f"{code}-{series} {_fmt_number(num)}"
+        else:
+            formatted = f"{code}{series}-{_fmt_number(num)}"
+        return VNPlate(code, series, num, "motorbike" if layout == "moto2" else "car", formatted, PROVINCES.get(code))
+    return None
