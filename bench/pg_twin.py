@@ -9,6 +9,7 @@ statement. B-tree indexes match the views' filters: periods (date, month), a uni
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -69,7 +70,8 @@ def to_postgres(query: str, prefix: str) -> str:
         if group is not None and group.args.get("all"):
             keys = [i for i, e in enumerate(select.expressions, 1) if not e.find(exp.AggFunc)]
             select.set("group", exp.Group(expressions=[exp.Literal.number(i) for i in keys]))
-    return tree.sql(dialect="postgres")
+    # psycopg reads "%" as the start of a placeholder: a literal one (LIKE '%x') is written "%%"
+    return re.sub(r"%(?!\()", "%%", tree.sql(dialect="postgres"))
 
 
 class PgTwin:
