@@ -36,33 +36,45 @@ from pipelines.reports import build
 ROUNDS = int(os.environ.get("HUE_BENCH_ROUNDS", "60"))
 # what the timed view calls read (the twin holds these, see bench/pg_twin.py)
 TWIN_TABLES = ["gold.kpi_daily", "gold.unit_performance", "gold.unit_transfers", "silver.units",
-               "silver.admin_units", "silver.categories"]
+               "silver.admin_units", "silver.categories", "silver.reports"]
 TARGET_3Y, TARGET_5M_SCANS = 1.0, 5.0
 
 
 def _calls() -> dict[str, tuple[str, Callable[[Any, dict], object]]]:
-    """name → (kind, call(lake, params)): the view functions as the screens and the PDF call them."""
-    from dashboards import queries
-    from dashboards.filters import Filters, data_bounds
+    """name → (kind, call(lake, params)): the view functions the screens (through ``dashboards.reads``) and
+    the PDF/XLSX call."""
+    from views.breakdowns import by_category, monthly_trend
+    from views.choices import data_bounds
+    from views.filters import Filters
     from views.headline import headline
+    from views.period import Period
+    from views.ranking import ranking
+    from views.trends import slices
+    from views.unit_detail import unit_transfers, unit_trend
 
-    def f(p: dict, days: int) -> Filters:
-        return Filters(p["day"], p["day"] + dt.timedelta(days=days - 1), ())
+    def days(p: dict, n: int) -> Filters:
+        return Filters.of(p["day"], p["day"] + dt.timedelta(days=n - 1))
+
+    def month(p: dict) -> Period:
+        return Period.month(p["month_start"].year, p["month_start"].month)
+
+    def quarter(p: dict) -> Period:
+        return Period.quarter(p["quarter_start"].year, (p["quarter_start"].month - 1) // 3 + 1)
 
     return {
         "headline · 30 days": ("scan", lambda lk, p: headline(lk, p["day"], p["day"] + dt.timedelta(days=29))),
         "headline · year": ("scan", lambda lk, p: headline(lk, p["year_start"], p["year_end"])),
         "headline · area+category · 90 d": ("lookup", lambda lk, p: headline(
             lk, p["day"], p["day"] + dt.timedelta(days=89), [p["area"]], [p["cat"]])),
-        "overview slices · 90 days": ("scan", lambda lk, p: queries.kpi_slices.raw(lk, f(p, 90))),
-        "data bounds (every page)": ("scan", lambda lk, p: data_bounds.raw(lk)),
-        "ranking · month": ("scan", lambda lk, p: queries.unit_ranking.raw(lk, Filters(
-            p["month_start"], p["month_end"], ()))),
-        "ranking · quarter": ("scan", lambda lk, p: queries.unit_ranking.raw(lk, Filters(
-            p["quarter_start"], p["quarter_end"], ()))),
-        "unit trend · year": ("lookup", lambda lk, p: queries.unit_trend.raw(lk, p["unit"], Filters(
-            p["year_start"], p["year_end"], ()))),
-        "unit transfers · 90 days": ("lookup", lambda lk, p: queries.unit_transfers.raw(lk, p["unit"], f(p, 90))),
+        "overview slices · 90 days": ("scan", lambda lk, p: slices(lk, days(p, 90))),
+        "data bounds (every page)": ("scan", lambda lk, p: data_bounds(lk)),
+        "ranking · month": ("scan", lambda lk, p: ranking(lk, month(p))),
+        "ranking · quarter": ("scan", lambda lk, p: ranking(lk, quarter(p))),
+        "12-month trend (PDF)": ("scan", lambda lk, p: monthly_trend(lk, month(p))),
+        "by category · quarter (PDF)": ("scan", lambda lk, p: by_category(lk, quarter(p))),
+        "unit trend · year": ("lookup", lambda lk, p: unit_trend(lk, p["unit"], Filters.of(p["year_start"],
+                                                                                             p["year_end"]))),
+        "unit transfers · 90 days": ("lookup", lambda lk, p: unit_transfers(lk, p["unit"], days(p, 90))),
     }
 
 

@@ -23,7 +23,7 @@ from lake import Lake
 # gold, the small silver tables the views join (names, areas, categories) and, for the views that read
 # single reports (the ranking's median hours to resolve), silver.reports with the columns they use
 INDEXES: dict[str, list[str]] = {
-    "gold.kpi_daily": ["date", "admin_unit_code_2025, category_code, date"],
+    "gold.kpi_daily": ["date", "admin_unit_code_2025, category_code, date", "unit_id, date"],
     "gold.unit_performance": ["month", "unit_id, month"],
     "gold.unit_transfers": ["date", "to_unit_id, date", "from_unit_id, date"],
     "silver.units": ["unit_id"],

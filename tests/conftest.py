@@ -5,6 +5,8 @@ machine, failed under CI, where .ci/run provides it."""
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -65,6 +67,16 @@ def _postgres_unreachable() -> str | None:
     return None
 
 
+def _mosquitto_missing() -> str | None:
+    if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").is_file():
+        return "needs Mosquitto (apt-get install -y mosquitto mosquitto-clients)"
+    try:
+        socket.create_connection(("127.0.0.1", 1883), timeout=3).close()
+    except OSError as e:
+        return f"needs the Mosquitto broker on 127.0.0.1:1883: {e}"
+    return None
+
+
 _missing: dict[str, str | None] = {}
 
 
@@ -74,13 +86,15 @@ def _what_is_missing(marker: str) -> str | None:
         if marker == "browser":
             _missing[marker] = (None if CHROMIUM.is_file() else
                                 f"needs Debian chromium at {CHROMIUM} (apt-get install -y chromium)")
+        elif marker == "mqtt":
+            _missing[marker] = _mosquitto_missing()
         else:
             _missing[marker] = _postgres_unreachable()
     return _missing[marker]
 
 
 def _unmet(item: pytest.Item) -> str | None:
-    return next((reason for marker in ("browser", "postgres")
+    return next((reason for marker in ("browser", "postgres", "mqtt")
                  if item.get_closest_marker(marker) and (reason := _what_is_missing(marker))), None)
 
 
