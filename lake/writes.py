@@ -64,13 +64,14 @@ class Writes:
         return self.version(name) or 0
 
     def overwrite(self, name: str, data: pl.DataFrame | pa.Table) -> int:
-        """Replace the whole table (gold rebuilds); history keeps the old versions."""
+        """Replace the whole table (gold rebuilds); history keeps the old versions. The table takes the
+        catalog's schema, also when the catalog changed since the last write (a gold table gained a column)."""
         self._check_writable()
         s = spec(name)
         table = conform(s, data)
         self._create_if_missing(s)
-        write_deltalake(self.uri(name), table, mode="overwrite", partition_by=list(s.partition_by) or None,
-                        storage_options=self._options())
+        write_deltalake(self.uri(name), table, mode="overwrite", schema_mode="overwrite",
+                        partition_by=list(s.partition_by) or None, storage_options=self._options())
         self._invalidate(name)
         return self.version(name) or 0
 

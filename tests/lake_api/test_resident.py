@@ -20,7 +20,7 @@ def kpi_rows(days: int, received: int = 1, category: str = "moi_truong") -> pl.D
     return pl.DataFrame({
         "date": [dt.date(2022, 1, 1) + dt.timedelta(days=i) for i in range(n)],
         "category_code": [category] * n, "channel": ["app"] * n, "admin_unit_code_2025": ["46001@2025"] * n,
-        "received": [received] * n, "invalid": [1] * n, "processed": [received] * n, "on_time": [0] * n,
+        "unit_id": ["u1"] * n, "received": [received] * n, "invalid": [1] * n, "processed": [received] * n, "on_time": [0] * n,
         "late_with_extension": [0] * n, "overdue": [0] * n, "open_overdue": [0] * n, "rated": [0] * n,
         "satisfied": [0] * n, "hours_to_resolve_sum": [1.5] * n,
     })
