@@ -6,7 +6,14 @@ import datetime as dt
 
 import numpy as np
 
-from core.calendar import END_OF_DAY, VN_TZ, add_working_days, add_working_days_vec, is_working_day, vn_holidays
+from core.calendar import (
+    END_OF_DAY,
+    VN_TZ,
+    add_working_days,
+    add_working_days_vec,
+    is_working_day,
+    vn_holidays,
+)
 
 UTC = dt.UTC
 
