@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for codes in data.values():
             for key, code in codes.items():
-                if code not in KILLED and code not in SKIPPED:
+                if code is not None and code not in KILLED and code not in SKIPPED:
                     state = "survived" if code in SURVIVED else "no tests" if code in NO_TESTS else f"exit {code}"
                     print(f"{state:9} {key}")
     if low:

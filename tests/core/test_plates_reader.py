@@ -163,3 +163,11 @@ def test_real_ocr_reads_rendered_plates(monkeypatch):
     assert parse_vn_plate(text).text == "75A-123.45" and conf > 0.8
     text, conf = plates.read_text(moto)
     assert text == "75-B1 234.56" and conf > 0.8
+
+
+def test_read_clips_at_the_top_left_corner(seen):
+    # vehicle 10..110 × 10..60: margins 30 px / 15 px → x −20..140, y −5..75 → clipped to 0..140 × 0..75
+    det = FakeDetector([(2, 0.7, (20, 20, 70, 40))])
+    p = reader_with(det).read(np.zeros((200, 200, 3), np.uint8), (10, 10, 110, 60))
+    assert det.crops == [(75, 140, 3)]
+    assert p is not None and p.plate_box == (16, 17, 74, 43)  # padding 4 px and 3 px, in frame pixels

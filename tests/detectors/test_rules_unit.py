@@ -360,3 +360,57 @@ def test_zone_rules_with_no_detections():
     zone = ZoneConfig("z", ALL, RuleConfig("congestion", threshold=1))
     assert CongestionRule(zone, WH).update(frame(0, {}), {}) == []
     assert DwellRule(ZoneConfig("z", ALL, RuleConfig("dwell")), WH).update(frame(0, {}), {}) == []
+
+
+@pytest.mark.parametrize("make", [
+    lambda: LineCountRule(LineConfig("l", LINE, "down", RuleConfig("count", classes=("bike",))), WH),
+    lambda: WrongWayRule(LineConfig("l", LINE, "up", RuleConfig("wrong_way", classes=("bike",))), WH),
+    lambda: StopLineRule(LineConfig("l", LINE, "down", RuleConfig(
+        "stop_line", classes=("bike",), phase={"plan": {"green": 1, "amber": 1, "red": 24}})), WH),
+], ids=["count", "wrong_way", "stop_line"])
+def test_line_events_carry_the_crossing_frame(make):
+    # a bike and a car cross downwards at t=0.2 (08:00:00.2: red in the 1/1/24 s plan); only the bike is wanted
+    rule = make()
+    evs = run(rule, [frame(0, {1: box_at(50, 45)}, "bike"), frame(0.2, {1: box_at(50, 55)}, "bike"),
+                     frame(0, {2: box_at(50, 45)}, "car"), frame(0.2, {2: box_at(50, 55)}, "car")])
+    at = T0 + dt.timedelta(seconds=0.2)
+    assert [(e.track_id, e.class_name, e.start_t, e.end_t, e.start_at, e.end_at) for e in evs] == [
+        (1, "bike", 0.2, 0.2, at, at)]
+    assert evs[0].direction == ("reverse" if isinstance(rule, WrongWayRule) else "forward")
+    assert evs[0].box == box_at(50, 55) and evs[0].score == pytest.approx(0.9)
+
+
+def test_fixed_time_plan_counts_minutes_and_defaults_to_no_offset():
+    plan = FixedTimePlan(green=30, red=30, amber=0)  # cycle 60 s from local midnight
+    base = dt.datetime(2025, 11, 17, 8, 0, tzinfo=VN_TZ)
+    # 08:07:10 is second 29 230 of the day: 10 s into a minute → green; 08:07:40 → red
+    assert plan.phase(base.replace(minute=7, second=10)) == "green"
+    assert plan.phase(base.replace(minute=7, second=40)) == "red"
+    # fractions of a second count: green ends at 29.25 s into each minute
+    split = FixedTimePlan(green=29.25, red=30.75, amber=0)
+    assert split.phase(base.replace(second=29)) == "green"
+    assert split.phase(base.replace(second=29, microsecond=500_000)) == "red"
+    assert FixedTimePlan(green=5, red=5, amber=0).phase(base.replace(second=10)) == "green"  # offset 0: 10 mod 10
+
+
+def test_phase_sources_read_every_field(tmp_path, monkeypatch):
+    from detectors.signals import phase_source
+
+    plan = phase_source({"plan": {"green": 10, "red": 13, "amber": 2, "offset": 4}})
+    assert (plan.green, plan.amber, plan.red, plan.offset, plan.cycle) == (10.0, 2.0, 13.0, 4.0, 25.0)
+    (tmp_path / "p.json").write_text('{"at": "2025-11-17T08:00:00+07:00", "phase": "amber"}\n')
+    assert PhaseFeed.from_file(tmp_path / "p.json").phase(T0) == "amber"  # .json is read as JSON lines too
+    monkeypatch.chdir(tmp_path)  # no base folder: a relative feed is read from the working folder
+    assert phase_source({"feed": "p.json"}).phase(T0) == "amber"
+    with pytest.raises(ValueError, match="unknown signal phase 'purple'"):
+        PhaseFeed().set(T0, "purple")
+
+
+def test_build_rules_reads_a_stop_line_feed_beside_the_config(tmp_path):
+    from detectors.config import CameraConfig
+    from detectors.rules import build_rules
+
+    (tmp_path / "phases.csv").write_text("at,phase\n2025-11-17T08:00:00+07:00,red\n")
+    line = LineConfig("s", LINE, "up", RuleConfig("stop_line", phase={"feed": "phases.csv"}))
+    (rule,) = build_rules(CameraConfig("cam", "Cam", "x.mp4", 0, 0, lines=(line,)), WH, base=tmp_path)
+    assert rule.signal.phase(T0) == "red"
