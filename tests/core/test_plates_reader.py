@@ -171,3 +171,23 @@ def test_read_clips_at_the_top_left_corner(seen):
     p = reader_with(det).read(np.zeros((200, 200, 3), np.uint8), (10, 10, 110, 60))
     assert det.crops == [(75, 140, 3)]
     assert p is not None and p.plate_box == (16, 17, 74, 43)  # padding 4 px and 3 px, in frame pixels
+
+
+def test_reader_asks_for_the_plate_model_with_its_settings(monkeypatch):
+    made: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+
+    class Recorder:
+        version = "barrier-0106@v1"
+
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            made.append((args, kw))
+
+    monkeypatch.setattr(plates, "Detector", Recorder)
+    r = PlateReader("/assets", device="GPU", inference_precision="f32")
+    assert made == [(("vehicle-license-plate-detection-barrier-0106",),
+                     {"device": "GPU", "assets": "/assets", "conf": 0.4, "inference_precision": "f32",
+                      "hint": "LATENCY"})]
+    assert r.version == "barrier-0106@v1"
+    PlateReader(None, min_score=0.6)
+    assert made[1][1] == {"device": "CPU", "assets": None, "conf": 0.6, "inference_precision": None,
+                          "hint": "LATENCY"}
