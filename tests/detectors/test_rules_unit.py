@@ -414,3 +414,75 @@ def test_build_rules_reads_a_stop_line_feed_beside_the_config(tmp_path):
     line = LineConfig("s", LINE, "up", RuleConfig("stop_line", phase={"feed": "phases.csv"}))
     (rule,) = build_rules(CameraConfig("cam", "Cam", "x.mp4", 0, 0, lines=(line,)), WH, base=tmp_path)
     assert rule.signal.phase(T0) == "red"
+
+
+def test_crossing_geometry_against_shapely():
+    # Random slanted segments and paths: a crossing is reported exactly when shapely says the path meets the
+    # segment, and it is "forward" exactly when the path moves up (the lawful direction). Touching cases (an
+    # end point on the other segment, zero lengths) are left out here; the tests above pin them.
+    from hypothesis import assume, given, settings
+    from hypothesis import strategies as st
+    from shapely.geometry import LineString, Point
+
+    xy = st.tuples(st.floats(1, 99), st.floats(11, 99))
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(xy, xy, xy, xy)
+    def check(a, b, p0, p1):
+        seg, path = LineString([a, b]), LineString([p0, p1])
+        assume(seg.length > 1 and path.length > 1 and p0[1] != p1[1])
+        assume(min(seg.distance(Point(p0)), seg.distance(Point(p1)), path.distance(Point(a)),
+                   path.distance(Point(b))) > 1e-3)
+        line = LineConfig("x", ((a[0] / 100, a[1] / 100), (b[0] / 100, b[1] / 100)), "up", RuleConfig("count"))
+        rule = LineCountRule(line, WH)
+        f = frame(0.2, {7: (p1[0] - 5, p1[1] - 10, p1[0] + 5, p1[1])})
+        got = rule.crossings(f, {7: np.array(p0, np.float64)})
+        meets = seg.intersects(path)
+        assert got == ([(0, "forward" if p1[1] < p0[1] else "reverse")] if meets else [])
+
+    check()
+
+
+def test_crossings_go_on_past_tracks_that_do_not_cross():
+    short = ((0.6, 0.5), (0.9, 0.5))
+    rule = LineCountRule(LineConfig("s", short, "down", RuleConfig("count")), WH)
+    prev = {2: np.array([70.0, 30.0]), 3: np.array([30.0, 40.0]), 4: np.array([70.0, 40.0])}
+    # 1: first seen (no previous point); 2: stays above; 3: crosses beside the segment; 4: crosses it
+    f = frame(0.2, {1: box_at(70, 60), 2: box_at(70, 40), 3: box_at(30, 60), 4: box_at(70, 60)})
+    assert rule.crossings(f, prev) == [(3, "forward")]
+
+
+def test_a_track_leaving_the_line_does_not_cross_again():
+    # no de-duplication: the frame that reaches y=50 crosses, the next one (from on the line to below) does not
+    rule = LineCountRule(LineConfig("mid", LINE, "down", RuleConfig("count", dedup_s=0)), WH)
+    evs = run(rule, [frame(0, {1: box_at(50, 45)}), frame(0.2, {1: box_at(50, 50)}), frame(0.4, {1: box_at(50, 55)})])
+    assert [e.end_t for e in evs] == [0.2]
+    # a wheel a hundredth of a pixel past the line is past it
+    evs = run(rule, [frame(0, {2: box_at(50, 50.004)}), frame(0.2, {2: box_at(50, 45)})])
+    assert [(e.track_id, e.direction) for e in evs] == [(2, "reverse")]
+
+
+def test_the_far_end_of_the_segment_counts():
+    short = ((0.6, 0.5), (0.9, 0.5))
+    rule = LineCountRule(LineConfig("s", short, "down", RuleConfig("count")), WH)
+    assert len(run(rule, [frame(0, {1: box_at(90, 40)}), frame(0.2, {1: box_at(90, 60)})])) == 1
+
+
+@pytest.mark.parametrize("kind", ["wrong_way", "stop_line"])
+def test_violations_are_kept_per_track(kind):
+    # red all the time; two tracks cross the wrong way / on red in the same second: two events; the first track
+    # crossing again within the window: no third
+    direction = "up" if kind == "wrong_way" else "down"
+    cfg = RuleConfig(kind, phase={"plan": {"green": 0, "amber": 0, "red": 60}})
+    rule = (WrongWayRule if kind == "wrong_way" else StopLineRule)(LineConfig("l", LINE, direction, cfg), WH)
+    above, below = box_at(50, 45), box_at(50, 55)
+    frames = [frame(0, {1: above, 2: above}), frame(0.2, {1: below, 2: below}),
+              frame(0.4, {1: above}), frame(0.6, {1: below})]
+    assert [(e.track_id, e.end_t) for e in run(rule, frames)] == [(1, 0.2), (2, 0.2)]
+
+
+def test_congestion_incident_is_dated_from_the_start_of_the_jam():
+    zone = ZoneConfig("jam", ALL, RuleConfig("congestion", threshold=1, window_s=0.4))
+    evs = run(CongestionRule(zone, WH), [frame(t, {1: box_at(50, 50)}) for t in (0, 0.2, 0.4)])
+    assert [(e.rule, e.start_t, e.end_t, e.start_at, e.end_at) for e in evs] == [
+        ("congestion", 0, 0.4, T0, T0 + dt.timedelta(seconds=0.4))]
