@@ -80,6 +80,8 @@ def test_classify_boundaries():
         ("open_no_deadline", None, None, None, None),  # no deadline: never overdue, never null
         ("closed_no_deadline", None, T(1), None, None),
         ("ext_without_new_deadline", T(0), None, T(-1), None),  # granted, no new date: the original holds
+        ("extended_but_on_time", T(0), T(0), T(-1), T(24)),  # closed at the deadline: on time, not "late"
+        ("closed_no_deadline_extended", None, T(1), T(0), T(24)),  # no deadline to compare: no flag
     ], as_of=T(0))
     assert f["ext_at_deadline"] == (False, True, False, False)
     assert f["ext_after"] == (False, False, True, False)
@@ -88,6 +90,8 @@ def test_classify_boundaries():
     assert f["open_no_deadline"] == (False, False, False, False)
     assert f["closed_no_deadline"] == (False, False, False, False)
     assert f["ext_without_new_deadline"] == (False, False, False, False)
+    assert f["extended_but_on_time"] == (True, False, False, False)
+    assert f["closed_no_deadline_extended"] == (False, False, False, False)
     later = _flags([("open", T(0), None, None, None), ("ext_without_new_deadline", T(0), None, T(-1), None),
                     ("extended", T(0), None, T(-1), T(2)), ("ext_late", T(0), None, T(1), T(48))],
                    as_of=T(1))
