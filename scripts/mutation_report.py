@@ -2,7 +2,7 @@
 
 Usage: python scripts/mutation_report.py [--survivors] [--min 85]
 Prints killed/total per mutated module; a mutant counts as killed when a test failed on it or it ran past
-mutmut's time limit (an endless loop is caught too). "no tests" mutants count as not killed. With --min,
+mutmut's time limit (an endless loop is caught too). "no tests" and errored workers count as not killed. With --min,
 exits 1 when a module scores below that percentage.
 """
 
@@ -15,8 +15,11 @@ from collections import Counter
 from pathlib import Path
 
 # mutmut 3 exit codes (mutmut/stats.py): what happened to each mutant
-KILLED = {1, 3, 36, 24, -24, 152, 255, 37}  # test failure, pytest internal error, timeouts, type check
-TIMEOUT = {36, 24, -24, 152, 255}
+KILLED = {1, 3, 36, 24, -24, 152, 37}  # test failure, pytest internal error, CPU/wall time limit, type check
+TIMEOUT = {36, 24, -24, 152}
+# 255: the worker raised instead of reporting (mutmut shows it as a timeout); not counted as killed, since
+# it also happens when pytest cannot find the selected tests
+ERRORED = {255}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 SKIPPED = {34}
@@ -42,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no mutmut results under {args.root}/: run `mutmut run` first", file=sys.stderr)
         return 2
     low = []
-    print(f"{'module':28} {'killed':>7} {'total':>6} {'score':>7}  survived  no tests  timeout")
+    print(f"{'module':28} {'killed':>7} {'total':>6} {'score':>7}  survived  no tests  timeout  errored")
     for path, codes in data.items():
         c = Counter(codes.values())
         total = sum(n for code, n in c.items() if code not in SKIPPED)
@@ -50,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         unchecked = sum(n for code, n in c.items() if code is None)
         score = 100.0 * killed / total if total else 0.0
         print(f"{path:28} {killed:7d} {total:6d} {score:6.1f}%  {c[0]:8d}  {sum(c[k] for k in NO_TESTS):8d}"
-              f"  {sum(c[k] for k in TIMEOUT):7d}" + (f"  ({unchecked} not run)" if unchecked else ""))
+              f"  {sum(c[k] for k in TIMEOUT):7d}  {sum(c[k] for k in ERRORED):7d}"
+              + (f"  ({unchecked} not run)" if unchecked else ""))
         if args.min is not None and score < args.min:
             low.append(path)
     if args.survivors:
@@ -58,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         for codes in data.values():
             for key, code in codes.items():
                 if code is not None and code not in KILLED and code not in SKIPPED:
-                    state = "survived" if code in SURVIVED else "no tests" if code in NO_TESTS else f"exit {code}"
+                    state = ("survived" if code in SURVIVED else "no tests" if code in NO_TESTS
+                             else "errored" if code in ERRORED else f"exit {code}")
                     print(f"{state:9} {key}")
     if low:
         print(f"\nbelow {args.min:.0f} %: {', '.join(low)}", file=sys.stderr)
