@@ -30,10 +30,11 @@ import defusedxml.ElementTree as SafeET  # noqa: E402
 import polars as pl  # noqa: E402
 
 from core.settings import data_path  # noqa: E402
+from core.tz import VN_TZ  # noqa: E402
 from lake import Lake  # noqa: E402
-from pipelines.disasters import gauges  # noqa: E402
-from pipelines.disasters.cap import build_cap_xml, parse_cap  # noqa: E402
-from pipelines.disasters.common import VN_TZ  # noqa: E402
+from pipelines.disasters import alarms, gauges  # noqa: E402
+from pipelines.disasters.cap.parse import parse_cap  # noqa: E402
+from pipelines.disasters.cap.write import build_cap_xml  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "disasters.json"
 
@@ -128,7 +129,7 @@ def bench_gauges(replicate: int = 10) -> list[dict]:
                        pl.col("Thời gian (UTC)").str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M", strict=False)
                        .alias("t"),
                        pl.col("Mực nước (m)").cast(pl.Float64, strict=False).alias("water_level_m"))
-        gauges.with_alarms(df.drop_nulls(), stations)
+        alarms.with_alarms(df.drop_nulls(), stations)
 
     def row_by_row() -> None:
         import datetime as dt
@@ -141,9 +142,9 @@ def bench_gauges(replicate: int = 10) -> list[dict]:
             except ValueError:
                 continue
             a1, a2, a3, hist = thresholds.get(rec["Mã trạm/LakeCode"], (None, None, None, None))
-            al, ref, d = gauges.alarm_row(lv, a1, a2, a3)
-            out.append((rec["Mã trạm/LakeCode"], t, lv, al, ref, d, gauges.bulletin_text(al, ref, d),
-                        *gauges.nearest_row(lv, a1, a2, a3), hist is not None and lv > hist))
+            al, ref, d = alarms.alarm_row(lv, a1, a2, a3)
+            out.append((rec["Mã trạm/LakeCode"], t, lv, al, ref, d, alarms.bulletin_text(al, ref, d),
+                        *alarms.nearest_row(lv, a1, a2, a3), hist is not None and lv > hist))
 
     base = _rate(row_by_row, n)
     vec = _rate(vectorised, n)

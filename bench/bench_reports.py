@@ -19,8 +19,8 @@ from bench.common import percentiles_ms, timed, write
 from core.settings import settings
 from lake import Lake
 from pipelines.reports import build
-from pipelines.reports.admin_units import admin_units_frame
 from pipelines.reports.conform import fold
+from pipelines.sources.admin_units import admin_units_frame
 from pipelines.sources.simulator import SimulatorConfig, simulate
 
 QUERIES = {
@@ -123,7 +123,7 @@ def query_latency(lake: Lake, label: str, rounds: int = 40) -> list[dict]:
 
 def incremental_sync(lake: Lake, n: int = 1000) -> float:
     """1,000 reports changed at the source (late edits) → bronze → silver (incremental) → gold."""
-    from hue_ioc.defs.reports import ingest_source_batch
+    from pipelines.reports.bronze import ingest_batch
     from pipelines.sources.base import RawRecord, SourceBatch
 
     raw = lake.sql("SELECT record_id, payload FROM bronze.reports_raw ORDER BY record_id LIMIT $n", {"n": n})
@@ -135,9 +135,8 @@ def incremental_sync(lake: Lake, n: int = 1000) -> float:
         recs.append(RawRecord("report", "simulated", rid, obj))
 
     def run() -> None:
-        batch_id = build.new_batch_id("bench")
-        ingest_source_batch(lake, SourceBatch(records=recs), "simulated", batch_id)
-        build.sync_silver(lake, [batch_id])
+        ingested = ingest_batch(lake, SourceBatch(records=recs), prefix="bench")
+        build.sync_silver(lake, [ingested.batch_id])
         build.build_gold(lake)
 
     return timed(run)

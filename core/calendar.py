@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 import numpy as np
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from core.tz import VN_TZ
+
 # Deadlines in working days end at the close of office hours of the last day.
 END_OF_DAY = dt.time(17, 0)
 

@@ -1,72 +1,218 @@
-"""One place for configuration.
+"""One place for configuration, read and validated once.
 
-Environment variables with the ``HUE_IOC_`` prefix win; then one optional TOML file
-(``HUE_IOC_CONFIG``, default ``./hue_ioc.toml``); then the defaults below. No path of any
-particular machine lives in code: assets and reference data are found through
+Environment variables with the ``HUE_IOC_`` prefix win; then one optional TOML file (``HUE_IOC_CONFIG``,
+default ``./hue_ioc.toml``); then the defaults below. Every value is checked against the ``Settings`` model:
+an unknown TOML key, an unknown ``HUE_IOC_*`` variable, a deployment other than ``local``/``production`` or
+score weights that do not sum to 1 stop the program with one line naming the setting and where it came from.
+
+No path of any particular machine lives in code: assets and reference data are found through
 ``HUE_IOC_ASSETS`` / ``HUE_IOC_DATA`` and then the repo-relative ``./assets`` / ``./data``.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 ENV_PREFIX = "HUE_IOC_"
+WEIGHT_PARTS = ("on_time", "satisfaction", "processed", "speed")
+DEFAULT_WEIGHTS = {"on_time": 0.4, "satisfaction": 0.3, "processed": 0.2, "speed": 0.1}
+
+# Read straight from the environment by the module named, never from TOML; declared here so that a
+# misspelt HUE_IOC_ variable is refused instead of silently ignored.
+ENV_ONLY = {
+    "config": "core.settings: path of the TOML file",
+    "dashboard_wall": "dashboards.access: wall mode, set by `hue-ioc dashboard --wall`",
+    "wall_pages": "dashboards wall page: pages to rotate, comma separated",
+    "wall_seconds": "dashboards wall page: seconds per page",
+    "dashboard_version_ttl": "dashboards.data: seconds between Delta version checks",
+    "cameras": "hue_ioc.defs.cameras: camera configuration file",
+    "camera_inbox": "hue_ioc.defs.cameras: folder where new videos arrive",
+    "cap_inbox": "hue_ioc.defs.disasters: CAP inbox folders",
+    "gauge_inbox": "hue_ioc.defs.disasters: gauge inbox folders",
+    "cap_feeds": "hue_ioc.defs.disasters: CAP feed URLs",
+}
+TABLES = ("dashboard", "api")  # TOML tables, no environment variable of their own
+# Families read elsewhere: S3 options (lake.store), benchmark knobs (bench/), test-only switches (tests/).
+ENV_PREFIXES_ELSEWHERE = ("HUE_IOC_S3_", "HUE_IOC_BENCH_", "HUE_IOC_TEST_",
+                          "HUE_IOC_UPDATE_DOCS_SCREENSHOT")
 
 
-def _toml() -> dict[str, Any]:
-    path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG", "hue_ioc.toml"))
-    if path.is_file():
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    return {}
+class SettingsError(ValueError):
+    """A setting is unknown or has a value out of its allowed range; the message is one line."""
 
 
-def _get(key: str, default: Any = None) -> Any:
-    """Value of setting ``key`` (lower-case name): env ``HUE_IOC_<KEY>``, then TOML, then default."""
-    env = os.environ.get(ENV_PREFIX + key.upper())
-    if env is not None and env != "":
-        return env
-    return _toml().get(key, default)
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True)
-class Settings:
-    lake: str = "data/lake"
+class DashboardRoles(_Strict):
+    """E-mail lists of the ``[dashboard.roles]`` TOML table (OIDC logins)."""
+
+    operators: list[str] = []
+    leaders: list[str] = []
+    walls: list[str] = []
+
+
+class DashboardSettings(_Strict):
+    roles: DashboardRoles = DashboardRoles()
+    wall_pages: list[str] | None = None
+    wall_seconds: int | None = Field(None, ge=1, le=3600)
+
+
+class ApiSettings(_Strict):
+    """The ``[api]`` TOML table; ``api.config`` reads it (and its ``HUE_IOC_API_<NAME>`` variables, which win)."""
+
+    keys: dict[str, str] = Field(default_factory=dict, repr=False)  # key → partner name; secrets
+    allow_anonymous: bool = True
+    rate_per_minute: float = Field(600.0, gt=0)
+    anonymous_rate_per_minute: float = Field(60.0, gt=0)
+    signing_key: str | None = None
+    signing_cert: str | None = None
+    public_url: str | None = None
+    contact: str | None = None
+    key_service: str | None = None
+
+
+class Settings(_Strict):
+    lake: str = Field("data/lake", min_length=1)
     assets: str | None = None
     data: str | None = None
-    deployment: str = "local"  # local | production
-    language: str = "vi"
-    timezone: str = "Asia/Ho_Chi_Minh"
-    pg_dsn: str = "host=127.0.0.1 port=5432 dbname=test user=postgres"
-    score_weights: dict[str, float] = field(
-        default_factory=lambda: {"on_time": 0.4, "satisfaction": 0.3, "processed": 0.2, "speed": 0.1}
-    )
-    extra: dict[str, Any] = field(default_factory=dict)
+    deployment: Literal["local", "production"] = "local"
+    language: Literal["vi", "en"] = "vi"
+    pg_dsn: str = Field("host=127.0.0.1 port=5432 dbname=test user=postgres", min_length=1)
+    score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    role: str | None = None  # dashboards.access reads it; an unknown role falls back to the safe ``leader``
+    open311_url: str = ""
+    open311_path: str = ""
+    dashboard: DashboardSettings = DashboardSettings()
+    api: ApiSettings = ApiSettings()
+    # environment only (see ENV_ONLY)
+    config: str | None = None
+    dashboard_wall: bool = False
+    wall_pages: str | None = None
+    wall_seconds: int | None = Field(None, ge=1, le=3600)
+    dashboard_version_ttl: float | None = Field(None, ge=0, le=3600)
+    cameras: str | None = None
+    camera_inbox: str | None = None
+    cap_inbox: str | None = None
+    gauge_inbox: str | None = None
+    cap_feeds: str | None = None
+    mqtt_url: str | None = None  # hue-ioc live: mqtt://host:port of the broker (none: no broker)
+
+    _toml: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @field_validator("score_weights")
+    @classmethod
+    def _weights(cls, w: dict[str, float]) -> dict[str, float]:
+        if unknown := sorted(set(w) - set(WEIGHT_PARTS)):
+            raise ValueError(f"unknown part {', '.join(unknown)}; the parts are {', '.join(WEIGHT_PARTS)}")
+        if missing := [p for p in WEIGHT_PARTS if p not in w]:
+            raise ValueError(f"missing part {', '.join(missing)} (write 0 to leave a part out)")
+        if bad := [k for k, v in w.items() if not math.isfinite(v) or v < 0]:
+            raise ValueError(f"weight of {', '.join(bad)} must be a number ≥ 0")
+        if not math.isclose(sum(w.values()), 1.0, abs_tol=1e-6):
+            raise ValueError(f"weights sum to {sum(w.values()):g}; they must sum to 1")
+        return w
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """The TOML document as read (already validated against this model)."""
+        return self._toml
+
+
+def _env_name(field: str) -> str:
+    return ENV_PREFIX + field.upper()
+
+
+def _parse_weights(text: str) -> dict[str, float]:
+    """``on_time=0.4,satisfaction=0.3,processed=0.2,speed=0.1``."""
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise SettingsError(f"setting score_weights (env {_env_name('score_weights')}): {part.strip()!r} is "
+                                "not part=number; write e.g. on_time=0.4,satisfaction=0.3,processed=0.2,speed=0.1"
+                                ) from None
+    return out
+
+
+def _parse_toml(text: bytes, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"settings file {path}: not valid TOML ({exc})") from None
+
+
+def _load(env: tuple[tuple[str, str], ...], path: Path, text: bytes) -> Settings:
+    toml = _parse_toml(text, path)
+    values: dict[str, Any] = {}
+    source: dict[str, str] = {}
+    for key, value in toml.items():
+        if key in ENV_ONLY:
+            raise SettingsError(f"setting {key} (TOML key in {path}): read from the environment only, "
+                                f"as {_env_name(key)}")
+        values[key], source[key] = value, f"TOML key {key} in {path}"
+    fields = Settings.model_fields
+    for name, value in env:
+        field = name.removeprefix(ENV_PREFIX).lower()
+        if field.startswith("api_") and field.removeprefix("api_") in ApiSettings.model_fields:
+            continue  # api.config reads these itself
+        if field not in fields or field in TABLES:
+            if name.startswith(ENV_PREFIXES_ELSEWHERE):
+                continue
+            known = ", ".join([*(_env_name(f) for f in fields if f not in TABLES),
+                               *(_env_name(f"api_{f}") for f in ApiSettings.model_fields)])
+            raise SettingsError(f"unknown environment variable {name}; known: {known}")
+        if value == "":
+            continue  # set but empty: as if unset
+        values[field] = _parse_weights(value) if field == "score_weights" else value
+        source[field] = f"env {name}"
+    try:
+        s = Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc, source, path)) from None
+    s._toml = toml
+    return s
+
+
+def _explain(exc: ValidationError, source: dict[str, str], path: Path) -> str:
+    """The first problem as one line: setting, where it came from, the value and what is allowed."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    name = ".".join(loc)
+    if err["type"] == "extra_forbidden":
+        # only TOML can bring an unknown key: unknown environment variables are refused before
+        known = ", ".join(f for f in Settings.model_fields if f not in ENV_ONLY)
+        return f"unknown setting {name} (TOML key in {path}); known keys: {known}"
+    where = source.get(loc[0], "default")
+    if where.startswith("TOML") and len(loc) > 1:
+        where = f"TOML key {name} in {path}"
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"setting {name} ({where}): {err['input']!r} refused: {msg}"
 
 
 def settings() -> Settings:
-    """Current settings (read each call: tests and CLI flags change the environment)."""
-    toml = _toml()
-    weights = toml.get("score_weights") or Settings().score_weights
-    env_w = os.environ.get(f"{ENV_PREFIX}SCORE_WEIGHTS")
-    if env_w:  # "on_time=0.4,satisfaction=0.3,..."
-        weights = {k.strip(): float(v) for k, v in (p.split("=") for p in env_w.split(","))}
-    return Settings(
-        lake=str(_get("lake", Settings.lake)),
-        assets=_get("assets"),
-        data=_get("data"),
-        deployment=str(_get("deployment", "local")),
-        language=str(_get("language", "vi")),
-        timezone=str(_get("timezone", Settings.timezone)),
-        pg_dsn=str(_get("pg_dsn", Settings.pg_dsn)),
-        score_weights=dict(weights),
-        extra=toml,
-    )
+    """Current settings, validated again only when a ``HUE_IOC_`` variable or the TOML file has changed."""
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX)))
+    path = Path(os.environ.get(f"{ENV_PREFIX}CONFIG") or "hue_ioc.toml")
+    text = path.read_bytes() if path.is_file() else b""  # the file's bytes are the cache key: no stale read
+    return _cached(env, str(path.resolve()), text)
+
+
+@lru_cache(maxsize=16)
+def _cached(env: tuple[tuple[str, str], ...], path: str, text: bytes) -> Settings:
+    return _load(env, Path(path), text)
 
 
 def assets_dir() -> Path | None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# The IANA name, for DuckDB (timezone(VN_TZ_NAME, col)), polars (convert_time_zone) and Dagster schedules.
+VN_TZ_NAME = "Asia/Ho_Chi_Minh"
+VN_TZ = ZoneInfo(VN_TZ_NAME)
 
 
 def parse_moment(value: dt.datetime | dt.date | str) -> dt.datetime:

@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 from dashboards import access  # noqa: E402
 from dashboards.data import get_lake  # noqa: E402
 from dashboards.filters import Filters, data_bounds, init_session_defaults, period_for, render_sidebar  # noqa: E402
-from dashboards.strings import t  # noqa: E402
+from dashboards.lang import t  # noqa: E402
 from dashboards.ui import WALL_CSS  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "app_pages"

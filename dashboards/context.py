@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboards.data import get_lake
 from dashboards.filters import Filters, period_for
-from dashboards.strings import current_lang
+from dashboards.lang import current_lang, t
 from lake import Lake
 
 
@@ -39,6 +39,4 @@ def page_context() -> Ctx:
 
 
 def empty_state(what: str | None = None) -> None:
-    from dashboards.strings import t
-
     st.info(t("no_data_yet", what=what) if what else t("no_data"), icon="ℹ️")

@@ -8,9 +8,11 @@ from typing import Any, NamedTuple
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt
+from core import fmt
+from core.labels import LANGS
+from core.tz import VN_TZ, VN_TZ_NAME
 from dashboards.data import has_table, sql, versioned
-from dashboards.strings import LANGS, current_lang, t
+from dashboards.lang import current_lang, t
 from lake import Lake
 
 PRESETS = ("7", "30", "90", "365", "all", "custom")
@@ -25,12 +27,12 @@ class Filters(NamedTuple):
     @property
     def start_ts(self) -> dt.datetime:
         """Start of ``start`` in Vietnam time (the lake stores UTC; DuckDB compares instants)."""
-        return dt.datetime.combine(self.start, dt.time(0), fmt.VN_TZ)
+        return dt.datetime.combine(self.start, dt.time(0), VN_TZ)
 
     @property
     def end_ts(self) -> dt.datetime:
         """Exclusive end: midnight after ``end``, Vietnam time."""
-        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), fmt.VN_TZ)
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), VN_TZ)
 
     @property
     def days(self) -> int:
@@ -58,13 +60,13 @@ def data_bounds(lake: Lake) -> tuple[dt.date, dt.date] | None:
     row = sql(lake, "SELECT min(date) lo, max(date) hi FROM gold.kpi_daily WHERE received + invalid > 0")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
-    row = sql(lake, "SELECT min(CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE)) lo, "
-                    "max(CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE)) hi FROM silver.reports")
+    row = sql(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) lo, "
+                    f"max(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) hi FROM silver.reports")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
     if has_table("silver.violations"):
-        row = sql(lake, "SELECT min(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) lo, "
-                        "max(CAST(timezone('Asia/Ho_Chi_Minh', start_at) AS DATE)) hi FROM silver.violations")
+        row = sql(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) lo, "
+                        f"max(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) hi FROM silver.violations")
         if row.height and row["hi"][0] is not None:
             return row["lo"][0], row["hi"][0]
     return None
@@ -84,7 +86,7 @@ def period_for(preset: str, bounds: tuple[dt.date, dt.date] | None,
                custom: tuple[dt.date, dt.date] | None = None) -> tuple[dt.date, dt.date]:
     """Dates of a preset, counted back from the newest data (not the wall clock: the lake may hold
     a past period)."""
-    today = dt.datetime.now(fmt.VN_TZ).date()
+    today = dt.datetime.now(VN_TZ).date()
     lo, hi = bounds or (today, today)
     if preset == "custom" and custom:
         return custom

@@ -14,8 +14,6 @@ from dashboards.data import sql, versioned
 from dashboards.filters import AREA_SQL, Filters
 from lake import Lake
 
-LOCAL_DAY = "CAST(timezone('Asia/Ho_Chi_Minh', {col}) AS DATE)"
-
 
 def _list_filter(col: str, name: str, values: tuple[str, ...], params: dict[str, Any]) -> str:
     params[f"no_{name}"] = not values

@@ -8,8 +8,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt
-from dashboards.strings import t, t_or
+from core import fmt
+from dashboards.lang import t, t_or
 
 WALL_CSS = """
 <style>

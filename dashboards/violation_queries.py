@@ -8,12 +8,13 @@ import json
 
 import polars as pl
 
+from core.tz import VN_TZ_NAME
 from dashboards.data import has_table, sql, versioned
 from dashboards.filters import Filters
 from lake import Lake
 
 VIOLATION_TABLES = ("silver.violations", "silver.cameras")
-LOCAL = "timezone('Asia/Ho_Chi_Minh', {col})"
+LOCAL = f"timezone('{VN_TZ_NAME}', {{col}})"
 
 
 def available() -> bool:

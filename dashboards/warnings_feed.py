@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt
+from core import fmt
 from dashboards.context import empty_state
 from dashboards.data import has_table, sql, versioned
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import show_table
 from lake import Lake
 

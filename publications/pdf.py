@@ -13,18 +13,18 @@ import matplotlib
 import polars as pl
 import typst
 
-from publications import fmt
-from publications.labels import (
+from core import fmt
+from core.labels import (
     CARD_KEYS,
     CARD_LABELS,
     KPI_BY_KEY,
     KPIS,
-    OVERDUE_KIND,
     UNIT_TYPES,
     UNIT_TYPES_SHORT,
-    VALUE_LABELS,
     column_label,
     definitions,
+    pick,
+    value_label,
 )
 from publications.report_data import ReportData, stamp
 
@@ -43,11 +43,11 @@ def _unit_type(t: str | None) -> tuple[str, str]:
 
 
 def _value(kind: str, x: Any) -> str:
-    return fmt.fmt_pct(x) if kind == "rate" else fmt.fmt_int(x)
+    return fmt.pct(x) if kind == "rate" else fmt.num(x)
 
 
 def _delta(kind: str, cur: Any, prev: Any) -> str:
-    return fmt.fmt_change_rate(cur, prev) if kind == "rate" else fmt.fmt_change_count(cur, prev)
+    return fmt.change_points(cur, prev) if kind == "rate" else fmt.change_count(cur, prev)
 
 
 def _tone(better: str, cur: Any, prev: Any) -> str:
@@ -67,27 +67,25 @@ def _cell(col: str, x: Any) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return fmt.DASH
     if col.endswith("_rate"):
-        return fmt.fmt_pct(x)
+        return fmt.pct(x)
     if col.startswith("score"):
-        return fmt.fmt_num(x, 1)
+        return fmt.num(x, 1)
     if col == "unit_type":
-        return UNIT_TYPES_SHORT.get(x, x)
-    if col in VALUE_LABELS and isinstance(x, str):
-        return VALUE_LABELS[col].get(x, x)
-    if col == "overdue_kind":
-        return OVERDUE_KIND.get(x, (x, x))[0]
+        return pick(UNIT_TYPES_SHORT[x]) if x in UNIT_TYPES_SHORT else x
+    if isinstance(x, str):
+        return value_label(col, x)
     if col in ("days_overdue", "peak_level_m") or "hours" in col:
-        return fmt.fmt_num(x, 1 if col != "peak_level_m" else 2)
+        return fmt.num(x, 1 if col != "peak_level_m" else 2)
     if isinstance(x, dt.datetime):
-        return fmt.fmt_datetime(x)
+        return fmt.datetime(x)
     if isinstance(x, dt.date):
-        return fmt.fmt_date(x)
+        return fmt.date(x)
     if isinstance(x, bool):
         return "có" if x else "không"
     if isinstance(x, int):
-        return fmt.fmt_int(x)
+        return fmt.num(x)
     if isinstance(x, float):
-        return fmt.fmt_num(x, 2)
+        return fmt.num(x, 2)
     return str(x)
 
 
@@ -159,18 +157,18 @@ def charts_json(data: ReportData) -> dict:
     months = data.trend.to_dicts()
     last = data.period.months
     trend_received = [{"label": r["month"][5:] + "/" + r["month"][2:4], "value": float(r["received"] or 0),
-                       "text": fmt.fmt_int(r["received"]), "highlight": r["month"] in last} for r in months]
+                       "text": fmt.num(r["received"]), "highlight": r["month"] in last} for r in months]
     trend_on_time = [{"label": r["month"][5:] + "/" + r["month"][2:4], "value": r["on_time_rate"],
-                      "text": fmt.fmt_pct(r["on_time_rate"], 0)} for r in months]
+                      "text": fmt.pct(r["on_time_rate"], 0)} for r in months]
     cats = []
     for r in data.categories.head(15).iter_rows(named=True):
         cats.append({"label": r.get("name_vi") or r["category_code"], "value": float(r["received"] or 0),
-                     "text": f"{fmt.fmt_int(r['received'])} · đúng hạn {fmt.fmt_pct(r['on_time_rate'], 0)}"})
+                     "text": f"{fmt.num(r['received'])} · đúng hạn {fmt.pct(r['on_time_rate'], 0)}"})
     types = []
     for r in data.unit_types.iter_rows(named=True):
         vi, _ = _unit_type(r["unit_type"])
-        types.append({"label": f"{vi} ({fmt.fmt_int(r['units'])} đơn vị)", "value": r["on_time_rate"] or 0.0,
-                      "text": f"{fmt.fmt_pct(r['on_time_rate'])} · {fmt.fmt_int(r['processed'])} đã xử lý"})
+        types.append({"label": f"{vi} ({fmt.num(r['units'])} đơn vị)", "value": r["on_time_rate"] or 0.0,
+                      "text": f"{fmt.pct(r['on_time_rate'])} · {fmt.num(r['processed'])} đã xử lý"})
     return {"trend_received": trend_received, "trend_on_time": trend_on_time, "categories": cats,
             "unit_types": types}
 
@@ -191,8 +189,8 @@ def ranking_json(data: ReportData) -> dict:
             .otherwise(pl.col("unit_name")).alias("unit_name"))
     n = data.ranking.filter(pl.col("rank").is_not_null()).height
     unranked = data.ranking.height - n
-    note = (f"{fmt.fmt_int(n)} đơn vị được xếp hạng theo điểm (cao xuống thấp)"
-            + (f"; {fmt.fmt_int(unranked)} đơn vị không có phản ánh trong kỳ được liệt kê cuối bảng" if unranked else "")
+    note = (f"{fmt.num(n)} đơn vị được xếp hạng theo điểm (cao xuống thấp)"
+            + (f"; {fmt.num(unranked)} đơn vị không có phản ánh trong kỳ được liệt kê cuối bảng" if unranked else "")
             + ". Điểm là tổng của bốn phần bên cạnh. "
             + f"{n} units ranked by score; the four parts beside it add up to the score.")
     return {"table": table(frame, RANK_COLS), "note": note}
@@ -218,10 +216,10 @@ def top_json(data: ReportData) -> tuple[dict, dict, dict | None]:
         unit_json = {
             "row": table(me, TOP_COLS),
             "overdue": table(od.head(UNIT_OVERDUE_ROWS), OVERDUE_COLS),
-            "overdue_count": fmt.fmt_int(od.height),
+            "overdue_count": fmt.num(od.height),
             "overdue_more": max(od.height - UNIT_OVERDUE_ROWS, 0),
             "rank": _cell("rank", me["rank"][0]) if me.height else fmt.DASH,
-            "ranked": fmt.fmt_int(data.ranking.filter(pl.col("rank").is_not_null()).height),
+            "ranked": fmt.num(data.ranking.filter(pl.col("rank").is_not_null()).height),
         }
     return best_json, worst_json, unit_json
 
@@ -247,11 +245,11 @@ def provenance_json(data: ReportData) -> dict:
     rows = [[name, fmt.DASH if ver is None else str(ver)] for name, ver in data.versions.items()]
     moment = stamp(data.moment)
     unit = f" --unit {data.unit['unit_id']}" if data.unit else ""
-    sources = ", ".join(f"{k}: {fmt.fmt_int(v)}" for k, v in data.sources.items()) or fmt.DASH
+    sources = ", ".join(f"{k}: {fmt.num(v)}" for k, v in data.sources.items()) or fmt.DASH
     return {
-        "note_vi": f"Báo cáo được lập từ kho dữ liệu tại thời điểm {fmt.fmt_datetime(data.moment)} (giờ Việt Nam), "
+        "note_vi": f"Báo cáo được lập từ kho dữ liệu tại thời điểm {fmt.datetime(data.moment)} (giờ Việt Nam), "
                    f"với các phiên bản bảng dưới đây. Lập lại với cùng --as-of cho cùng số liệu, kể cả khi đã có "
-                   f"dữ liệu mới. Phản ánh quá hạn đang mở được tính tại {fmt.fmt_datetime(data.reference_time)}. "
+                   f"dữ liệu mới. Phản ánh quá hạn đang mở được tính tại {fmt.datetime(data.reference_time)}. "
                    f"Nguồn phản ánh: {sources}.",
         "note_en": f"Built from the lake as of {moment} with the table versions below; rebuilding with the same "
                    f"--as-of gives the same numbers even after new data arrived. Open overdue judged at "
@@ -277,10 +275,10 @@ def to_json(data: ReportData) -> dict:
         "meta": {
             "title_vi": title_vi, "title_en": title_en, "issuer_vi": ISSUER_VI, "issuer_en": ISSUER_EN,
             "issuer_short": "IOC Huế", "period_vi": p.label_vi, "period_en": p.label_en, "period": p.label,
-            "start": p.start.isoformat(), "end": p.end.isoformat(), "start_vi": fmt.fmt_date(p.start),
-            "end_vi": fmt.fmt_date(p.end), "previous_vi": p.previous().label_vi, "year_ago_vi": p.year_ago().label_vi,
+            "start": p.start.isoformat(), "end": p.end.isoformat(), "start_vi": fmt.date(p.start),
+            "end_vi": fmt.date(p.end), "previous_vi": p.previous().label_vi, "year_ago_vi": p.year_ago().label_vi,
             "unit": unit, "simulated": data.simulated,
-            "as_of_vi": f"Dữ liệu tính đến {fmt.fmt_datetime(data.moment)} · data as of "
+            "as_of_vi": f"Dữ liệu tính đến {fmt.datetime(data.moment)} · data as of "
                         f"{stamp(data.moment)}",
         },
         "headline": headline_json(data),

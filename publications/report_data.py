@@ -15,13 +15,11 @@ from typing import Any
 import polars as pl
 
 from core import kpis
-from core.tz import parse_moment
+from core.tz import VN_TZ, parse_moment
 from lake import Lake
 from lake.catalog import catalog
 from publications.period import Period
 from views.headline import headline
-
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 # Tables every report reads; the violations and disaster tables are added when the catalog has them.
 CORE_TABLES = ("gold.kpi_daily", "gold.unit_performance", "silver.units", "silver.categories", "silver.reports")

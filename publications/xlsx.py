@@ -13,11 +13,11 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from publications.labels import KPIS, column_label, definitions
+from core.labels import KPIS, column_label, definitions
+from core.tz import VN_TZ
 from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
 from publications.report_data import ReportData, stamp
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 HEADER_ROWS = 2
 
 # sheet name → (title vi, title en); sheet names are at most 31 characters

@@ -11,10 +11,12 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import access, fmt, maps, queries
+from core import fmt
+from core.tz import VN_TZ, VN_TZ_NAME
+from dashboards import access, maps, queries
 from dashboards import flood_queries as fq
 from dashboards.context import empty_state, page_context
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import show_table, status_label
 
 ctx = page_context()
@@ -33,7 +35,7 @@ if "flood_at" not in st.session_state or not lo <= st.session_state["flood_at"] 
                                     if peak is not None else hi)
 picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedelta(hours=1),
                    format="DD/MM/YYYY HH:mm", key="flood_at")
-at = picked.replace(tzinfo=fmt.VN_TZ).astimezone(dt.UTC)
+at = picked.replace(tzinfo=VN_TZ).astimezone(dt.UTC)
 
 layers_data = fq.map_layers(lake, at)
 if layers_data is None:
@@ -125,7 +127,7 @@ else:
     else:
         lv = fq.station_levels(lake).filter(pl.col("station_code") == code)
         lv_row = lv.row(0, named=True) if lv.height else {}
-        hpd = hg.with_columns(pl.col("observed_at").dt.convert_time_zone("Asia/Ho_Chi_Minh")
+        hpd = hg.with_columns(pl.col("observed_at").dt.convert_time_zone(VN_TZ_NAME)
                               .dt.replace_time_zone(None)).to_pandas()
         base = alt.Chart(hpd).mark_line(color="#1f77b4").encode(
             x=alt.X("observed_at:T", title=t("col_time"), axis=alt.Axis(format="%d/%m %Hh")),

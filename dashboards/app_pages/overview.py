@@ -6,9 +6,10 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt, kpi, queries, warnings_feed
+from core import fmt
+from dashboards import kpi, queries, warnings_feed
 from dashboards.context import empty_state, page_context
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import channel_label, show_table, status_label
 
 ctx = page_context()

@@ -7,10 +7,11 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import access, fmt, maps, queries
+from core import fmt
+from dashboards import access, maps, queries
 from dashboards.context import empty_state, page_context
 from dashboards.filters import communes
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import channel_label, rating_label, show_table, status_label
 
 MAX_POINTS = 20_000

@@ -6,10 +6,11 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboards import fmt, queries
+from core import fmt
+from dashboards import queries
 from dashboards.context import empty_state, page_context
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
-from dashboards.strings import t
+from dashboards.lang import t
 from dashboards.ui import show_table, status_label
 
 ctx = page_context()

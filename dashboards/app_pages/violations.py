@@ -8,10 +8,11 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
-from dashboards import access, fmt, maps
+from core import fmt
+from dashboards import access, maps
 from dashboards import violation_queries as vq
 from dashboards.context import empty_state, page_context
-from dashboards.strings import t, t_or
+from dashboards.lang import t, t_or
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang

@@ -12,11 +12,12 @@ import polars as pl
 import pydeck as pdk
 import streamlit as st
 
+from core import fmt
 from dashboards import flood_queries as fq
-from dashboards import fmt, kpi, maps, queries
+from dashboards import kpi, maps, queries
 from dashboards import violation_queries as vq
 from dashboards.context import empty_state, page_context
-from dashboards.strings import t, t_or
+from dashboards.lang import t, t_or
 from dashboards.ui import show_table, status_label
 
 PANELS = ("kpis", "reports_map", "floods", "violations")

@@ -154,19 +154,18 @@ def cmd_lake(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """A file of canonical records → bronze → silver (incremental) → gold."""
-    from hue_ioc.defs.reports import ingest_source_batch
     from lake import Lake
     from pipelines.reports import build
+    from pipelines.reports.bronze import ingest_batch
     from pipelines.sources.jsonl_file import JsonLinesReportSource
 
     lake = Lake.open()
     batch = JsonLinesReportSource(args.file, source=args.source).fetch()
-    batch_id = build.new_batch_id(args.source)
-    counts = ingest_source_batch(lake, batch, args.source, batch_id)
-    silver = build.sync_silver(lake, [batch_id])
+    ingested = ingest_batch(lake, batch, prefix=args.source)
+    silver = build.sync_silver(lake, [ingested.batch_id])
     build.build_gold(lake)
     md = silver.metadata()
-    print(json.dumps({"batch_id": batch_id, **counts, **md,
+    print(json.dumps({"batch_id": ingested.batch_id, **ingested.counts(), **md,
                       "reports_rejected": md["reports_rejected"], "unreadable_lines": len(batch.rejects)}))
     return 0
 

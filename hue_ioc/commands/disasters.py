@@ -18,14 +18,8 @@ import json
 import sys
 from pathlib import Path
 
-VN = dt.timezone(dt.timedelta(hours=7))
-
-
-def _when(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    t = dt.datetime.fromisoformat(text)
-    return t if t.tzinfo else t.replace(tzinfo=VN)  # times without an offset are Vietnam time
+from core.tz import VN_TZ
+from pipelines.disasters.common import local_moment
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -69,13 +63,14 @@ def _lake():
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    from core.settings import data_path
     from pipelines.disasters import gauges
     from pipelines.disasters.flood_status import build_flood_status
     from pipelines.disasters.warnings_issuer import issue_flood_warnings
 
     lake = _lake()
     print(f"gauge_stations: {gauges.load_stations(lake)} new/changed")
-    files = [Path(f) for f in args.files] or [gauges.data_path(gauges.HUE_FILE), gauges.data_path(gauges.CENTRAL_FILE)]
+    files = [Path(f) for f in args.files] or [data_path(gauges.HUE_FILE), data_path(gauges.CENTRAL_FILE)]
     for f in files:
         print(f"{f.name}: {json.dumps(gauges.load_file(lake, f).as_dict(), ensure_ascii=False)}")
     print(f"issued warnings: {issue_flood_warnings(lake)} new")
@@ -96,7 +91,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from pipelines.disasters.flood_status import flood_status
 
     lake = _lake()
-    at = _when(args.at)
+    at = local_moment(args.at)
     df = flood_status(lake, at=at)
     if not args.all:
         hue = lake.read("silver.gauge_stations").filter(pl.col("in_hue"))["station_code"]
@@ -110,10 +105,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"{'Trạm/Station':<12} {'Mực nước/Level':>14}  {'Lúc (GMT+7)':<16} {'BĐ':>2}  {'Bản tin':<26} "
           f"{'3h':>6}  {'Đỉnh/Peak':>9}  {'Lúc đỉnh (GMT+7)':<16}  {'giờ>BĐ1/2/3':<14}")
     for r in df.iter_rows(named=True):
-        print(f"{r['name']:<12} {r['latest_level_m']:>12.2f} m  {r['latest_at'].astimezone(VN):%Y-%m-%d %H:%M} "
+        print(f"{r['name']:<12} {r['latest_level_m']:>12.2f} m  {r['latest_at'].astimezone(VN_TZ):%Y-%m-%d %H:%M} "
               f"{r['alarm_level'] if r['alarm_level'] is not None else '-':>2}  {(r['bulletin_vi'] or ''):<26} "
               f"{(r['trend_3h_m'] if r['trend_3h_m'] is not None else float('nan')):>+6.2f}  "
-              f"{r['peak_level_m']:>7.2f} m  {r['peak_at'].astimezone(VN):%Y-%m-%d %H:%M}  "
+              f"{r['peak_level_m']:>7.2f} m  {r['peak_at'].astimezone(VN_TZ):%Y-%m-%d %H:%M}  "
               f"{r['hours_above_1']:.0f}/{r['hours_above_2']:.0f}/{r['hours_above_3']:.0f}")
     return 0
 
@@ -123,9 +118,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     def show(t: dt.datetime, n: int) -> None:
         if n:
-            print(f"  {t.astimezone(VN):%Y-%m-%d %H:%M} (GMT+7): {n} readings", flush=True)
+            print(f"  {t.astimezone(VN_TZ):%Y-%m-%d %H:%M} (GMT+7): {n} readings", flush=True)
 
-    res = replay(_lake(), speed=args.speed, start=_when(args.start), end=_when(args.end),
+    res = replay(_lake(), speed=args.speed, start=local_moment(args.start), end=local_moment(args.end),
                  reset=not args.no_reset, on_step=show)
     print(f"replayed {res.steps} steps, {res.readings} readings, {res.warnings} warnings issued")
     return 0
@@ -139,7 +134,8 @@ def cmd_sos_import(args: argparse.Namespace) -> int:
 
 
 def cmd_cap_parse(args: argparse.Namespace) -> int:
-    from pipelines.disasters.cap import DEFAULT_MAX_BYTES, CapError, parse_cap, read_limited
+    from pipelines.disasters.cap.parse import DEFAULT_MAX_BYTES, parse_cap, read_limited
+    from pipelines.disasters.cap.rules import CapError
 
     limit = args.max_bytes or DEFAULT_MAX_BYTES
     try:

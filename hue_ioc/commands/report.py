@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.fmt import num, pct
     from lake import Lake
-    from publications.fmt import fmt_int, fmt_pct
     from publications.publish import render
     from publications.report_data import stamp
 
@@ -57,6 +57,6 @@ def run(args: argparse.Namespace) -> int:
               f"dữ liệu tính đến / as of {summary['as_of']}", file=sys.stdout)
         print("  phiên bản bảng / table versions: "
               + ", ".join(f"{k}@{v}" for k, v in data.versions.items()))
-        print(f"  tiếp nhận / received {fmt_int(h['received'])}, đúng hạn / on time {fmt_pct(h['on_time_rate'])}, "
-              f"hài lòng / satisfied {fmt_pct(h['satisfaction_rate'])}")
+        print(f"  tiếp nhận / received {num(h['received'])}, đúng hạn / on time {pct(h['on_time_rate'])}, "
+              f"hài lòng / satisfied {pct(h['satisfaction_rate'])}")
     return 0

@@ -9,24 +9,25 @@ Inboxes and feeds come from the environment: ``HUE_IOC_CAP_INBOX`` and ``HUE_IOC
 """
 
 
-import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 
+from core.settings import data_path
 from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
-from pipelines.disasters.cap import validate_cap
+from pipelines.disasters.cap.write import validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
-from pipelines.disasters.demo import build_demo_disasters, shared_cap_samples
-from pipelines.disasters.feeds import feed_documents, file_documents, http_fetch, inbox_files
+from pipelines.disasters.common import local_moment
+from pipelines.disasters.demo import shared_cap_samples
+from pipelines.disasters.feeds import feed_documents, file_documents
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.replay import DEFAULT_START, replay
 from pipelines.disasters.warnings_issuer import issue_flood_warnings, relay_received_for_hue
+from pipelines.disasters.watch import scan_sources
 
 GROUP = "disasters"
 K = dg.AssetKey
@@ -82,9 +83,9 @@ def gauge_readings_asset(context: dg.AssetExecutionContext, config: GaugeReading
     totals: dict[str, int] = {"read": 0, "valid": 0, "rejected": 0, "duplicates": 0, "written": 0}
     paths: list[Path] = []
     if config.include_reference:
-        paths.append(gauges.data_path(gauges.HUE_FILE))
+        paths.append(data_path(gauges.HUE_FILE))
         if config.central:
-            paths.append(gauges.data_path(gauges.CENTRAL_FILE))
+            paths.append(data_path(gauges.CENTRAL_FILE))
     paths += [Path(f) for f in config.files]
     for p in paths:
         r = gauges.load_file(lk, p).as_dict()
@@ -158,36 +159,6 @@ def issued_warnings_valid(lake: LakeResource) -> dg.AssetCheckResult:
 
 
 # ---------------------------------------------------------------------------------------------- sensor
-def scan_sources(cursor: dict, cap_dirs: list[str], gauge_dirs: list[str], feeds: list[str],
-                 fetch: Callable[[str, int], bytes] = http_fetch) -> tuple[dict, dict]:
-    """What changed since ``cursor``: new or modified inbox files, feeds whose index changed.
-
-    Returns (changes {"cap_files", "gauge_files", "feeds"}, new cursor). Pure apart from reading the
-    folders and fetching the feed indexes (with timeouts)."""
-    seen_files: dict[str, str] = dict(cursor.get("files", {}))
-    seen_feeds: dict[str, str] = dict(cursor.get("feeds", {}))
-    changes: dict[str, list[str]] = {"cap_files": [], "gauge_files": [], "feeds": []}
-    for kind, dirs in (("cap_files", cap_dirs), ("gauge_files", gauge_dirs)):
-        for d in dirs:
-            files = inbox_files(d) if kind == "cap_files" else sorted(
-                p for p in Path(d).glob("*") if p.is_file() and p.suffix.lower() in (".csv", ".json"))
-            for p in files:
-                st = p.stat()
-                stamp = f"{st.st_mtime_ns}:{st.st_size}"
-                if seen_files.get(str(p)) != stamp:
-                    changes[kind].append(str(p))
-                    seen_files[str(p)] = stamp
-    for url in feeds:
-        try:
-            digest = hashlib.sha256(fetch(url, 5_000_000)).hexdigest()
-        except Exception:  # noqa: BLE001 - an unreachable feed is retried next tick
-            continue
-        if seen_feeds.get(url) != digest:
-            changes["feeds"].append(url)
-            seen_feeds[url] = digest
-    return changes, {"files": seen_files, "feeds": seen_feeds}
-
-
 disasters_update_job = dg.define_asset_job(
     "disasters_update", selection=dg.AssetSelection.assets(
         K(["bronze", "gauge_readings_raw"]), K(["silver", "gauge_readings"]), K(["bronze", "cap_alerts_raw"]),
@@ -226,16 +197,9 @@ class ReplayConfig(dg.Config):
     reset: bool = True  # remove the replayed window first so the flood is seen arriving
 
 
-def _parse_when(text: str) -> dt.datetime | None:
-    if not text:
-        return None
-    t = dt.datetime.fromisoformat(text)
-    return t if t.tzinfo else t.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
-
-
 @dg.op(description="Play the November 2025 hydrograph into the lake at the configured speed.")
 def replay_hydrograph(context: dg.OpExecutionContext, config: ReplayConfig, lake: LakeResource) -> dict:
-    res = replay(lake.lake(), speed=config.speed, start=_parse_when(config.start), end=_parse_when(config.end),
+    res = replay(lake.lake(), speed=config.speed, start=local_moment(config.start), end=local_moment(config.end),
                  reset=config.reset,
                  on_step=lambda t, n: context.log.debug(f"{t.isoformat()}: {n} readings"))
     out = {"steps": res.steps, "readings": res.readings, "warnings": res.warnings}
@@ -254,5 +218,3 @@ defs = dg.Definitions(
     jobs=[disasters_update_job, replay_job],
     sensors=[disasters_inbox_sensor],
 )
-
-__all__ = ["defs", "scan_sources", "run_request_for", "build_demo_disasters"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import dagster as dg
 
+from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
 from publications.pdf import render_pdf
 from publications.period import Period
@@ -19,9 +20,9 @@ from publications.xlsx import render_xlsx
 
 GROUP = "publications"
 # Hue-S figures start in May 2019; a month's report is due once the month is over.
-monthly_partitions = dg.MonthlyPartitionsDefinition(start_date="2019-05-01", timezone="Asia/Ho_Chi_Minh")
+monthly_partitions = dg.MonthlyPartitionsDefinition(start_date="2019-05-01", timezone=VN_TZ_NAME)
 quarterly_partitions = dg.TimeWindowPartitionsDefinition(
-    start="2019-04-01", cron_schedule="0 0 1 1,4,7,10 *", fmt="%Y-%m-%d", timezone="Asia/Ho_Chi_Minh")
+    start="2019-04-01", cron_schedule="0 0 1 1,4,7,10 *", fmt="%Y-%m-%d", timezone=VN_TZ_NAME)
 
 
 def period_of(partition_key: str) -> Period:

@@ -1,70 +1,20 @@
 """Citizen reports: sources → bronze → silver → gold, with checks, a rebuild job and an hourly sync."""
 
-
-import datetime as dt
-import json
-
 import dagster as dg
-import numpy as np
-import polars as pl
 from pydantic import Field
 
 from core.settings import settings
+from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from pipelines.reports import build
-from pipelines.reports.admin_units import admin_units_frame
+from pipelines.reports.bronze import ingest_sources
 from pipelines.reports.build import SilverResult
-from pipelines.sources.base import SourceBatch
-from pipelines.sources.hues_units import units_frame
-from pipelines.sources.resources import Open311Resource, PostgresSourceResource
-from pipelines.sources.simulator import SimulatorConfig, simulate
+from pipelines.sources.base import ReportSource
+from pipelines.sources.resources import HueSSimulatorResource, Open311Resource, PostgresSourceResource
+from pipelines.sources.simulator import roster
 
 GROUP = "reports"
-STATE_KIND, STATE_NAME = "state", "report_source_watermarks.json"
-
-
-class HueSSimulatorResource(dg.ConfigurableResource):
-    """The Hue-S simulator as a report source (the embedded default; its data is labelled simulated)."""
-
-    enabled: bool = True
-    seed: int = 7
-    scale: float = Field(default=1.0, description="1.0 = the 3-year set (58,600 valid reports)")
-    start: str = "2019-05-01"
-    end: str = "2022-05-27"
-
-    def config(self) -> SimulatorConfig:
-        return SimulatorConfig(seed=self.seed, scale=self.scale, start=dt.date.fromisoformat(self.start),
-                               end=dt.date.fromisoformat(self.end))
-
-
-def _watermarks(lake: Lake) -> dict[str, str]:
-    try:
-        return json.loads(lake.get_artifact(lake.artifact_uri(STATE_KIND, STATE_NAME)))
-    except (FileNotFoundError, OSError):
-        return {}
-
-
-def ingest_source_batch(lake: Lake, batch: SourceBatch, source: str, batch_id: str) -> dict[str, int]:
-    """A source's batch → bronze (insert-only) and its unreadable rows → silver.rejects."""
-    at = dt.datetime.now(dt.UTC)
-    out = {}
-    for kind, table in (("report", "bronze.reports_raw"), ("event", "bronze.report_events_raw")):
-        recs = [r for r in batch.records if r.kind == kind]
-        frame = pl.DataFrame({"record_id": [r.record_id for r in recs],
-                              "payload": [json.dumps(r.payload, ensure_ascii=False, sort_keys=True, default=str)
-                                          for r in recs],
-                              "source": [r.source for r in recs]},
-                             schema={"record_id": pl.String, "payload": pl.String, "source": pl.String})
-        raw = build.raw_rows(frame, batch_id, at)
-        m = lake.merge(table, raw, update=False) if raw.height else {}
-        out[f"{kind}s_inserted"] = int(m.get("num_target_rows_inserted", 0))
-    if batch.rejects:
-        from lake import rejects_frame
-
-        lake.merge("silver.rejects", rejects_frame(batch.rejects), update=False)
-    out["unreadable"] = len(batch.rejects)
-    return out
 
 
 @dg.multi_asset(
@@ -75,21 +25,14 @@ def ingest_source_batch(lake: Lake, batch: SourceBatch, source: str, batch_id: s
 def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simulator: HueSSimulatorResource,
                    open311: Open311Resource, postgres_source: PostgresSourceResource):
     lk = lake.lake()
-    meta: dict[str, object] = {}
+    sources: dict[str, ReportSource] = {}
     if simulator.enabled:
-        meta["simulated"] = build.ingest_simulated(lk, simulate(simulator.config()))
-    marks = _watermarks(lk)
-    incremental = []
+        sources["simulated"] = simulator.source()
     if open311.base_url or open311.path:
-        incremental.append(("open311", open311.source()))
+        sources["open311"] = open311.source()
     if postgres_source.dsn:
-        incremental.append(("postgres", postgres_source.source()))
-    for name, src in incremental:
-        batch = src.fetch(marks.get(name))
-        meta[name] = ingest_source_batch(lk, batch, name, build.new_batch_id(name))
-        if batch.watermark:
-            marks[name] = batch.watermark
-            lk.put_artifact(STATE_KIND, STATE_NAME, json.dumps(marks).encode())
+        sources["postgres"] = postgres_source.source()
+    meta = ingest_sources(lk, sources)
     context.log.info(f"ingested: {meta}")
     yield dg.MaterializeResult(asset_key=["bronze", "reports_raw"],
                                metadata={"sources": dg.MetadataValue.json(meta),
@@ -101,15 +44,13 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
 @dg.multi_asset(
     specs=[dg.AssetSpec(["silver", "units"], group_name=GROUP, description="Handling units (đơn vị xử lý)."),
            dg.AssetSpec(["silver", "categories"], group_name=GROUP,
-                        description="Categories with their deadline rules (pipelines/reports/categories.yaml)."),
+                        description="Categories with their deadline rules (pipelines/sources/categories.yaml)."),
            dg.AssetSpec(["silver", "admin_units"], group_name=GROUP,
                         description="Huế's communes and districts before and after 2025-07-01, with boundaries.")],
 )
 def reference_tables(lake: LakeResource, simulator: HueSSimulatorResource):
     lk = lake.lake()
-    cfg = simulator.config()
-    # the same roster simulate() draws first from its seed
-    build.load_reference(lk, units_frame(admin_units_frame(), np.random.default_rng(cfg.seed), cfg.start))
+    build.load_reference(lk, roster(simulator.config()))
     for name in ("units", "categories", "admin_units"):
         yield dg.MaterializeResult(asset_key=["silver", name], metadata={
             "rows": lk.sql(f"SELECT count(*) FROM silver.{name}").item(), "version": lk.version(f"silver.{name}")})
@@ -214,7 +155,7 @@ sync_reports = dg.define_asset_job(
     config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
     description="Pull the incremental sources and apply only what changed.")
 hourly_sync = dg.ScheduleDefinition(name="sync_reports_schedule", job=sync_reports, cron_schedule="0 * * * *",
-                                    execution_timezone="Asia/Ho_Chi_Minh")
+                                    execution_timezone=VN_TZ_NAME)
 
 
 def _resources() -> dict[str, object]:

@@ -16,15 +16,12 @@ import pyarrow as pa
 
 from lake import Lake, Reject
 from lake.catalog import spec
-from pipelines.disasters.cap import (
-    DEFAULT_MAX_BYTES,
-    CapAlert,
-    CapError,
-    areas_geojson,
-    parse_cap,
-    reference_key,
-)
-from pipelines.disasters.common import insert_new, new_batch_id, stable_id, utcnow, write_rejects
+from pipelines.batches import new_batch_id
+from pipelines.disasters.cap.geometry import areas_geojson
+from pipelines.disasters.cap.model import CapAlert, reference_key
+from pipelines.disasters.cap.parse import DEFAULT_MAX_BYTES, parse_cap
+from pipelines.disasters.cap.rules import CapError
+from pipelines.disasters.common import insert_new, stable_id, utcnow, write_rejects
 from pipelines.disasters.feeds import CapDocument
 
 TARGET = "silver.warnings"

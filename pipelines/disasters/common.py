@@ -1,19 +1,18 @@
-"""Small helpers shared by the disasters modules: time zones, stable ids, idempotent writes, rejects."""
+"""Small helpers shared by the disasters modules: Vietnam times, stable ids, idempotent writes, rejects."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Iterable, Sequence
 
 import polars as pl
 
+from core.tz import VN_TZ
 from lake import Lake, Reject, rejects_frame
 from lake.catalog import spec
 from lake.schema import conform
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "ICT")
 UTC = dt.UTC
 MAX_REJECT_PAYLOAD = 4000  # characters of a bad record kept in silver.rejects
 
@@ -26,19 +25,16 @@ def stable_id(*parts: object, n: int = 32) -> str:
     return h.hexdigest()[:n]
 
 
-def new_batch_id(prefix: str) -> str:
-    return f"{prefix}-{dt.datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-
-
 def utcnow() -> dt.datetime:
     return dt.datetime.now(UTC)
 
 
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """Aware datetime in UTC; naive values are taken as UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+def local_moment(text: str | None) -> dt.datetime | None:
+    """An ISO-8601 time given by a person or a config; one without an offset is Vietnam time."""
+    if not text:
+        return None
+    t = dt.datetime.fromisoformat(text)
+    return t if t.tzinfo else t.replace(tzinfo=VN_TZ)
 
 
 def write_rejects(lake: Lake, rejects: Sequence[Reject]) -> int:

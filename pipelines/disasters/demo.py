@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.settings import data_dir
+from core.settings import data_dir, data_path
 from lake import Lake
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap_ingest import ingest_documents
@@ -27,7 +27,7 @@ def build_demo_disasters(lake: Lake, *, central: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"stations": gauges.load_stations(lake)}
     out["readings_hue"] = gauges.load_vndms_file(lake).as_dict()
     if central:
-        out["readings_central"] = gauges.load_vndms_file(lake, gauges.data_path(gauges.CENTRAL_FILE)).as_dict()
+        out["readings_central"] = gauges.load_vndms_file(lake, data_path(gauges.CENTRAL_FILE)).as_dict()
     cap = ingest_documents(lake, file_documents(shared_cap_samples()))
     out["cap_samples"] = cap.as_dict()
     out["issued_flood_warnings"] = issue_flood_warnings(lake)

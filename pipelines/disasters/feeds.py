@@ -7,21 +7,19 @@ Feeds are fetched with connect/read timeouts and a byte limit enforced while str
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as StdET
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin
 
-import defusedxml.ElementTree as SafeET
 import requests
-from defusedxml import DefusedXmlException
 
-from pipelines.disasters.cap import DEFAULT_MAX_BYTES, CapError, read_limited
+from pipelines.disasters.cap.parse import DEFAULT_MAX_BYTES, read_limited, safe_xml
+from pipelines.disasters.cap.rules import CapError
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-CAP_MIME = ("application/cap+xml", "application/xml", "text/xml")
 DEFAULT_TIMEOUT = (3.05, 10.0)  # connect, read (seconds)
 MAX_FEED_BYTES = 5_000_000
 
@@ -56,8 +54,6 @@ def http_fetch(url: str, max_bytes: int, timeout: tuple[float, float] = DEFAULT_
 
 
 def _recording_name(url: str) -> str:
-    import hashlib
-
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:24] + ".xml"
 
 
@@ -115,12 +111,7 @@ def inbox_documents(folder: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> I
 
 def feed_links(feed: bytes, base_url: str = "") -> list[str]:
     """Links to CAP documents in an Atom or RSS index feed (absolute URLs, document order, unique)."""
-    try:
-        root = SafeET.fromstring(feed, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise CapError(f"feed refused: forbidden XML construct ({type(exc).__name__})") from None
-    except StdET.ParseError as exc:
-        raise CapError(f"feed is not well-formed XML: {exc}") from None
+    root = safe_xml(feed, "feed: ")
     links: list[str] = []
     if root.tag == ATOM + "feed":
         for entry in root.findall(ATOM + "entry"):

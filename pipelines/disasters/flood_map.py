@@ -21,12 +21,11 @@ import polars as pl
 from shapely import Point
 from shapely.geometry import shape
 
+from core.labels import ALARM_LEVELS, NO_ALARM_LEVELS
 from lake import Lake, catalog
 from pipelines.disasters.flood_status import flood_status
 from pipelines.disasters.gauges import COLOURS, NO_LEVEL_COLOUR
 
-LEVEL_NAMES = {0: ("Dưới báo động 1", "Below alarm 1"), 1: ("Báo động 1", "Alarm 1"),
-               2: ("Báo động 2", "Alarm 2"), 3: ("Báo động 3", "Alarm 3")}
 SEVERITY_COLOURS = {"Extreme": "#c62828", "Severe": "#ef6c00", "Moderate": "#f9a825", "Minor": "#2e7d32",
                     "Unknown": "#607d8b"}
 REPORTS_WINDOW = dt.timedelta(hours=24)
@@ -63,7 +62,7 @@ def gauges_at(lake: Lake, at: dt.datetime, stations: list[str] | None = None,
         row["stale"] = dt.datetime.fromisoformat(row["latest_at"]) < at - stale_after
         lvl = row["alarm_level"]
         row["colour"] = NO_LEVEL_COLOUR if lvl is None else COLOURS[lvl]
-        row["level_name_vi"], row["level_name_en"] = LEVEL_NAMES.get(lvl, ("Không có mức báo động", "No levels"))
+        row["level_name_vi"], row["level_name_en"] = ALARM_LEVELS.get(lvl, NO_ALARM_LEVELS)
         out.append(row)
     return out
 

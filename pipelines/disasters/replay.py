@@ -15,12 +15,15 @@ from pathlib import Path
 
 import polars as pl
 
+from core.settings import data_path
+from core.tz import VN_TZ
 from lake import Lake
 from pipelines.disasters import gauges
 from pipelines.disasters.flood_status import build_flood_status
+from pipelines.disasters.gauge_files import read_vndms_csv
 from pipelines.disasters.warnings_issuer import issue_flood_warnings
 
-DEFAULT_START = dt.datetime(2025, 11, 13, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+DEFAULT_START = dt.datetime(2025, 11, 13, 1, 0, tzinfo=VN_TZ)
 
 
 @dataclass
@@ -44,8 +47,8 @@ def replay(lake: Lake, *, speed: float = 3600.0, start: dt.datetime | None = Non
     if speed <= 0:
         raise ValueError("speed must be > 0 (data seconds per wall-clock second)")
     gauges.load_stations(lake)
-    p = Path(path) if path else gauges.data_path(gauges.HUE_FILE)
-    readings, rejects = gauges.read_vndms_csv(p)
+    p = Path(path) if path else data_path(gauges.HUE_FILE)
+    readings, rejects = read_vndms_csv(p)
     start = (start or DEFAULT_START).astimezone(dt.UTC)
     readings = readings.filter(pl.col("observed_at") >= start)
     if end is not None:

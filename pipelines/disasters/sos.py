@@ -17,13 +17,13 @@ import numpy as np
 import polars as pl
 from shapely import Point
 
+from core.tz import VN_TZ
 from lake import Lake, Reject
+from pipelines.batches import new_batch_id
 from pipelines.disasters import geo
 from pipelines.disasters.common import (
-    VN_TZ,
     insert_new,
     merge_changed,
-    new_batch_id,
     stable_id,
     utcnow,
     write_rejects,
@@ -117,10 +117,10 @@ def simulate_hotline(sos: pl.DataFrame, seed: int = 20201011) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     days = _days(*FLOOD_SEASON_2020)
     w = np.array([_season_weight(d) for d in days])
-    season = sos.filter((pl.col("channel") == "hotline")
-                        & (pl.col("requested_at") >= dt.datetime.combine(FLOOD_SEASON_2020[0], dt.time(), VN_TZ))
-                        & (pl.col("requested_at") < dt.datetime.combine(FLOOD_SEASON_2020[1] + dt.timedelta(days=1),
-                                                                        dt.time(), VN_TZ)))
+    first = dt.datetime.combine(FLOOD_SEASON_2020[0], dt.time(), VN_TZ).astimezone(dt.UTC)
+    after = dt.datetime.combine(FLOOD_SEASON_2020[1] + dt.timedelta(days=1), dt.time(), VN_TZ).astimezone(dt.UTC)
+    season = sos.filter((pl.col("channel") == "hotline") & (pl.col("requested_at") >= first)
+                        & (pl.col("requested_at") < after))
     rows = []
     for i, r in enumerate(season.head(HOTLINE_IN).iter_rows(named=True), 1):
         rows.append({"call_id": f"SIM-CALL-IN-{i:05d}", "started_at": r["requested_at"], "direction": "in",

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.tz import VN_TZ
 from lake import Lake
-from pipelines.disasters.common import VN_TZ
 
 
 def _bounds(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:

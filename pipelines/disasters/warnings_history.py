@@ -11,11 +11,14 @@ import datetime as dt
 
 import numpy as np
 
+from core.tz import VN_TZ
 from lake import Lake
 from pipelines.disasters import geo
-from pipelines.disasters.cap import CapAlert, CapArea, CapInfo, build_cap_xml, format_cap_datetime
+from pipelines.disasters.cap.model import CapAlert, CapArea, CapInfo
+from pipelines.disasters.cap.rules import format_cap_datetime
+from pipelines.disasters.cap.write import build_cap_xml
 from pipelines.disasters.cap_ingest import TARGET, alert_to_row, warning_id, warnings_frame
-from pipelines.disasters.common import VN_TZ, insert_new, utcnow
+from pipelines.disasters.common import insert_new, utcnow
 from pipelines.disasters.sos import PERIOD, _days, _exact_counts, _season_weight
 from pipelines.disasters.warnings_issuer import HOTLINE, IOC_NAME_EN, IOC_NAME_VI, IOC_SENDER
 

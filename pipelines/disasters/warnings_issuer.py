@@ -18,9 +18,12 @@ import polars as pl
 from shapely import Geometry, Point, unary_union
 from shapely.geometry import shape
 
+from core.tz import VN_TZ
 from lake import Lake
 from pipelines.disasters import geo
-from pipelines.disasters.cap import CapAlert, CapArea, CapInfo, build_cap_xml, format_cap_datetime
+from pipelines.disasters.cap.model import CapAlert, CapArea, CapInfo
+from pipelines.disasters.cap.rules import format_cap_datetime
+from pipelines.disasters.cap.write import build_cap_xml
 from pipelines.disasters.cap_ingest import (
     TARGET,
     alert_to_row,
@@ -28,7 +31,7 @@ from pipelines.disasters.cap_ingest import (
     warning_id,
     warnings_frame,
 )
-from pipelines.disasters.common import VN_TZ, insert_new, utcnow
+from pipelines.disasters.common import insert_new, utcnow
 
 IOC_SENDER = "ioc@hue.gov.vn"
 IOC_NAME_VI = "Trung tâm Giám sát, điều hành đô thị thông minh Huế (IOC)"

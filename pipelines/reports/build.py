@@ -1,6 +1,6 @@
 """The reports pipeline steps, lake in and lake out (the Dagster assets are thin wrappers over these).
 
-ingest → bronze (insert-only by raw_id: re-ingesting the same payload adds nothing)
+ingest → bronze (``bronze.ingest_batch``: insert-only by raw_id, re-ingesting the same payload adds nothing)
 silver  → rebuilt from all of bronze (overwrite) or synced for new batches (merge)
 gold    → recomputed from silver (overwrite)
 """
@@ -8,7 +8,6 @@ gold    → recomputed from silver (overwrite)
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 import polars as pl
@@ -16,11 +15,11 @@ import polars as pl
 from core.settings import settings
 from lake import Lake
 from pipelines.reports import gold
-from pipelines.reports.admin_units import admin_units_frame
-from pipelines.reports.bronze import raw_rows  # noqa: F401 - re-exported for sources
-from pipelines.reports.categories import categories_frame
+from pipelines.reports.bronze import ingest_batch
 from pipelines.reports.conform import Conformed, conform_events, conform_reports, fold
-from pipelines.sources.simulator import SimulatedHueS, SimulatorConfig, raw_frame, simulate
+from pipelines.sources.admin_units import admin_units_frame
+from pipelines.sources.categories import categories_frame
+from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig, roster
 
 
 @dataclass
@@ -35,31 +34,11 @@ class SilverResult:
                 "events_rejected": self.events.rejects.height}
 
 
-def new_batch_id(prefix: str) -> str:
-    return f"{prefix}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-
-
 def load_reference(lake: Lake, units: pl.DataFrame) -> None:
     """Units, categories and admin units into silver (upserts: reruns change nothing)."""
     lake.merge("silver.units", units)
     lake.merge("silver.categories", categories_frame())
     lake.merge("silver.admin_units", admin_units_frame())
-
-
-def ingest_simulated(lake: Lake, sim: SimulatedHueS, batch_id: str | None = None) -> dict[str, int]:
-    """Simulated deliveries → bronze. The ingest time is the simulation's end, so reruns are identical.
-
-    Unlike a real source, whose events are facts that stay, a simulation is regenerated whole: its batch
-    replaces what an earlier run of the same batch left (after a change of the simulator's code)."""
-    batch_id = batch_id or f"sim-seed{sim.config.seed}"
-    at = dt.datetime.combine(sim.config.end, dt.time(23, 59), dt.UTC)
-    same = f"t.source = 'simulated' AND t.batch_id = '{batch_id}'"
-    r = lake.merge("bronze.reports_raw", raw_frame(sim.reports, "report_id", batch_id, at), update=False,
-                   delete_unmatched=same)
-    e = lake.merge("bronze.report_events_raw", raw_frame(sim.events, "event_id", batch_id, at), update=False,
-                   delete_unmatched=same)
-    return {"reports_inserted": r.get("num_target_rows_inserted", 0),
-            "events_inserted": e.get("num_target_rows_inserted", 0)}
 
 
 def conform_all(reports_raw: pl.DataFrame, events_raw: pl.DataFrame, units: pl.DataFrame,
@@ -137,9 +116,8 @@ def build_reports_lake(lake: Lake, seed: int = 7, start: dt.date | None = None, 
     The demo uses the Dagster assets instead (`hue-ioc demo`); both call the same steps."""
     cfg = SimulatorConfig(seed=seed, start=start or SimulatorConfig.start, end=end or SimulatorConfig.end,
                           scale=scale)
-    sim = simulate(cfg)
-    load_reference(lake, sim.units)
-    ingest_simulated(lake, sim)
+    load_reference(lake, roster(cfg))
+    ingest_batch(lake, SimulatedReportSource(cfg).fetch(), prefix="sim")
     silver = build_silver(lake)
     out: dict[str, object] = {**silver.metadata(), **build_gold(lake)}
     return out

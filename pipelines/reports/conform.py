@@ -15,6 +15,9 @@ import polars as pl
 
 from core.kpis import RATINGS, classify_reports
 from lake import Reject, rejects_frame
+from lake.tables.reports import REPORTS
+from pipelines.sources.admin_units import inside_hue
+from pipelines.sources.base import EVENT_TYPES
 
 REPORT_FIELDS = {
     "report_id": pl.String, "source": pl.String, "channel": pl.String, "category_code": pl.String,
@@ -28,8 +31,6 @@ EVENT_FIELDS = {
     "unit_id": pl.String, "to_unit_id": pl.String, "deadline_at": pl.Datetime("us", "UTC"),
     "rating": pl.String, "note": pl.String,
 }
-EVENT_TYPES = ("received", "validated", "invalidated", "assigned", "transferred", "extension_requested",
-               "extension_granted", "resolved", "reopened", "rated", "rejected")
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
 
@@ -120,8 +121,6 @@ def conform_reports(raw: pl.DataFrame, *, categories: set[str], admin_codes: set
         return Conformed(pl.DataFrame(schema=REPORT_FIELDS), rejects_frame([]), 0, 0)
     text, errors = _decode(raw, REPORT_FIELDS)
     typed, type_reason = _typed(text, REPORT_FIELDS)
-    from pipelines.reports.admin_units import inside_hue
-
     inside = pl.Series(inside_hue(typed["lat"].to_list(), typed["lon"].to_list()))
     future = pl.lit(now + FUTURE_TOLERANCE).cast(pl.Datetime("us", "UTC"))
     checks = typed.with_columns(_parse=pl.Series(errors, dtype=pl.String), _type=type_reason,
@@ -159,7 +158,7 @@ def conform_events(raw: pl.DataFrame, *, known_reports: set[str], known_units: s
         pl.col("_parse"),
         pl.when(pl.col("event_id").is_null()).then(pl.lit("missing event_id")),
         pl.col("_type"),
-        pl.when(~pl.col("event_type").is_in(list(EVENT_TYPES)) | pl.col("event_type").is_null())
+        pl.when(~pl.col("event_type").is_in(sorted(EVENT_TYPES)) | pl.col("event_type").is_null())
         .then(pl.format("unknown event type {}", pl.col("event_type"))),
         pl.when(pl.col("at").is_null()).then(pl.lit("missing event time")),
         pl.when(pl.col("at") > future).then(pl.format("timestamp in the future: at {}", pl.col("at"))),
@@ -229,7 +228,5 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
     df = pl.concat([df, flags], how="horizontal").with_columns(
         [pl.when(pl.col("first_resolved_at").is_null() | ~pl.col("is_valid")).then(None)
          .otherwise(pl.col(c)).alias(c) for c in ("on_time", "late_with_extension", "overdue_closed")])
-    from lake.tables.reports import REPORTS
-
     return df.with_columns(pl.col("transfers").fill_null(0), pl.col("reopened").fill_null(0)).select(
         REPORTS.schema.names)

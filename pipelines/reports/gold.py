@@ -16,8 +16,7 @@ from core.kpis import (
     unit_score,
 )
 from core.kpis import rates as kpi_rates
-
-VN = "Asia/Ho_Chi_Minh"
+from core.tz import VN_TZ_NAME
 
 
 def data_as_of(reports: pl.DataFrame) -> dt.datetime:
@@ -36,8 +35,8 @@ def _report_facts(reports: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
     df = pl.concat([df, frozen], how="horizontal")
     valid = pl.col("is_valid")
     return df.with_columns(
-        month=pl.col("received_at").dt.convert_time_zone(VN).dt.strftime("%Y-%m"),
-        date=pl.col("received_at").dt.convert_time_zone(VN).dt.date(),
+        month=pl.col("received_at").dt.convert_time_zone(VN_TZ_NAME).dt.strftime("%Y-%m"),
+        date=pl.col("received_at").dt.convert_time_zone(VN_TZ_NAME).dt.date(),
         v_received=valid.cast(pl.Int64),
         v_invalid=(~valid).cast(pl.Int64),
         v_processed=(valid & (pl.col("status") == "resolved")).cast(pl.Int64),
@@ -75,7 +74,7 @@ def kpi_daily(reports: pl.DataFrame, as_of: dt.datetime | None = None) -> pl.Dat
 def unit_transfers(events: pl.DataFrame) -> pl.DataFrame:
     """Transfers between units per day (Vietnam time)."""
     return (events.filter(pl.col("event_type") == "transferred", pl.col("to_unit_id").is_not_null())
-            .group_by(pl.col("at").dt.convert_time_zone(VN).dt.date().alias("date"),
+            .group_by(pl.col("at").dt.convert_time_zone(VN_TZ_NAME).dt.date().alias("date"),
                       pl.col("unit_id").alias("from_unit_id"), "to_unit_id")
             .agg(transfers=pl.len().cast(pl.Int64))
             .sort("date", "from_unit_id", "to_unit_id"))

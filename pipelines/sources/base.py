@@ -4,15 +4,21 @@ Every source of citizen reports (the simulator, Open311 GeoReport v2 feeds and C
 app's operational PostgreSQL) sits behind one interface, :class:`ReportSource`: ``fetch(since)`` returns a
 :class:`SourceBatch` of :class:`RawRecord` (canonical payloads, JSON-serialisable, datetimes as ISO-8601 with
 an offset), the rows that could not be read at all (``lake.Reject``), and an opaque watermark to resume from.
+A source that makes many records at once (the simulator) hands them over already encoded, in the bronze
+shape (``record_id``, ``source``, ``payload`` text), instead of one ``RawRecord`` each.
 
-The pipeline validates payloads into silver; sources only get records out faithfully.
+The pipeline (``pipelines.reports``) writes batches to bronze and validates payloads into silver; sources only
+get records out faithfully and never import the pipeline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+import polars as pl
 
 from lake import Reject
 
@@ -33,6 +39,8 @@ EVENT_TYPES: frozenset[str] = frozenset({
 })
 REPORTS_RAW = "bronze.reports_raw"
 EVENTS_RAW = "bronze.report_events_raw"
+KINDS = ("report", "event")
+PAYLOAD_SCHEMA = {"record_id": pl.String, "source": pl.String, "payload": pl.String}
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,23 @@ class SourceBatch:
     records: list[RawRecord] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)  # records that could not even be read, with reasons
     watermark: str | None = None  # opaque cursor to resume from
+    encoded: dict[str, pl.DataFrame] = field(default_factory=dict)  # kind → rows in PAYLOAD_SCHEMA
+    # A reproducible source names its batch and its ingest time, so that ingesting it again is a no-op.
+    batch_id: str | None = None
+    ingested_at: dt.datetime | None = None
+    complete: bool = False  # the whole of batch_id: ingesting it replaces what an earlier delivery left
+
+    def payloads(self, kind: str) -> pl.DataFrame:
+        """Records of ``kind`` ("report" | "event") in the bronze shape: record_id, source, payload text."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown record kind {kind!r}")
+        recs = [r for r in self.records if r.kind == kind]
+        frame = pl.DataFrame({"record_id": [r.record_id for r in recs], "source": [r.source for r in recs],
+                              "payload": [json.dumps(r.payload, ensure_ascii=False, sort_keys=True, default=str)
+                                          for r in recs]}, schema=PAYLOAD_SCHEMA)
+        if kind in self.encoded:
+            frame = pl.concat([frame, self.encoded[kind].select(list(PAYLOAD_SCHEMA)).cast(PAYLOAD_SCHEMA)])
+        return frame
 
     def reports(self) -> list[RawRecord]:
         return [r for r in self.records if r.kind == "report"]

@@ -1,5 +1,6 @@
 """Report sources as Dagster resources: each gives a :class:`ReportSource` through ``.source()``.
 
+- ``HueSSimulatorResource``: the Hue-S simulator (the embedded default; its data is labelled simulated).
 - ``Open311Resource``: live (``base_url`` set: the GeoReport v2 endpoint over HTTP, optionally recording
   every response into ``record_dir``) or recorded (``path``: a file or folder of GeoReport v2 JSON/XML
   documents and 311 CSV exports, e.g. what the live feed recorded; this is the replay used in tests).
@@ -11,12 +12,34 @@ pass it back as ``since`` next time.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dagster as dg
 from pydantic import Field
 
 from pipelines.sources.base import ReportSource
-from pipelines.sources.open311 import DEFAULT_MAX_BYTES, Open311FileSource, Open311HttpSource, mapping_for
+from pipelines.sources.open311.documents import DEFAULT_MAX_BYTES
+from pipelines.sources.open311.feeds import Open311FileSource, Open311HttpSource
+from pipelines.sources.open311.mapping import mapping_for
 from pipelines.sources.postgres import PostgresReportSource
+from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig
+
+
+class HueSSimulatorResource(dg.ConfigurableResource):
+    """The Hue-S simulator as a report source (the embedded default; its data is labelled simulated)."""
+
+    enabled: bool = True
+    seed: int = 7
+    scale: float = Field(default=1.0, description="1.0 = the 3-year set (58,600 valid reports)")
+    start: str = "2019-05-01"
+    end: str = "2022-05-27"
+
+    def config(self) -> SimulatorConfig:
+        return SimulatorConfig(seed=self.seed, scale=self.scale, start=dt.date.fromisoformat(self.start),
+                               end=dt.date.fromisoformat(self.end))
+
+    def source(self) -> ReportSource:
+        return SimulatedReportSource(self.config())
 
 
 class Open311Resource(dg.ConfigurableResource):

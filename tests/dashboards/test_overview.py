@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboards import fmt
+from core import fmt
 from lake import Lake
 from tests.dashboards.conftest import PAGES, first_day, last_day, metrics, no_errors
 from views.headline import headline

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from dashboards import fmt
+from core import fmt
 from lake import Lake
 from tests.dashboards.conftest import first_day, last_day, no_errors, table_with
 

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import polars as pl
 
-from dashboards import fmt
+from core import fmt
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from lake import Lake
 from tests.dashboards.conftest import first_day, last_day, no_errors, table_with

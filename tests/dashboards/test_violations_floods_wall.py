@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboards import fmt
+from core import fmt
 from dashboards.data import versioned
 from lake import Lake
 from tests.dashboards.conftest import metrics, no_errors

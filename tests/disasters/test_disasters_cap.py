@@ -8,8 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.disasters import cap as capmod
-from pipelines.disasters.cap import CapError, parse_cap, read_limited
+from pipelines.disasters.cap import parse as capmod
+from pipelines.disasters.cap.parse import parse_cap, read_limited
+from pipelines.disasters.cap.rules import CapError
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import file_documents, inbox_documents
 
@@ -193,7 +194,7 @@ def test_inbox_rejects_with_reasons_and_rerun(lake, cap_dir: Path, tmp_path: Pat
 
 
 def test_resources_altitude_and_round_trip() -> None:
-    from pipelines.disasters.cap import build_cap_xml
+    from pipelines.disasters.cap.write import build_cap_xml
 
     xml = """<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>X1</identifier><sender>s@x</sender>
 <sent>2025-11-17T08:00:00+07:00</sent><status>Exercise</status><msgType>Alert</msgType><scope>Restricted</scope>

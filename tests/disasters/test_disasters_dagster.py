@@ -70,7 +70,7 @@ def test_replay_plays_the_flood_in(lake) -> None:
 
 @pytest.mark.slow
 def test_build_demo_disasters_is_idempotent(lake) -> None:
-    from hue_ioc.defs.disasters import build_demo_disasters  # where `hue-ioc demo` imports it from
+    from pipelines.disasters.demo import build_demo_disasters
 
     first = build_demo_disasters(lake)
     assert first["readings_hue"]["written"] == 957 + 220 and first["issued_flood_warnings"] >= 10

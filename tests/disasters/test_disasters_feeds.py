@@ -10,9 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from hue_ioc.defs.disasters import run_request_for, scan_sources
+from hue_ioc.defs.disasters import run_request_for
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import feed_documents, feed_links, http_fetch
+from pipelines.disasters.watch import scan_sources
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>alerts</title><id>urn:x</id><updated>2025-11-17T00:00:00Z</updated>
@@ -98,7 +99,7 @@ def test_feeds_into_lake(lake, server: str) -> None:
 
 
 def test_http_fetch_refuses_by_content_length(server: str) -> None:
-    from pipelines.disasters.cap import CapError
+    from pipelines.disasters.cap.rules import CapError
 
     with pytest.raises(CapError, match="Content-Length"):
         http_fetch(f"{server}/cap/big.xml", max_bytes=1000)

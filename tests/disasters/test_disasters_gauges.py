@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.disasters import gauges
+from pipelines.disasters import alarms, gauges
 
 VN = dt.timezone(dt.timedelta(hours=7))
 
@@ -63,16 +63,16 @@ def test_row_rule_equals_vectorised() -> None:
     st = pl.DataFrame({"station_code": ["X"], "alarm1_m": [1.5], "alarm2_m": [3.0], "alarm3_m": [4.5],
                        "historic_level_m": [5.31]})
     levels = [0.2, 1.5, 2.99, 3.0, 4.49, 4.5, 4.96, 5.4]
-    vec = gauges.with_alarms(pl.DataFrame({"station_code": ["X"] * len(levels), "water_level_m": levels}), st)
+    vec = alarms.with_alarms(pl.DataFrame({"station_code": ["X"] * len(levels), "water_level_m": levels}), st)
     rows = vec.select("alarm_level", "ref_level", "diff_m", "nearest_level", "diff_nearest_m").iter_rows()
     for lv, (al, ref, d, nl, nd) in zip(levels, rows, strict=True):
-        assert gauges.alarm_row(lv, 1.5, 3.0, 4.5) == (al, ref, d)
-        assert gauges.nearest_row(lv, 1.5, 3.0, 4.5) == (nl, nd)
+        assert alarms.alarm_row(lv, 1.5, 3.0, 4.5) == (al, ref, d)
+        assert alarms.nearest_row(lv, 1.5, 3.0, 4.5) == (nl, nd)
     assert vec.filter(pl.col("water_level_m") == 2.99).select("nearest_level", "diff_nearest_m").row(0) == (2, -0.01)
     assert vec["bulletin_vi"].to_list()[:4] == ["dưới báo động 1 1,30 m", "ở mức báo động 1",
                                                "trên báo động 1 1,49 m", "ở mức báo động 2"]
     assert vec["above_historic"].to_list()[-1] is True
-    assert gauges.bulletin_text(2, 2, 0.56) == "trên báo động 2 0,56 m"
+    assert alarms.bulletin_text(2, 2, 0.56) == "trên báo động 2 0,56 m"
 
 
 def test_generic_csv_duplicates_out_of_order_rejects_rerun(lake, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.disasters import sos, warnings_history
-from pipelines.disasters.cap import parse_cap
+from pipelines.disasters.cap.parse import parse_cap
 
 
 def test_sos_and_hotline_calibrated_and_deterministic(lake) -> None:

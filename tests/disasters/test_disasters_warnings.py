@@ -11,7 +11,9 @@ import polars as pl
 import pytest
 
 from pipelines.disasters import geo
-from pipelines.disasters.cap import CapError, build_cap_xml, parse_cap, validate_cap
+from pipelines.disasters.cap.parse import parse_cap
+from pipelines.disasters.cap.rules import CapError
+from pipelines.disasters.cap.write import build_cap_xml, validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import file_documents
 from pipelines.disasters.warnings_issuer import (

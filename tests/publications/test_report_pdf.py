@@ -10,8 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from publications.fmt import fmt_int, fmt_pct
-from publications.labels import KPIS
+from core.fmt import num, pct
+from core.labels import KPIS
 
 from .conftest import PERIOD
 from .helpers import cli, kpis_json, pdf_pages, pdf_text, pdf_to_png
@@ -81,7 +81,7 @@ def test_pdf_headline_equals_kpis_command(built: tuple[Path, dict]) -> None:
     checked = 0
     for k in KPIS:
         value = kpis[k.key]
-        shown = fmt_pct(value) if k.kind == "rate" else fmt_int(value)
+        shown = pct(value) if k.kind == "rate" else num(value)
         row = _kpi_line(page1, k.vi)
         # the row shows this period first: the first figure after the label is the KPI itself
         after = row.split(k.en, 1)[-1] if k.en in row else row
@@ -103,7 +103,7 @@ def test_pdf_ranks_every_scored_unit(built: tuple[Path, dict], report_lake) -> N
     up = report_lake.sql("SELECT * FROM gold.unit_performance WHERE month = $m", {"m": PERIOD})
     n = up.filter(pl.col("score").is_not_null()).height
     flat = " ".join(pdf_text(built[0]).split())
-    assert f"{fmt_int(n)} đơn vị được xếp hạng" in flat
+    assert f"{num(n)} đơn vị được xếp hạng" in flat
     best = up.sort(["score", "received", "unit_id"], descending=[True, True, False], nulls_last=True).row(0, named=True)
     assert best["unit_name"] in flat
 

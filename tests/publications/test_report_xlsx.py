@@ -9,8 +9,8 @@ import openpyxl
 import polars as pl
 import pytest
 
+from core.labels import COLUMNS, KPIS
 from lake import Lake
-from publications.labels import COLUMNS, KPIS
 from publications.report_data import tables_used
 from publications.xlsx import HEADER_ROWS, SHEETS
 from views.headline import headline

@@ -11,7 +11,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from lake import Lake
-from pipelines.reports.build import build_gold, build_silver, ingest_simulated, load_reference
+from pipelines.reports.bronze import ingest_batch
+from pipelines.reports.build import build_gold, build_silver, load_reference
 from pipelines.sources.simulator import SimulatorConfig, simulate
 from publications.report_data import build_report_data
 
@@ -29,7 +30,7 @@ def late_batch(lake: Lake) -> None:
         events=sim.events.with_columns(rename, pl.col("event_id").str.replace("HUES-", "HUES-LATE-")),
     )
     load_reference(lake, sim.units)
-    ingest_simulated(lake, sim, batch_id="late-april")
+    ingest_batch(lake, sim.batch(batch_id="late-april"), prefix="sim")
     build_silver(lake)
     build_gold(lake)
 

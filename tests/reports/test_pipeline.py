@@ -11,7 +11,10 @@ from hue_ioc.defs import reports as reports_domain
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from pipelines.reports import build
-from pipelines.sources.resources import Open311Resource, PostgresSourceResource
+from pipelines.reports.bronze import ingest_batch
+from pipelines.sources.base import ReportSource
+from pipelines.sources.resources import HueSSimulatorResource, Open311Resource, PostgresSourceResource
+from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig, simulate
 
 SMALL = {"seed": 11, "scale": 0.02}
 
@@ -114,7 +117,7 @@ def test_materialize_reports_graph(tmp_path):
     lake_res = LakeResource(root=str(tmp_path / "lake"))
     result = dg.materialize(
         reports_domain.defs.assets,
-        resources={"lake": lake_res, "simulator": reports_domain.HueSSimulatorResource(scale=0.01, seed=3),
+        resources={"lake": lake_res, "simulator": HueSSimulatorResource(scale=0.01, seed=3),
                    "open311": Open311Resource(), "postgres_source": PostgresSourceResource(dsn="")},
     )
     assert result.success
@@ -135,14 +138,39 @@ def test_definitions_load():
 
 
 def test_a_regenerated_simulation_replaces_its_own_batch_only(tmp_path):
-    from pipelines.sources.simulator import SimulatorConfig, simulate
-
     lake = Lake.open(tmp_path / "lake")
-    build.ingest_simulated(lake, simulate(SimulatorConfig(seed=4, scale=0.01)), batch_id="sim-x")
-    build.ingest_simulated(lake, simulate(SimulatorConfig(seed=9, scale=0.01)), batch_id="sim-other")
+    ingest_batch(lake, simulate(SimulatorConfig(seed=4, scale=0.01)).batch(batch_id="sim-x"), prefix="sim")
+    ingest_batch(lake, simulate(SimulatorConfig(seed=9, scale=0.01)).batch(batch_id="sim-other"), prefix="sim")
     other = lake.sql("SELECT count(*) FROM bronze.report_events_raw WHERE batch_id = 'sim-other'").item()
     changed = simulate(SimulatorConfig(seed=5, scale=0.01))  # "the simulator's code changed"
-    build.ingest_simulated(lake, changed, batch_id="sim-x")
+    ingest_batch(lake, changed.batch(batch_id="sim-x"), prefix="sim")
     n = lake.sql("SELECT count(DISTINCT raw_id) FROM bronze.report_events_raw WHERE batch_id = 'sim-x'").item()
     assert n == changed.events.unique().height
     assert lake.sql("SELECT count(*) FROM bronze.report_events_raw WHERE batch_id = 'sim-other'").item() == other
+
+
+def test_the_simulator_is_a_report_source_resumable_from_a_moment(tmp_path):
+    cfg = SimulatorConfig(seed=4, scale=0.005)
+    source = SimulatedReportSource(cfg)
+    assert isinstance(source, ReportSource)
+    sim = simulate(cfg)
+    cut = "2021-01-01T00:00:00+07:00"
+    later = source.fetch(cut)
+    assert not later.complete and later.watermark is None
+    moment = dt.datetime(2020, 12, 31, 17, tzinfo=dt.UTC)  # the cut, in UTC
+    assert later.payloads("report").height == sim.reports.filter(pl.col("updated_at") > moment).height
+    assert later.payloads("event").height == sim.events.filter(pl.col("at") > moment).height
+    lake = Lake.open(tmp_path / "lake")
+    ingested = ingest_batch(lake, later, prefix="sim")
+    assert ingested.batch_id == "sim-seed4"
+    stored = lake.sql("SELECT count(*) FROM bronze.report_events_raw WHERE batch_id = 'sim-seed4'").item()
+    assert stored == sim.events.filter(pl.col("at") > moment).unique().height
+    # a payload keeps Vietnam time, as a citizen's app would send it
+    first = json.loads(later.payloads("report")["payload"][0])
+    assert first["received_at"].endswith("+07:00")
+
+
+def test_a_complete_batch_needs_a_plain_id(tmp_path):
+    batch = simulate(SimulatorConfig(seed=4, scale=0.002)).batch(batch_id="x' OR '1'='1")
+    with pytest.raises(ValueError, match="plain id"):
+        ingest_batch(Lake.open(tmp_path / "lake"), batch, prefix="sim")

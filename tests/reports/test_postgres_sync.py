@@ -16,7 +16,7 @@ from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from pipelines.reports import build
 from pipelines.sources.postgres import seed_postgres_frames
-from pipelines.sources.resources import Open311Resource, PostgresSourceResource
+from pipelines.sources.resources import HueSSimulatorResource, Open311Resource, PostgresSourceResource
 from pipelines.sources.simulator import SimulatorConfig, simulate
 
 pytestmark = pytest.mark.postgres
@@ -39,7 +39,7 @@ def app_db():
 def _sync(lake_root: str, dsn: str, incremental: bool) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [domain.bronze_reports, domain.silver_reports, domain.gold_reports],
-        resources={"lake": LakeResource(root=lake_root), "simulator": domain.HueSSimulatorResource(enabled=False),
+        resources={"lake": LakeResource(root=lake_root), "simulator": HueSSimulatorResource(enabled=False),
                    "open311": Open311Resource(), "postgres_source": PostgresSourceResource(dsn=dsn, db_schema="app")},
         run_config={"ops": {"silver_reports": {"config": {"incremental": incremental}}}},
     )

@@ -5,8 +5,8 @@ import pytest
 
 from core.kpis import COUNT_KEYS, rates
 from pipelines.reports import gold
-from pipelines.reports.admin_units import admin_units_frame
 from pipelines.reports.conform import fold
+from pipelines.sources.admin_units import admin_units_frame
 from pipelines.sources.simulator import SimulatorConfig, simulate
 
 

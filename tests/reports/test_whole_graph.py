@@ -4,9 +4,8 @@ import dagster as dg
 import pytest
 
 from hue_ioc.definitions import domain_definitions
-from hue_ioc.defs.reports import HueSSimulatorResource
 from hue_ioc.defs.resources import LakeResource
-from pipelines.sources.resources import Open311Resource, PostgresSourceResource
+from pipelines.sources.resources import HueSSimulatorResource, Open311Resource, PostgresSourceResource
 
 
 @pytest.mark.slow

@@ -13,17 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.sources.open311 import (
-    CategoryMap,
-    Open311Error,
-    Open311FileSource,
-    Open311HttpSource,
-    clean_zip,
-    mapping_for,
-    parse_datetime,
-    parse_document,
-    parse_point,
-)
+from pipelines.sources.open311.documents import Open311Error, parse_document
+from pipelines.sources.open311.feeds import Open311FileSource, Open311HttpSource
+from pipelines.sources.open311.mapping import CategoryMap, mapping_for
+from pipelines.sources.open311.values import clean_zip, parse_datetime, parse_point
 
 NY = mapping_for(timezone="America/New_York")
 
@@ -149,9 +142,9 @@ def test_packaged_map_uses_the_pipeline_categories():
     """Every code the mapping can produce is a category silver accepts."""
     import yaml
 
-    from pipelines.sources.open311 import DEFAULT_CATEGORY_MAP
+    from pipelines.sources.open311.mapping import DEFAULT_CATEGORY_MAP
 
-    known = {c["code"] for c in yaml.safe_load((Path(__file__).parents[2] / "pipelines" / "reports" /
+    known = {c["code"] for c in yaml.safe_load((Path(__file__).parents[2] / "pipelines" / "sources" /
                                                 "categories.yaml").read_text(encoding="utf-8"))}
     cm = CategoryMap.load(DEFAULT_CATEGORY_MAP)
     assert {code for _, code in cm.rules} | {cm.default} <= known

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.sources.base import EVENT_KEYS, REPORT_KEYS, ReportSource
-from pipelines.sources.open311 import Open311FileSource, mapping_for
+from pipelines.sources.open311.feeds import Open311FileSource
+from pipelines.sources.open311.mapping import mapping_for
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ import psycopg
 import pytest
 
 from pipelines.sources.base import RawRecord, event_payload, report_payload
-from pipelines.sources.open311 import Open311FileSource, mapping_for
+from pipelines.sources.open311.feeds import Open311FileSource
+from pipelines.sources.open311.mapping import mapping_for
 from pipelines.sources.postgres import (
     PostgresReportSource,
     SeedResult,

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.sources.open311 import Open311FileSource, Open311HttpSource
+from pipelines.sources.open311.feeds import Open311FileSource, Open311HttpSource
 from pipelines.sources.postgres import PostgresReportSource
 from pipelines.sources.resources import Open311Resource, PostgresSourceResource
 

@@ -1,0 +1,20 @@
+"""Simulated time: numpy datetime64[us] in UTC; Vietnam is UTC+7 all year (no daylight saving)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+HOUR_US = 3_600_000_000
+VN_OFFSET = np.timedelta64(7, "h")
+
+
+def hours(x: np.ndarray) -> np.ndarray:
+    """Durations in hours (floats) → timedelta64[us]."""
+    return (x * HOUR_US).astype("int64").astype("timedelta64[us]")
+
+
+def horizon(end: dt.date) -> np.datetime64:
+    """The last simulated moment: one second before midnight after ``end``, Vietnam time, in UTC."""
+    return (np.datetime64(end) + 1).astype("datetime64[us]") - VN_OFFSET - np.timedelta64(1, "s")
