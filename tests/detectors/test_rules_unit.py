@@ -386,6 +386,8 @@ def test_fixed_time_plan_counts_minutes_and_defaults_to_no_offset():
     # 08:07:10 is second 29 230 of the day: 10 s into a minute → green; 08:07:40 → red
     assert plan.phase(base.replace(minute=7, second=10)) == "green"
     assert plan.phase(base.replace(minute=7, second=40)) == "red"
+    # minutes count: green 20 s, red 27 s (cycle 47 s); 08:23:10 is second 30 190, 30 190 mod 47 = 16: green
+    assert FixedTimePlan(green=20, red=27, amber=0).phase(base.replace(minute=23, second=10)) == "green"
     # fractions of a second count: green ends at 29.25 s into each minute
     split = FixedTimePlan(green=29.25, red=30.75, amber=0)
     assert split.phase(base.replace(second=29)) == "green"
