@@ -159,8 +159,9 @@ def test_real_ocr_reads_rendered_plates(monkeypatch):
     moto = np.full((120, 200, 3), 255, np.uint8)  # the two rows of a motorbike plate
     cv2.putText(moto, "75-B1", (30, 48), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (0, 0, 0), 3)
     cv2.putText(moto, "234.56", (20, 105), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (0, 0, 0), 3)
+    # raw text compared (not parsed): the parser's own tests stay fast under `make mutation`
     text, conf = plates.read_text(car)
-    assert parse_vn_plate(text).text == "75A-123.45" and conf > 0.8
+    assert text == "75A-123.45" and conf > 0.8
     text, conf = plates.read_text(moto)
     assert text == "75-B1 234.56" and conf > 0.8
 
