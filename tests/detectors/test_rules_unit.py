@@ -488,3 +488,13 @@ def test_congestion_incident_is_dated_from_the_start_of_the_jam():
     evs = run(CongestionRule(zone, WH), [frame(t, {1: box_at(50, 50)}) for t in (0, 0.2, 0.4)])
     assert [(e.rule, e.start_t, e.end_t, e.start_at, e.end_at) for e in evs] == [
         ("congestion", 0, 0.4, T0, T0 + dt.timedelta(seconds=0.4))]
+
+
+def test_dwell_times_each_track_on_its_own():
+    # track 1 in the zone from 0, track 2 from 1.4; 2 s threshold: events at 2.0 (dwell 2.0) and 3.5 (dwell 2.1)
+    zone = ZoneConfig("z", ALL, RuleConfig("dwell", seconds=2.0))
+    frames = [frame(t, {1: box_at(30, 50), **({2: box_at(70, 50)} if t >= 1.4 else {})})
+              for t in (0, 0.5, 1.0, 1.4, 2.0, 2.5, 3.0, 3.5)]
+    evs = run(DwellRule(zone, WH), frames)
+    assert [(e.track_id, e.start_t, e.end_t, e.detail) for e in evs] == [
+        (1, 0, 2.0, {"dwell_s": 2.0}), (2, 1.4, 3.5, {"dwell_s": 2.1})]
