@@ -7,9 +7,11 @@ from typing import NamedTuple
 import streamlit as st
 
 from dashboards.data import get_lake
-from dashboards.filters import Filters, period_for
+from dashboards.filters import default_filters
+from dashboards.freshness import show_freshness
 from dashboards.lang import current_lang, t
 from lake import Lake
+from views.filters import Filters
 
 
 class Ctx(NamedTuple):
@@ -27,15 +29,17 @@ class Ctx(NamedTuple):
         return self.role == "wall"
 
 
-def page_context() -> Ctx:
+def page_context(freshness: bool = True) -> Ctx:
+    """The page's context; with ``freshness`` the line of per-source freshness marks goes on top of the page
+    (the wall draws its own, inside its refreshing fragment)."""
     lake = get_lake()
     f = st.session_state.get("filters")
     if not isinstance(f, Filters):
-        from dashboards.filters import data_bounds
-
-        start, end = period_for("30", data_bounds(lake))
-        f = Filters(start, end, ())
-    return Ctx(lake, f, st.session_state.get("role", "leader"), current_lang())
+        f = default_filters(lake)
+    ctx = Ctx(lake, f, st.session_state.get("role", "leader"), current_lang())
+    if freshness:
+        show_freshness(lake, ctx.lang)
+    return ctx
 
 
 def empty_state(what: str | None = None) -> None:

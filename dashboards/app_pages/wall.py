@@ -13,12 +13,17 @@ import pydeck as pdk
 import streamlit as st
 
 from core import fmt
-from dashboards import flood_queries as fq
-from dashboards import kpi, maps, queries
-from dashboards import violation_queries as vq
+from dashboards import maps, reads
 from dashboards.context import empty_state, page_context
+from dashboards.data import versioned
+from dashboards.freshness import show_banner, show_freshness, ticker_rows
 from dashboards.lang import t, t_or
 from dashboards.ui import show_table, status_label
+from views import floods, violations
+
+replay_bounds = versioned(*floods.GAUGE_TABLES)(floods.replay_bounds)
+gauge_status = versioned(*floods.GAUGE_TABLES)(floods.gauge_status)
+violation_slices = versioned(*violations.TABLES)(violations.slices)
 
 PANELS = ("kpis", "reports_map", "floods", "violations")
 PANEL_TITLES = {"kpis": "page_overview", "reports_map": "page_reports", "floods": "page_floods",
@@ -35,7 +40,7 @@ def _config() -> tuple[list[str], int]:
     return panels, max(5, seconds)
 
 
-ctx = page_context()
+ctx = page_context(freshness=False)  # the marks are drawn in the refreshing fragment below
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 panels, seconds = _config()
 if ctx.role != "wall":  # a leader/operator previewing the wall can pick the panels
@@ -46,7 +51,7 @@ if ctx.role != "wall":  # a leader/operator previewing the wall can pick the pan
 
 
 def panel_kpis() -> None:
-    h = kpi.headline(lake, f)
+    h = reads.headline(lake, f.start, f.end, list(f.areas) or None)
     if h is None:
         empty_state("core.kpis")
         return
@@ -57,7 +62,7 @@ def panel_kpis() -> None:
     cols[3].metric(t("kpi_late_ext"), fmt.pct(h.get("late_with_extension_rate"), lang=lang))
     cols[4].metric(t("kpi_satisfaction"), fmt.pct(h.get("satisfaction_rate"), lang=lang))
     cols[5].metric(t("kpi_open_overdue"), fmt.num(h.get("open_overdue"), lang=lang))
-    trend = queries.daily_trend(lake, f)
+    trend = reads.daily_trend(lake, f)
     left, right = st.columns([3, 2])
     if not trend.is_empty():
         long = trend.unpivot(index="date", on=["received", "processed"], variable_name="series", value_name="n")
@@ -68,7 +73,7 @@ def panel_kpis() -> None:
             y=alt.Y("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=20)))
             .properties(height=420), width="stretch")
-    news = queries.newest_reports(lake, f, 8)
+    news = reads.newest_reports(lake, f.areas, 8)
     with right:
         st.subheader(t("ticker_reports"))
         if news.is_empty():
@@ -80,14 +85,14 @@ def panel_kpis() -> None:
 
 
 def panel_reports_map() -> None:
-    at = queries.data_clock(lake)
-    reports = queries.map_reports(lake, f, at=at, limit=20_000)  # codes and places only: no identity
-    st.metric(t("n_reports", n=""), fmt.num(queries.map_reports_total(lake, f), lang=lang))
+    at = reads.data_clock(lake)
+    reports = reads.map_reports(lake, f, at=at, limit=20_000)  # codes and places only: no identity
+    st.metric(t("n_reports", n=""), fmt.num(reads.map_reports_total(lake, f), lang=lang))
     pts = reports.with_columns(
         pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("s"))
     pdf = pts.select("lat", "lon", *maps.rgba_columns(pl.col("s"), maps.STATUS_COLOURS, [120, 120, 120, 200])
                      ).to_pandas()
-    layers = [maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True)]
+    layers = [maps.boundaries_layer(reads.commune_geometries(lake, f.areas), dark=True)]
     if len(pdf):
         layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], get_position=["lon", "lat"], radius=400,
                                 extruded=False, opacity=0.5))
@@ -97,40 +102,40 @@ def panel_reports_map() -> None:
 
 
 def panel_floods() -> None:
-    if not fq.available() or (span := fq.reading_span(lake)) is None:
+    if (bounds := replay_bounds(lake)) is None:
         empty_state("silver.gauge_readings")
         return
-    gauges = fq.gauges_at(lake, span[1])
+    last = bounds[1]  # the newest reading: the wall shows the gauges as they stand now
+    gauges = gauge_status(lake, last).filter(pl.col("lat").is_not_null()).with_columns(
+        # a gauge silent for hours is shown without a level rather than with an old one as if current
+        pl.when(~pl.col("stale")).then(pl.col(c)).alias(c) for c in ("latest_level_m", "alarm_level", "bulletin_vi"))
     left, right = st.columns([3, 2])
     if gauges.height:
-        gpdf = gauges.select("lat", "lon", *maps.rgba_columns(pl.col("alarm_level").fill_null(0), maps.ALARM_COLOURS,
-                                                              [96, 125, 139, 230])).to_pandas()
+        gpdf = gauges.select("lat", "lon", *maps.rgba_columns(pl.col("alarm_level"), maps.ALARM_COLOURS,
+                                                              maps.rgba(None))).to_pandas()
         layer = pdk.Layer("ScatterplotLayer", data=gpdf, get_position=["lon", "lat"], get_fill_color=maps.RGBA,
                           get_radius=900, radius_min_pixels=12, stroked=True, get_line_color=[255, 255, 255])
         with left:
-            st.pydeck_chart(maps.deck([maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True), layer],
+            st.pydeck_chart(maps.deck([maps.boundaries_layer(reads.commune_geometries(lake, f.areas), dark=True), layer],
                                       maps.HUE_VIEW, dark=True), height=700)
         with right:
-            st.subheader(t("stations_at", at=fmt.datetime(span[1])))
-            show_table(gauges, {"name": "col_station", "water_level_m": "col_level", "bulletin_vi": "col_diff"},
-                       {"water_level_m": lambda v: fmt.num(v, 2, lang)}, static=True)
+            st.subheader(t("stations_at", at=fmt.datetime(last)))
+            show_table(gauges, {"name": "col_station", "latest_level_m": "col_level", "bulletin_vi": "col_diff"},
+                       {"latest_level_m": lambda v: fmt.num(v, 2, lang)}, static=True)
     else:
         empty_state()
 
 
 def panel_violations() -> None:
-    if not vq.available():
-        empty_state("silver.violations")
-        return
-    by_type = vq.by_type(lake, f)
+    by_type = violations.by_type_of(violation_slices(lake, f.start, f.end, f.areas))
     if by_type.is_empty():
         empty_state()
         return
-    st.metric(t("viol_total"), fmt.num(int(by_type["n"].sum()), lang=lang))
+    st.metric(t("viol_total"), fmt.num(int(by_type["detected"].sum()), lang=lang))
     labels = by_type.with_columns(pl.col("violation_type").map_elements(
         lambda c: t_or(f"vt_{c}", c or "", lang), return_dtype=pl.String).alias("label"))
     st.altair_chart(alt.Chart(labels.to_pandas()).mark_bar().encode(
-        x=alt.X("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
+        x=alt.X("detected:Q", title=None, axis=alt.Axis(labelFontSize=18)),
         y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=22, labelLimit=400)))
         .properties(height=520), width="stretch")
 
@@ -144,10 +149,18 @@ def rotate() -> None:
     i = st.session_state.get("wall_i", -1) + 1
     st.session_state["wall_i"] = i
     name = panels[i % len(panels)]
+    show_banner(lake, lang)
+    show_freshness(lake, lang)
     st.title(t(PANEL_TITLES[name]))
     st.caption(t("wall_updated", at=fmt.datetime(dt.datetime.now(dt.UTC))) + " · "
                + t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
     RENDER[name]()
+    st.subheader(t("ticker_events"))
+    events = ticker_rows(lake, lang)
+    if events.is_empty():
+        empty_state()
+    else:
+        show_table(events, {"time": "col_time", "event": "col_event", "detail": "col_detail"}, static=True)
 
 
 rotate()

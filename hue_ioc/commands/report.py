@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "Every report states the lake table versions it used; --as-of the same moment rebuilds it "
                     "with the same numbers.",
     )
-    p.add_argument("--period", required=True, help="kỳ báo cáo / period: YYYY-MM or YYYY-Qn (e.g. 2022-05, 2022-Q2)")
+    p.add_argument("--period", required=True, help="kỳ báo cáo / period: YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD "
+                                                  "(e.g. 2022-05, 2022-Q2, 2022, 2022-05-01..2022-05-07)")
     p.add_argument("--unit", help="mã đơn vị xử lý / handling unit id: a report for the unit's head")
     p.add_argument("--format", choices=("pdf", "xlsx"), default=None,
                    help="định dạng / format (default: from --out's suffix, else pdf)")
@@ -31,15 +32,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from core.fmt import num, pct
     from lake import Lake
+    from publications.provenance import stamp
     from publications.publish import render
-    from publications.report_data import stamp
 
+    if not args.out.strip():
+        raise ValueError("--out is empty: name the output file, e.g. --out bao-cao-2022-05.pdf")
     out = Path(args.out)
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder: name a file inside it, e.g. {out / 'bao-cao.pdf'}")
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix.lower() in (".pdf", ".xlsx") else "pdf")
     lake = Lake.open()
     data, blob = render(lake, args.period, fmt, unit_id=args.unit, as_of=args.as_of)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(blob)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(blob)
+    except OSError as exc:  # no space (/dev/full), no permission, a file where a folder should be
+        raise ValueError(f"cannot write {out}: {exc.strerror or exc}") from None
     summary = {
         "out": str(out),
         "format": fmt,
