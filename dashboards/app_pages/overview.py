@@ -12,7 +12,7 @@ from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
 from dashboards.lang import t
 from dashboards.ui import channel_label, show_table, status_label
-from views import trends, warnings
+from views import intake, trends, warnings
 from views.period import Period
 
 ctx = page_context()
@@ -159,3 +159,21 @@ def _ticker() -> None:
 
 
 _ticker()
+
+
+# Open311 requests from other systems: the unmapped bucket is counted here, so a user sees what to map next.
+counts = versioned(intake.REQUESTS, "silver.rejects", "silver.open311_services")(intake.intake_counts)(lake)
+if not counts.is_empty():
+    st.divider()
+    st.subheader(t("intake_title"))
+    st.caption(t("intake_caption"))
+    totals = counts.select("mapped", "unmapped", "rejected", "outside_hue").sum().row(0, named=True)
+    m = st.columns(4)
+    for col, key, label in zip(m, ("mapped", "unmapped", "rejected", "outside_hue"),
+                               ("intake_mapped", "intake_unmapped", "intake_rejected", "intake_outside"), strict=True):
+        col.metric(t(label), fmt.num(totals[key], lang=lang), border=True)
+    todo = versioned(intake.REQUESTS)(intake.unmapped_bucket)(lake)
+    if not todo.is_empty():
+        show_table(todo, {"jurisdiction": "col_jurisdiction", "service_name": "col_service", "agency": "col_agency",
+                          "requests": "col_requests"}, {"requests": lambda v: fmt.num(v, lang=lang)},
+                   key="ov_intake")
