@@ -11,7 +11,7 @@ export HUE_IOC_ASSETS := $(abspath ../shared/assets)
 endif
 endif
 
-.PHONY: demo test bench lint install dev clean
+.PHONY: demo test faults bench lint install dev clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest -p no:randomly tests
+
+# The whole fault-injection matrix (tests/faults): SIGKILL at every commit point, concurrent writers, local and S3.
+faults: install
+	HUE_IOC_TEST_FAULTS=all $(BIN)/python -m pytest -p no:randomly tests/faults
 
 bench: install
 	$(BIN)/python -m bench
