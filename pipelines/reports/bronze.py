@@ -59,8 +59,8 @@ def ingest_batch(lake: Lake, batch: SourceBatch, prefix: str) -> Ingested:
         merged = lake.merge(table, raw, update=False) if raw.height else {}
         inserted[kind] = int(merged.get("num_target_rows_inserted", 0))
         if batch.complete:
-            stale = lake.sql(f"SELECT raw_id FROM {table} WHERE batch_id = $b AND NOT list_contains($keep, raw_id)",
-                             {"b": batch_id, "keep": raw["raw_id"].to_list()})
+            stale = (lake.scan(table).filter(pl.col("batch_id") == batch_id).select("raw_id")
+                     .join(raw.select("raw_id").lazy(), on="raw_id", how="anti").collect())
             lake.delete_keys(table, stale)
     return Ingested(batch_id, inserted["report"], inserted["event"], len(batch.rejects))
 

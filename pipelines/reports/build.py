@@ -20,7 +20,7 @@ from lake import Lake, snapshots
 from lake.catalog import spec
 from lake.lease import lease
 from lake.watermarks import rows_since, watermarks
-from pipelines.reports import gold
+from pipelines.reports import build_params, gold
 from pipelines.reports.bronze import ingest_batch
 from pipelines.reports.conform import Conformed, conform_events, conform_reports, fold
 from pipelines.sources.admin_units import admin_units_frame
@@ -126,15 +126,22 @@ def sync_silver(lake: Lake, now: dt.datetime | None = None) -> SilverResult:
         return _apply(lake, new_r, new_e, upto, now)
 
 
+def _rows_of(lake: Lake, table: str, report_ids: list[str]) -> pl.DataFrame:
+    """The rows of ``table`` for these reports (a join: thousands of ids stay fast)."""
+    ids = pl.LazyFrame({"report_id": report_ids}, schema={"report_id": pl.String})
+    return lake.scan(table).join(ids, on="report_id", how="semi").collect()
+
+
 def _apply(lake: Lake, new_r: pl.DataFrame, new_e: pl.DataFrame, upto: dict[str, int | None],
            now: dt.datetime) -> SilverResult:
     pinned = lake.as_of(upto)
     touched = set(new_r["record_id"]) | set(
         new_e.select(pl.col("payload").str.json_path_match("$.report_id"))["payload"].drop_nulls())
     # earlier versions of the touched reports take part, so the newest version still wins
-    old_r = pinned.sql("SELECT * FROM bronze.reports_raw WHERE list_contains($ids, record_id) "
-                       "AND NOT list_contains($new, raw_id)",
-                       {"ids": sorted(touched), "new": new_r["raw_id"].to_list()})
+    old_r = (pinned.scan(REPORTS_RAW)
+             .join(pl.LazyFrame({"record_id": sorted(touched)}, schema={"record_id": pl.String}), on="record_id",
+                   how="semi")
+             .join(new_r.select("raw_id").lazy(), on="raw_id", how="anti").collect())
     units = lake.read("silver.units")
     known = set(lake.sql("SELECT report_id FROM silver.reports")["report_id"])
     admin = admin_units_frame()
@@ -144,15 +151,13 @@ def _apply(lake: Lake, new_r: pl.DataFrame, new_e: pl.DataFrame, upto: dict[str,
     ev = conform_events(new_e, known_reports=known | set(rep.rows["report_id"]),
                         known_units=set(units["unit_id"]), now=now)
     ids = sorted(set(rep.rows["report_id"]) | set(ev.rows["report_id"]))
-    have = lake.sql("SELECT * EXCLUDE (source), source FROM silver.report_events "
-                    "WHERE list_contains($ids, report_id)", {"ids": ids})
+    have = _rows_of(lake, "silver.report_events", ids)
     all_ev = pl.concat([have.select(ev.rows.columns).cast(ev.rows.schema), ev.rows]).unique(
         "event_id", keep="first", maintain_order=True)
     base = rep.rows
     missing = sorted(set(ids) - set(base["report_id"]))
     if missing:  # events for reports unchanged in this batch: take their current attributes
-        cur = lake.sql("SELECT " + ", ".join(rep.rows.columns) + " FROM silver.reports "
-                       "WHERE list_contains($ids, report_id)", {"ids": missing})
+        cur = _rows_of(lake, "silver.reports", missing)
         base = pl.concat([base, cur.select(base.columns).cast(base.schema)])
     _write_silver(lake, base, ev.rows, pl.concat([rep.rejects, ev.rejects]), upto, overwrite=False,
                   events_all=all_ev)
@@ -200,6 +205,8 @@ def build_reports_lake(lake: Lake, seed: int = 7, start: dt.date | None = None, 
                           scale=scale)
     load_reference(lake, roster(cfg))
     ingest_batch(lake, SimulatedReportSource(cfg).fetch(), prefix="sim")
+    build_params.record(lake, {"scale": scale, "seed": seed, "start": cfg.start.isoformat(),
+                               "end": cfg.end.isoformat()})
     silver = build_silver(lake)
     out: dict[str, object] = {**silver.metadata(), **build_gold(lake)}
     return out

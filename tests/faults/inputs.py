@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tests.faults.harness import Expected, jsonl
+from tests.faults.harness import Expected, check_readable, jsonl
 
 HOSTILE = "') OR ('1'='1"
 REPORT_FIELDS = ("source", "channel", "category_code", "title", "description", "lat", "lon", "admin_unit_code",
@@ -109,3 +109,25 @@ def write_cap(lake, folder: str) -> None:
     from pipelines.disasters.feeds import file_documents
 
     ingest_documents(lake, file_documents(cap_paths(folder)), batch_id="faults-cap")
+
+
+# ------------------------------------------------------------------ what they must leave
+def check_camera(lake, tag: str) -> None:
+    events, violations, minutes = expected_camera(tag)
+    raw = lake.sql("SELECT raw_id, count(*) n FROM bronze.camera_events_raw GROUP BY 1")
+    assert set(raw["raw_id"]) == events and raw["n"].max() == 1
+    got = lake.sql("SELECT event_id, count(*) n FROM silver.violations GROUP BY 1")
+    assert set(got["event_id"]) == violations and got["n"].max() == 1
+    counts = dict(lake.sql("SELECT minute, sum(count) FROM silver.traffic_counts WHERE camera_id = $c GROUP BY 1",
+                           {"c": CAMERA}).iter_rows())
+    assert counts == minutes
+    check_readable(lake)
+
+
+def check_cap(lake) -> None:
+    # three CAP samples (each one alert) and one document that is not CAP
+    n = lake.sql("SELECT count(*), count(DISTINCT warning_id) FROM silver.warnings").row(0)
+    assert n == (3, 3)
+    assert lake.sql("SELECT count(DISTINCT raw_id) FROM bronze.cap_alerts_raw").item() == 4
+    assert lake.sql("SELECT count(*) FROM silver.rejects WHERE record_ref LIKE '%not-cap.xml'").item() == 1
+    check_readable(lake)

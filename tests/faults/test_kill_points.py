@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.harness import Storage, check_readable, check_reports, run
-from tests.faults.inputs import CAMERA, expected_camera, report_file
+from tests.faults.harness import Storage, check_reports, run
+from tests.faults.inputs import check_camera, check_cap, report_file
 
 SILVER_GOLD = ["lease:reports", "silver.report_events", "silver.rejects", "silver.reports",
                "gold.unit_performance", "gold.kpi_daily", "gold.unit_transfers", "gold.snapshots"]
@@ -69,24 +69,3 @@ def test_kill_then_rerun(job, point, storage_kind, make_storage, template_report
     else:
         _killed_then_rerun("cap", str(tmp_path), point, storage, tmp_path)
         check_cap(storage.lake())
-
-
-def check_camera(lake, tag: str) -> None:
-    events, violations, minutes = expected_camera(tag)
-    raw = lake.sql("SELECT raw_id, count(*) n FROM bronze.camera_events_raw GROUP BY 1")
-    assert set(raw["raw_id"]) == events and raw["n"].max() == 1
-    got = lake.sql("SELECT event_id, count(*) n FROM silver.violations GROUP BY 1")
-    assert set(got["event_id"]) == violations and got["n"].max() == 1
-    counts = dict(lake.sql("SELECT minute, sum(count) FROM silver.traffic_counts WHERE camera_id = $c GROUP BY 1",
-                           {"c": CAMERA}).iter_rows())
-    assert counts == minutes
-    check_readable(lake)
-
-
-def check_cap(lake) -> None:
-    # three CAP samples (each one alert) and one document that is not CAP
-    n = lake.sql("SELECT count(*), count(DISTINCT warning_id) FROM silver.warnings").row(0)
-    assert n == (3, 3)
-    assert lake.sql("SELECT count(DISTINCT raw_id) FROM bronze.cap_alerts_raw").item() == 4
-    assert lake.sql("SELECT count(*) FROM silver.rejects WHERE record_ref LIKE '%not-cap.xml'").item() == 1
-    check_readable(lake)
