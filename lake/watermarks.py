@@ -13,13 +13,15 @@ The API, for every consumer (reports sync, the MQTT live ingest, ...):
 >>> lake.merge("silver.reports", rows, marks={"bronze.reports_raw": 42})  # rows and mark, one commit
 >>> watermarks(lake, "silver.reports", ["bronze.reports_raw", "bronze.report_events_raw"])
 
-Rows of an input added after a version: :func:`rows_since` (by the input's merge keys, so rows an
-insert-only merge never rewrote are found exactly once). Pinned lakes (``lake.as_of``) read the
-watermark recorded at that version.
+Rows of an input added after a version: :func:`rows_since`, compared by the input's merge keys, so each
+row is new exactly once whatever files the commits rewrote. When the files of the watermark's version
+were vacuumed, every row counts as new (safe for consumers that upsert by key). Pinned lakes
+(``lake.as_of``) read the watermark recorded at that version.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,8 @@ from lake.catalog import spec
 
 if TYPE_CHECKING:
     from lake.store import Lake
+
+log = logging.getLogger(__name__)
 
 
 def app_id(output: str, source: str) -> str:
@@ -64,6 +68,11 @@ def rows_since(lake: Lake, source: str, since: int | None, upto: int) -> pl.Data
     if since is None or since < 0:
         return at.read(source)
     keys = list(spec(source).keys)
-    fresh = at.read(source, columns=keys).join(lake.as_of({source: since}).read(source, columns=keys),
-                                               on=keys, how="anti")
+    try:
+        before = lake.as_of({source: since}).read(source, columns=keys)
+    except (OSError, pl.exceptions.ComputeError) as exc:
+        # the files of that version were vacuumed: every row counts as new (consumers upsert by key)
+        log.warning("%s at version %s is no longer readable (%s): reading all of it", source, since, exc)
+        return at.read(source)
+    fresh = at.read(source, columns=keys).join(before, on=keys, how="anti")
     return at.scan(source).join(fresh.lazy(), on=keys, how="semi").select(spec(source).schema.names).collect()
