@@ -11,7 +11,10 @@ export HUE_IOC_ASSETS := $(abspath ../shared/assets)
 endif
 endif
 
-.PHONY: demo test faults bench lint install dev clean
+# The source packages the duplicate-code check reads (tests excluded).
+SOURCE_PACKAGES := $(wildcard core lake views pipelines detectors dashboards publications hue_ioc api bench)
+
+.PHONY: demo test faults bench lint structure install dev clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,8 +30,15 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/hue-ioc demo
 
-test: install
-	$(BIN)/python -m pytest -p no:randomly tests
+# Imports point down the layers (contracts in pyproject.toml) and no block of six lines or more is copied.
+structure: install
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/pylint $(SOURCE_PACKAGES)
+
+# -rfEs: the closing summary lists every failure, error and skipped test with its reason
+# (browser tests skip where Debian chromium is absent).
+test: structure
+	$(BIN)/python -m pytest -p no:randomly -rfEs tests
 
 # The whole fault-injection matrix (tests/faults): SIGKILL at every commit point, concurrent writers, local and S3.
 faults: install
@@ -37,7 +47,7 @@ faults: install
 bench: install
 	$(BIN)/python -m bench
 
-lint: install
+lint: structure
 	$(BIN)/ruff check .
 
 dev: install

@@ -36,46 +36,46 @@ logging.getLogger("streamlit").setLevel(logging.ERROR)
 def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
     """One render's queries per page, uncached, as the pages issue them."""
     from dashboards import flood_queries as fq
-    from dashboards import kpi, queries, warnings_feed
+    from dashboards import reads, warnings_feed
     from dashboards import violation_queries as vq
-    from dashboards.filters import communes, data_bounds
+    from views import trends
 
     def shell() -> None:
-        data_bounds.raw(lake)
-        communes.raw(lake)
+        reads.data_bounds.raw(lake)
+        reads.communes.raw(lake)
 
     def overview() -> None:
         shell()
-        queries.categories.raw(lake)
-        queries.channels.raw(lake)
-        kpi.headline.raw(lake, f)
-        kpi.headline.raw(lake, f.previous())
-        sl = queries.kpi_slices.raw(lake, f)
-        queries.trend_of(sl)
-        queries.channels_of(sl)
-        queries.categories_of(sl, queries.categories.raw(lake))
-        queries.newest_reports.raw(lake, f, 10)
+        reads.categories.raw(lake)
+        reads.channels.raw(lake)
+        reads.headline.raw(lake, f.start, f.end)
+        reads.headline.raw(lake, f.previous().start, f.previous().end)
+        sl = reads.slices.raw(lake, f)
+        trends.trend_of(sl)
+        trends.channels_of(sl)
+        trends.categories_of(sl, reads.categories.raw(lake))
+        reads.newest_reports.raw(lake, f.areas, 10)
         warnings_feed.newest_warnings.raw(lake, 10)
 
     def units() -> None:
         shell()
-        ranking = queries.unit_ranking.raw(lake, f)
+        ranking = reads.ranking.raw(lake, f.period, f.areas)
         if ranking.height:
             unit = ranking["unit_id"][0]
-            queries.unit_trend.raw(lake, unit, f)
-            queries.unit_categories.raw(lake, unit, f)
-            queries.unit_open_reports.raw(lake, unit, f, queries.data_clock.raw(lake))
-            queries.unit_transfers.raw(lake, unit, f)
+            reads.unit_trend.raw(lake, unit, f)
+            reads.unit_categories.raw(lake, unit, f)
+            reads.unit_open_reports.raw(lake, unit, f, reads.data_clock.raw(lake))
+            reads.unit_transfers.raw(lake, unit, f)
 
     def reports() -> None:
         shell()
-        queries.categories.raw(lake)
-        queries.channels.raw(lake)
-        at = queries.data_clock.raw(lake)
-        points = queries.map_reports.raw(lake, f, at=at, limit=20_000)
-        queries.map_reports_total.raw(lake, f)
-        queries.report_details.raw(lake, tuple(points["report_id"].head(200).to_list()), True)
-        queries.commune_geometries.raw(lake, f)
+        reads.categories.raw(lake)
+        reads.channels.raw(lake)
+        at = reads.data_clock.raw(lake)
+        points = reads.map_reports.raw(lake, f, at=at, limit=20_000)
+        reads.map_reports_total.raw(lake, f)
+        reads.report_details.raw(lake, tuple(points["report_id"].head(200).to_list()), True)
+        reads.commune_geometries.raw(lake, f.areas)
 
     def violations() -> None:
         shell()
@@ -96,7 +96,7 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
             return
         at = bounds[2] or bounds[1]
         layers = fq.map_layers.raw(lake, at)
-        queries.commune_geometries.raw(lake, f)
+        reads.commune_geometries.raw(lake, f.areas)
         fq.station_levels.raw(lake)
         if layers and layers["gauges"]:
             fq.hydrograph.raw(lake, layers["gauges"][0]["station_code"], bounds[0], bounds[1])
@@ -107,8 +107,10 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
 
 def time_pages(root: str, label: str) -> list[dict]:
     from dashboards.data import VERSION_TTL_S
-    from dashboards.filters import Filters, data_bounds, period_for
+    from dashboards.filters import period_for
+    from dashboards.reads import data_bounds
     from lake import Lake
+    from views.filters import Filters
 
     # opened as the app opens it (dashboards.data): the Delta log is re-read at most every VERSION_TTL_S;
     # the page-level result cache is not used here, so every sample runs its queries in DuckDB
@@ -117,7 +119,7 @@ def time_pages(root: str, label: str) -> list[dict]:
     rows = []
     for period in ("30", "all"):
         start, end = period_for(period, bounds)
-        f = Filters(start, end, ())
+        f = Filters.of(start, end)
         for page, fn in _page_queries(lake, f).items():
             fn()  # first render: DuckDB views over the current Delta snapshots
             samples = []

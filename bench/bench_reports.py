@@ -68,7 +68,7 @@ def _load_pg(dsn: str, schema: str, lake: Lake) -> None:
         con.execute(f"CREATE SCHEMA {schema}")
         con.execute(f"SET search_path TO {schema}")
         con.execute("CREATE TABLE kpi_daily (date date, category_code text, channel text, admin_unit_code_2025 "
-                    "text, received bigint, invalid bigint, processed bigint, on_time bigint, late_with_extension "
+                    "text, unit_id text, received bigint, invalid bigint, processed bigint, on_time bigint, late_with_extension "
                     "bigint, overdue bigint, open_overdue bigint, rated bigint, satisfied bigint, "
                     "hours_to_resolve_sum double precision)")
         up_cols = lake.read("gold.unit_performance").drop("as_of")

@@ -3,8 +3,10 @@
 Per report (frozen when it closes):
 - on time: resolved by the original deadline (extensions do not move it);
 - late with extension: resolved after the original deadline, with an extension granted before it;
-- overdue: past the deadline without a granted extension (closed late, or still open past it);
-  an open report with a granted extension is overdue once past the extended deadline.
+- overdue: closed after the original deadline without an extension granted before it, or open overdue;
+- open overdue: not yet resolved and past the deadline in force at the reference moment. The deadline in
+  force is the extended deadline when an extension was granted before the original deadline, otherwise
+  the original deadline (``deadline_in_force`` below is that sentence as code).
 Rates:
 - processed rate = resolved / received (valid reports; invalid ones are counted apart);
 - on-time rate = on time / processed; late-with-extension rate = late with extension / processed;
@@ -14,7 +16,8 @@ Unit score: weighted parts (strict on-time, satisfaction, processed rate, speed)
 weights are configuration and the parts add up to the score, so the score explains itself. A unit with
 few reports should not top the ranking on luck: each part is computed as if the unit had
 ``SCORE_PRIOR_REPORTS`` more reports at the city's rate for that month (shrinkage toward the mean);
-the raw rates are published beside the score unchanged.
+the raw rates are published beside the score unchanged. ``score_parts`` is that recipe, used by the
+monthly gold table and by the ranking of any period alike.
 """
 
 from __future__ import annotations
@@ -89,6 +92,33 @@ def unit_score(parts: Mapping[str, float | None], weights: Mapping[str, float]) 
     return sum(p for p in points.values() if p is not None), points
 
 
+def score_parts(counts: Mapping[str, Any], median_hours: float | None, prior: Mapping[str, Any],
+                prior_median_hours: float | None, k: float = SCORE_PRIOR_REPORTS) -> dict[str, float | None]:
+    """The 0..1 parts of a unit's score from its summed counts and median hours to resolve, each pulled
+    toward the rates of ``prior`` (the counts of every unit ranked with it) as ``k`` reports would pull it."""
+    c = {key: counts.get(key) or 0 for key in COUNT_KEYS}
+    p = rates(prior)
+    sp, prior_sp = speed_part(median_hours), speed_part(prior_median_hours)
+    return {
+        "on_time": shrunk(c["on_time"], c["processed"] + c["open_overdue"], p["strict_on_time_rate"], k),
+        "satisfaction": shrunk(c["satisfied"], c["rated"], p["satisfaction_rate"], k),
+        "processed": shrunk(c["processed"], c["received"], p["processed_rate"], k),
+        "speed": None if sp is None else
+        (sp * c["processed"] + k * (prior_sp if prior_sp is not None else sp)) / (c["processed"] + k),
+    }
+
+
+def extension_granted() -> pl.Expr:
+    """An extension counts when it was granted before the original deadline."""
+    return pl.col("extension_granted_at").is_not_null() & (pl.col("extension_granted_at") <= pl.col("deadline_at"))
+
+
+def deadline_in_force() -> pl.Expr:
+    """The extended deadline when an extension was granted before the original deadline, else the original."""
+    return pl.when(extension_granted()).then(pl.coalesce(pl.col("extended_deadline_at"), pl.col("deadline_at"))) \
+        .otherwise(pl.col("deadline_at"))
+
+
 # ---------------------------------------------------------------- per-report flags (vectorised)
 def classify_reports(reports: pl.DataFrame | pl.LazyFrame, as_of: dt.datetime) -> pl.LazyFrame:
     """Add on_time / late_with_extension / overdue_closed (from the close) and open_overdue (at as_of).
@@ -97,16 +127,13 @@ def classify_reports(reports: pl.DataFrame | pl.LazyFrame, as_of: dt.datetime) -
     so a later deadline edit cannot rewrite them."""
     lf = reports.lazy()
     resolved = pl.col("resolved_at").is_not_null()
-    ext_ok = pl.col("extension_granted_at").is_not_null() & (
-        pl.col("extension_granted_at") <= pl.col("deadline_at"))
-    effective_deadline = pl.when(ext_ok).then(
-        pl.coalesce(pl.col("extended_deadline_at"), pl.col("deadline_at"))).otherwise(pl.col("deadline_at"))
+    ext_ok = extension_granted()
     as_of_lit = pl.lit(as_of).cast(pl.Datetime("us", "UTC"))
     return lf.with_columns(
         on_time=resolved & (pl.col("resolved_at") <= pl.col("deadline_at")),
         late_with_extension=resolved & (pl.col("resolved_at") > pl.col("deadline_at")) & ext_ok,
         overdue_closed=resolved & (pl.col("resolved_at") > pl.col("deadline_at")) & ~ext_ok,
-        open_overdue=(~resolved) & pl.col("deadline_at").is_not_null() & (as_of_lit > effective_deadline),
+        open_overdue=(~resolved) & pl.col("deadline_at").is_not_null() & (as_of_lit > deadline_in_force()),
     ).with_columns(
         pl.col("on_time").fill_null(False),
         pl.col("late_with_extension").fill_null(False),

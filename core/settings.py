@@ -105,6 +105,7 @@ class Settings(_Strict):
     cap_inbox: str | None = None
     gauge_inbox: str | None = None
     cap_feeds: str | None = None
+    mqtt_url: str | None = None  # hue-ioc live: mqtt://host:port of the broker (none: no broker)
 
     _toml: dict[str, Any] = PrivateAttr(default_factory=dict)
 

@@ -16,7 +16,7 @@ import streamlit as st  # noqa: E402
 
 from dashboards import access  # noqa: E402
 from dashboards.data import get_lake  # noqa: E402
-from dashboards.filters import Filters, data_bounds, init_session_defaults, period_for, render_sidebar  # noqa: E402
+from dashboards.filters import default_filters, init_session_defaults, render_sidebar  # noqa: E402
 from dashboards.lang import t  # noqa: E402
 from dashboards.ui import WALL_CSS  # noqa: E402
 
@@ -55,8 +55,7 @@ lake = get_lake()
 
 if role == "wall":
     st.markdown(WALL_CSS, unsafe_allow_html=True)
-    start, end = period_for("30", data_bounds(lake))
-    st.session_state["filters"] = Filters(start, end, ())
+    st.session_state["filters"] = default_filters(lake)
     pages = [st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall", default=True)]
     st.navigation(pages, position="hidden").run()
 else:

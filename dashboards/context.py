@@ -7,9 +7,10 @@ from typing import NamedTuple
 import streamlit as st
 
 from dashboards.data import get_lake
-from dashboards.filters import Filters, period_for
+from dashboards.filters import default_filters
 from dashboards.lang import current_lang, t
 from lake import Lake
+from views.filters import Filters
 
 
 class Ctx(NamedTuple):
@@ -31,10 +32,7 @@ def page_context() -> Ctx:
     lake = get_lake()
     f = st.session_state.get("filters")
     if not isinstance(f, Filters):
-        from dashboards.filters import data_bounds
-
-        start, end = period_for("30", data_bounds(lake))
-        f = Filters(start, end, ())
+        f = default_filters(lake)
     return Ctx(lake, f, st.session_state.get("role", "leader"), current_lang())
 
 

@@ -43,10 +43,6 @@ def has_table(name: str) -> bool:
     return name in catalog()
 
 
-def has_rows(lake: Lake, name: str) -> bool:
-    return has_table(name) and lake.exists(name)
-
-
 @st.cache_data(ttl=VERSION_TTL_S, show_spinner=False, max_entries=512)
 def _version(root: str, name: str, _lake: Lake) -> int | None:
     return _lake.version(name)

@@ -10,8 +10,8 @@ import polars as pl
 
 from core.tz import VN_TZ_NAME
 from dashboards.data import has_table, sql, versioned
-from dashboards.filters import Filters
 from lake import Lake
+from views.filters import Filters
 
 VIOLATION_TABLES = ("silver.violations", "silver.cameras")
 LOCAL = f"timezone('{VN_TZ_NAME}', {{col}})"

@@ -26,7 +26,8 @@ from core.labels import (
     pick,
     value_label,
 )
-from publications.report_data import ReportData, stamp
+from publications.provenance import stamp
+from publications.report_data import ReportData
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.typ"
 # The report's font is DejaVu Sans (full Vietnamese coverage) from matplotlib's package data, and the
@@ -141,12 +142,12 @@ def headline_json(data: ReportData) -> dict:
         {"vi": p.label_vi, "en": "this period", "align": "right"},
         {"vi": p.previous().label_vi, "en": "previous", "align": "right"},
         {"vi": "Thay đổi", "en": "change", "align": "right"},
-        {"vi": p.year_ago().label_vi, "en": "last year", "align": "right"},
+        {"vi": p.same_period_last_year().label_vi, "en": "last year", "align": "right"},
         {"vi": "Thay đổi", "en": "change", "align": "right"},
     ]
     if data.unit:
-        note = ("Số liệu của đơn vị lấy từ gold.unit_performance (theo tháng tiếp nhận). "
-                "Unit figures come from gold.unit_performance (by month of receipt).")
+        note = ("Số liệu của đơn vị lấy từ gold.kpi_daily (theo ngày tiếp nhận, giờ Việt Nam), như bảng xếp hạng. "
+                "Unit figures come from gold.kpi_daily (by receipt date, Vietnam time), as the ranking.")
     else:
         note = ("Số liệu toàn tỉnh lấy từ gold.kpi_daily (theo ngày tiếp nhận, giờ Việt Nam). "
                 "Province figures come from gold.kpi_daily (by receipt date, Vietnam time).")
@@ -173,8 +174,11 @@ def charts_json(data: ReportData) -> dict:
             "unit_types": types}
 
 
-RANK_COLS = ["rank", "unit_name", "unit_type", "received", "processed_rate", "on_time_rate", "satisfaction_rate",
-             "score", "score_on_time", "score_satisfaction", "score_processed", "score_speed"]
+# received, processed and on time are printed as counts so that the ranking can be checked against the
+# headline (its totals equal it) and against the screen and the XLSX
+RANK_COLS = ["rank", "unit_name", "unit_type", "received", "processed", "on_time", "on_time_rate",
+             "satisfaction_rate", "score", "score_on_time", "score_satisfaction", "score_processed", "score_speed"]
+KIND_EN = {"month": "monthly", "quarter": "quarterly", "year": "yearly", "range": "period"}
 TOP_COLS = ["rank", "unit_name", "score", "score_on_time", "score_satisfaction", "score_processed", "score_speed",
             "received", "strict_on_time_rate", "overdue", "open_overdue"]
 OVERDUE_COLS = ["report_id", "category_vi", "received_at", "deadline_at", "resolved_at", "overdue_kind",
@@ -190,9 +194,11 @@ def ranking_json(data: ReportData) -> dict:
     n = data.ranking.filter(pl.col("rank").is_not_null()).height
     unranked = data.ranking.height - n
     note = (f"{fmt.num(n)} đơn vị được xếp hạng theo điểm (cao xuống thấp)"
-            + (f"; {fmt.num(unranked)} đơn vị không có phản ánh trong kỳ được liệt kê cuối bảng" if unranked else "")
+            + (f"; {fmt.num(unranked)} đơn vị không có phản ánh trong kỳ được liệt kê cuối bảng, "
+               "không xếp hạng" if unranked else "")
             + ". Điểm là tổng của bốn phần bên cạnh. "
-            + f"{n} units ranked by score; the four parts beside it add up to the score.")
+            + f"{n} units ranked by score; the four parts beside it add up to the score"
+            + (f"; {unranked} units without reports in the period follow, unranked." if unranked else "."))
     return {"table": table(frame, RANK_COLS), "note": note}
 
 
@@ -267,7 +273,7 @@ def to_json(data: ReportData) -> dict:
         vi, en = _unit_type(data.unit.get("unit_type"))
         unit = {"unit_id": data.unit["unit_id"], "name": data.unit["name"], "type_vi": vi, "type_en": en}
     title_vi = "Báo cáo kết quả xử lý phản ánh hiện trường"
-    title_en = ("Citizen field reports — " + ("monthly" if p.kind == "month" else "quarterly") + " report"
+    title_en = ("Citizen field reports — " + KIND_EN[p.kind] + " report"
                 + (" for a handling unit" if unit else " for leaders"))
     best, worst, unit_part = top_json(data)
     violations, disasters = sections_json(data)
@@ -276,7 +282,8 @@ def to_json(data: ReportData) -> dict:
             "title_vi": title_vi, "title_en": title_en, "issuer_vi": ISSUER_VI, "issuer_en": ISSUER_EN,
             "issuer_short": "IOC Huế", "period_vi": p.label_vi, "period_en": p.label_en, "period": p.label,
             "start": p.start.isoformat(), "end": p.end.isoformat(), "start_vi": fmt.date(p.start),
-            "end_vi": fmt.date(p.end), "previous_vi": p.previous().label_vi, "year_ago_vi": p.year_ago().label_vi,
+            "end_vi": fmt.date(p.end), "previous_vi": p.previous().label_vi,
+            "year_ago_vi": p.same_period_last_year().label_vi,
             "unit": unit, "simulated": data.simulated,
             "as_of_vi": f"Dữ liệu tính đến {fmt.datetime(data.moment)} · data as of "
                         f"{stamp(data.moment)}",

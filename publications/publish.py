@@ -6,9 +6,9 @@ import datetime as dt
 
 from lake import Lake
 from publications.pdf import render_pdf
-from publications.period import Period
 from publications.report_data import ReportData, build_report_data
 from publications.xlsx import render_xlsx
+from views.period import Period
 
 FORMATS = ("pdf", "xlsx")
 
@@ -22,6 +22,7 @@ def render(lake: Lake, period: Period | str, fmt: str, unit_id: str | None = Non
 
 
 def file_name(period: Period, fmt: str, unit_id: str | None = None) -> str:
-    """Name under the lake's publications/ folder: bao-cao-2022-05.pdf, bao-cao-2022-Q2-U123.xlsx."""
+    """Name under the lake's publications/ folder: bao-cao-2022-05.pdf, bao-cao-2022-Q2-U123.xlsx,
+    bao-cao-2022-05-01_2022-05-07.pdf."""
     unit = f"-{unit_id}" if unit_id else ""
-    return f"bao-cao-{period.label}{unit}.{fmt}"
+    return f"bao-cao-{period.label.replace('..', '_')}{unit}.{fmt}"

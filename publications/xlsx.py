@@ -16,7 +16,8 @@ import xlsxwriter
 from core.labels import KPIS, column_label, definitions
 from core.tz import VN_TZ
 from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
-from publications.report_data import ReportData, stamp
+from publications.provenance import stamp
+from publications.report_data import ReportData
 
 HEADER_ROWS = 2
 

@@ -11,7 +11,8 @@ from lake import Lake
 
 
 def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequence[str] | None,
-           category_codes: Sequence[str] | None, channels: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
+           category_codes: Sequence[str] | None, channels: Sequence[str] | None,
+           unit_ids: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
     clauses, params = ["1=1"], {}
     if start is not None:
         clauses.append("date >= $start")
@@ -28,18 +29,27 @@ def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequenc
     if channels:
         clauses.append("list_contains($channels, channel)")
         params["channels"] = list(channels)
+    if unit_ids:
+        clauses.append("list_contains($units, unit_id)")
+        params["units"] = list(unit_ids)
     return " AND ".join(clauses), params
 
 
 def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = None,
              admin_unit_codes: Sequence[str] | None = None, category_codes: Sequence[str] | None = None,
-             channels: Sequence[str] | None = None) -> dict[str, Any]:
-    """Headline figures for a period and filters, from gold.kpi_daily (counts and rates as fractions)."""
-    where, params = _where(start, end, admin_unit_codes, category_codes, channels)
+             channels: Sequence[str] | None = None, unit_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    """Headline figures for a period and filters, from gold.kpi_daily (counts and rates as fractions).
+
+    With ``unit_ids`` the figures are those units' (their row of ``views.ranking``); invalid reports and the
+    network size are not figures of a unit and are None then."""
+    where, params = _where(start, end, admin_unit_codes, category_codes, channels, unit_ids)
     sums = ", ".join(f"coalesce(sum({k}), 0)::BIGINT AS {k}" for k in COUNT_KEYS)
     row = lake.sql(f"SELECT {sums}, sum(hours_to_resolve_sum) AS hours FROM gold.kpi_daily WHERE {where}",
                    params).row(0, named=True)
     counts = {k: int(row[k]) for k in COUNT_KEYS}
+    if unit_ids:
+        return {**counts, "invalid": None, **rates(counts), "units": None,
+                "mean_hours_to_resolve": ratio(row["hours"], counts["processed"])}
     unit_params: dict[str, Any] = {}
     unit_where = "1=1"
     if end is not None:

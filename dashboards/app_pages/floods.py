@@ -13,7 +13,7 @@ import streamlit as st
 
 from core import fmt
 from core.tz import VN_TZ, VN_TZ_NAME
-from dashboards import access, maps, queries
+from dashboards import access, maps, reads
 from dashboards import flood_queries as fq
 from dashboards.context import empty_state, page_context
 from dashboards.lang import t
@@ -73,7 +73,7 @@ def _level_text(row: dict) -> str:
     return t("above_alarm" if diff >= 0 else "below_alarm", level=ref, diff=fmt.num(abs(diff), 2, lang))
 
 
-layers: list[pdk.Layer | None] = [maps.boundaries_layer(queries.commune_geometries(lake, f))]
+layers: list[pdk.Layer | None] = [maps.boundaries_layer(reads.commune_geometries(lake, f.areas))]
 if areas["features"]:
     for ft in areas["features"]:
         ft["properties"]["fill"] = _rgba(ft["properties"].get("colour"), 60)

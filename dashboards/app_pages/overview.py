@@ -7,10 +7,12 @@ import polars as pl
 import streamlit as st
 
 from core import fmt
-from dashboards import kpi, queries, warnings_feed
+from dashboards import reads, warnings_feed
 from dashboards.context import empty_state, page_context
 from dashboards.lang import t
 from dashboards.ui import channel_label, show_table, status_label
+from views import trends
+from views.period import Period
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
@@ -18,13 +20,13 @@ lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 st.title(t("page_overview"))
 st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
 
-cat_codes = queries.categories(lake)
+cat_codes = reads.categories(lake)
 cat_name = dict(zip(cat_codes["category_code"].to_list(),
                     cat_codes["name_en" if lang == "en" else "name_vi"].to_list(), strict=True))
 c1, c2 = st.columns(2)
 sel_cats = tuple(sorted(c1.multiselect(t("category_filter"), list(cat_name), key="ov_cats",
                                        format_func=lambda c: cat_name.get(c, c), placeholder=t("all"))))
-chan_opts = queries.channels(lake)["channel"].to_list()
+chan_opts = reads.channels(lake)["channel"].to_list()
 sel_chans = tuple(sorted(c2.multiselect(t("channel_filter"), chan_opts, key="ov_chans",
                                         format_func=lambda c: channel_label(c, lang), placeholder=t("all"))))
 
@@ -47,8 +49,14 @@ def _pts(cur: float | None, prev: float | None) -> str | None:
     return fmt.signed_points(cur - prev, lang)
 
 
-h = kpi.headline(lake, f, sel_cats, sel_chans)
-p = kpi.headline(lake, f.previous(), sel_cats, sel_chans)
+def _headline(period: Period) -> dict:
+    return reads.headline(lake, period.start, period.end, list(f.areas) or None, list(sel_cats) or None,
+                          list(sel_chans) or None)
+
+
+# "so với kỳ trước": Period.previous(), the same comparison as the leaders' report
+h = _headline(f.period)
+p = _headline(f.period.previous())
 if h is None:
     empty_state("core.kpis")
 else:
@@ -74,7 +82,8 @@ else:
     pf = f.previous()
     st.caption(t("vs_previous", start=fmt.date(pf.start), end=fmt.date(pf.end)))
 
-trend = queries.daily_trend(lake, f, sel_cats, sel_chans)
+sl = reads.slices(lake, f, sel_cats, sel_chans)  # one read, summed three ways below
+trend = trends.trend_of(sl)
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("trend"))
@@ -93,7 +102,7 @@ with left:
         st.altair_chart(chart, width="stretch")
 with right:
     st.subheader(t("by_channel"))
-    chans = queries.by_channel(lake, f, sel_cats, sel_chans)
+    chans = trends.channels_of(sl)
     if chans.is_empty():
         empty_state()
     else:
@@ -105,7 +114,7 @@ with right:
                      alt.Tooltip("received:Q", title=t("kpi_received"))]), width="stretch")
 
 st.subheader(t("by_category"))
-cats = queries.by_category(lake, f, sel_cats, sel_chans)
+cats = trends.categories_of(sl, cat_codes)
 if cats.is_empty():
     empty_state()
 else:
@@ -130,7 +139,7 @@ def _ticker() -> None:
     t1, t2 = st.columns(2)
     with t1:
         st.subheader(t("ticker_reports"))
-        news = queries.newest_reports(lake, f, 10)
+        news = reads.newest_reports(lake, f.areas, 10)
         if news.is_empty():
             empty_state()
         else:

@@ -8,9 +8,8 @@ import pydeck as pdk
 import streamlit as st
 
 from core import fmt
-from dashboards import access, maps, queries
+from dashboards import access, maps, reads
 from dashboards.context import empty_state, page_context
-from dashboards.filters import communes
 from dashboards.lang import t
 from dashboards.ui import channel_label, rating_label, show_table, status_label
 
@@ -23,14 +22,14 @@ lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 st.title(t("page_reports"))
 st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
 
-cats = queries.categories(lake)
+cats = reads.categories(lake)
 cat_name = dict(zip(cats["category_code"].to_list(), cats[f"name_{lang}"].to_list(), strict=True))
 c1, c2, c3 = st.columns(3)
 statuses = c1.multiselect(t("status_filter"), ["pending", "open", "resolved"], key="map_status",
                           format_func=lambda s: status_label(s, lang), placeholder=t("all"))
 sel_cats = c2.multiselect(t("category_filter"), list(cat_name), key="map_cats",
                           format_func=lambda c: cat_name.get(c, c), placeholder=t("all"))
-chans = c3.multiselect(t("channel_filter"), queries.channels(lake)["channel"].to_list(), key="map_chans",
+chans = c3.multiselect(t("channel_filter"), reads.channels(lake)["channel"].to_list(), key="map_chans",
                        format_func=lambda c: channel_label(c, lang), placeholder=t("all"))
 o1, o2, o3, o4 = st.columns(4)
 overdue_only = o1.toggle(t("overdue_only"), key="map_overdue")
@@ -38,16 +37,16 @@ show_hex = o2.toggle(t("show_density"), value=True, key="map_hex")
 show_pts = o3.toggle(t("show_points"), value=True, key="map_pts")
 show_geo = o4.toggle(t("show_boundaries"), value=True, key="map_geo")
 
-at = queries.data_clock(lake)
+at = reads.data_clock(lake)
 picked = (tuple(sorted(statuses)), tuple(sorted(sel_cats)), tuple(sorted(chans)))
-reports = queries.map_reports(lake, f, *picked, overdue_only, at, limit=MAX_POINTS)
+reports = reads.map_reports(lake, f, *picked, overdue_only, at, limit=MAX_POINTS)
 if overdue_only:  # the overdue flag is the KPI module's, computed on the rows: all of them were read
-    total = reports.height if reports.height < MAX_POINTS else queries.map_reports(lake, f, *picked, True, at).height
+    total = reports.height if reports.height < MAX_POINTS else reads.map_reports(lake, f, *picked, True, at).height
 else:
-    total = queries.map_reports_total(lake, f, *picked)
+    total = reads.map_reports_total(lake, f, *picked)
 st.markdown(f"**{t('n_reports', n=fmt.num(total, lang=lang))}**")
 
-area_name = dict(zip(*(communes(lake)[c].to_list() for c in ("code", "name")), strict=True))
+area_name = dict(zip(*(reads.communes(lake)[c].to_list() for c in ("code", "name")), strict=True))
 points = reports.with_columns(
     pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("shown_status"),
     pl.col("category_code").replace_strict(cat_name, default=pl.col("category_code"), return_dtype=pl.String)
@@ -66,7 +65,7 @@ pdf = points.select(
 
 layers: list[pdk.Layer | None] = []
 if show_geo:
-    layers.append(maps.boundaries_layer(queries.commune_geometries(lake, f)))
+    layers.append(maps.boundaries_layer(reads.commune_geometries(lake, f.areas)))
 if show_hex and len(pdf):
     layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], id="density", get_position=["lon", "lat"],
                             radius=900, coverage=0.95, extruded=False, opacity=0.8, pickable=False,
@@ -96,7 +95,7 @@ else:
     st.caption(t("selected_hint", n=TABLE_ROWS))
     table = reports.head(TABLE_ROWS)
 if table.height:
-    details = queries.report_details(lake, tuple(table["report_id"].to_list()),
+    details = reads.report_details(lake, tuple(table["report_id"].to_list()),
                                      access.may_see_personal_data(ctx.role))
     table = table.join(details, on="report_id", how="left", maintain_order="left")
 if table.is_empty():

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from core import fmt
-from dashboards import queries
+from dashboards import reads
 from dashboards.context import empty_state, page_context
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from dashboards.lang import t
@@ -21,7 +21,7 @@ st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
 
 types = st.segmented_control(t("unit_type"), ["state", "enterprise"], selection_mode="multi", key="unit_types",
                              format_func=lambda x, lang=lang: t(f"unit_type_{x}", lang))
-ranking = queries.unit_ranking(lake, f, tuple(sorted(types or ())))
+ranking = reads.ranking(lake, f.period, f.areas, tuple(sorted(types or ())))
 
 # The table shown and the files exported are the same frame: ranked, filtered, these columns.
 EXPORT_COLUMNS = {
@@ -48,15 +48,18 @@ if ranking.is_empty():
     empty_state()
     st.stop()
 
-ranking = ranking.with_row_index("rank", offset=1).with_columns(pl.col("rank").cast(pl.Int64))
 st.subheader(t("ranking"))
-st.caption(t("n_units", n=fmt.num(ranking.height, lang=lang)) + " · " + t("score_help"))
+n_ranked = ranking.filter(pl.col("rank").is_not_null()).height
+idle = ranking.height - n_ranked
+st.caption(t("n_units", n=fmt.num(n_ranked, lang=lang)) + " · " + t("score_help")
+           + (" · " + t("units_idle", n=fmt.num(idle, lang=lang)) if idle else ""))
 
 n1 = lambda v: fmt.num(v, 1, lang)  # noqa: E731
 n0 = lambda v: fmt.num(v, lang=lang)  # noqa: E731
 pc = lambda v: fmt.pct(v, lang=lang)  # noqa: E731
 show_table(ranking, {c: k for c, k in EXPORT_COLUMNS.items()},
            {"score": n1, "score_on_time": n1, "score_satisfaction": n1, "score_processed": n1, "score_speed": n1,
+            "rank": lambda v: "" if v is None else str(v),  # units without reports: unranked
             "received": n0, "processed": n0, "on_time": n0, "late_with_extension": n0, "open_overdue": n0,
             "transfers_in": n0, "transfers_out": n0, "processed_rate": pc, "on_time_rate": pc,
             "satisfaction_rate": pc,
@@ -89,7 +92,7 @@ cols[5].metric(t("col_open_overdue"), n0(row["open_overdue"]), border=True)
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{t('unit_trend')}**")
-    trend = queries.unit_trend(lake, unit_id, f)
+    trend = reads.unit_trend(lake, unit_id, f)
     if trend.is_empty():
         empty_state()
     else:
@@ -100,7 +103,7 @@ with left:
         st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
 with right:
     st.markdown(f"**{t('unit_categories')}**")
-    cats = queries.unit_categories(lake, unit_id, f)
+    cats = reads.unit_categories(lake, unit_id, f)
     if cats.is_empty():
         empty_state()
     else:
@@ -108,8 +111,8 @@ with right:
                    {"received": n0, "processed": n0}, height=280, key="unit_cats")
 
 st.markdown(f"**{t('unit_open')}**")
-at = queries.data_clock(lake)
-open_reports = queries.unit_open_reports(lake, unit_id, f, at)
+at = reads.data_clock(lake)
+open_reports = reads.unit_open_reports(lake, unit_id, f, at)
 if open_reports.is_empty():
     empty_state()
 else:
@@ -118,7 +121,7 @@ else:
                {"received_at": fmt.datetime, "deadline_at": fmt.datetime, "status": lambda s: status_label(s, lang),
                 "open_overdue": lambda b: "⚠️ " + t("status_overdue") if b else ""}, height=300, key="unit_open")
 
-into, away = queries.unit_transfers(lake, unit_id, f)
+into, away = reads.unit_transfers(lake, unit_id, f)
 c1, c2 = st.columns(2)
 with c1:
     st.markdown(f"**{t('transfers_in')}**")

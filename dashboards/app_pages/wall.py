@@ -14,7 +14,7 @@ import streamlit as st
 
 from core import fmt
 from dashboards import flood_queries as fq
-from dashboards import kpi, maps, queries
+from dashboards import maps, reads
 from dashboards import violation_queries as vq
 from dashboards.context import empty_state, page_context
 from dashboards.lang import t, t_or
@@ -46,7 +46,7 @@ if ctx.role != "wall":  # a leader/operator previewing the wall can pick the pan
 
 
 def panel_kpis() -> None:
-    h = kpi.headline(lake, f)
+    h = reads.headline(lake, f.start, f.end, list(f.areas) or None)
     if h is None:
         empty_state("core.kpis")
         return
@@ -57,7 +57,7 @@ def panel_kpis() -> None:
     cols[3].metric(t("kpi_late_ext"), fmt.pct(h.get("late_with_extension_rate"), lang=lang))
     cols[4].metric(t("kpi_satisfaction"), fmt.pct(h.get("satisfaction_rate"), lang=lang))
     cols[5].metric(t("kpi_open_overdue"), fmt.num(h.get("open_overdue"), lang=lang))
-    trend = queries.daily_trend(lake, f)
+    trend = reads.daily_trend(lake, f)
     left, right = st.columns([3, 2])
     if not trend.is_empty():
         long = trend.unpivot(index="date", on=["received", "processed"], variable_name="series", value_name="n")
@@ -68,7 +68,7 @@ def panel_kpis() -> None:
             y=alt.Y("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=20)))
             .properties(height=420), width="stretch")
-    news = queries.newest_reports(lake, f, 8)
+    news = reads.newest_reports(lake, f.areas, 8)
     with right:
         st.subheader(t("ticker_reports"))
         if news.is_empty():
@@ -80,14 +80,14 @@ def panel_kpis() -> None:
 
 
 def panel_reports_map() -> None:
-    at = queries.data_clock(lake)
-    reports = queries.map_reports(lake, f, at=at, limit=20_000)  # codes and places only: no identity
-    st.metric(t("n_reports", n=""), fmt.num(queries.map_reports_total(lake, f), lang=lang))
+    at = reads.data_clock(lake)
+    reports = reads.map_reports(lake, f, at=at, limit=20_000)  # codes and places only: no identity
+    st.metric(t("n_reports", n=""), fmt.num(reads.map_reports_total(lake, f), lang=lang))
     pts = reports.with_columns(
         pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("s"))
     pdf = pts.select("lat", "lon", *maps.rgba_columns(pl.col("s"), maps.STATUS_COLOURS, [120, 120, 120, 200])
                      ).to_pandas()
-    layers = [maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True)]
+    layers = [maps.boundaries_layer(reads.commune_geometries(lake, f.areas), dark=True)]
     if len(pdf):
         layers.append(pdk.Layer("HexagonLayer", data=pdf[["lat", "lon"]], get_position=["lon", "lat"], radius=400,
                                 extruded=False, opacity=0.5))
@@ -108,7 +108,7 @@ def panel_floods() -> None:
         layer = pdk.Layer("ScatterplotLayer", data=gpdf, get_position=["lon", "lat"], get_fill_color=maps.RGBA,
                           get_radius=900, radius_min_pixels=12, stroked=True, get_line_color=[255, 255, 255])
         with left:
-            st.pydeck_chart(maps.deck([maps.boundaries_layer(queries.commune_geometries(lake, f), dark=True), layer],
+            st.pydeck_chart(maps.deck([maps.boundaries_layer(reads.commune_geometries(lake, f.areas), dark=True), layer],
                                       maps.HUE_VIEW, dark=True), height=700)
         with right:
             st.subheader(t("stations_at", at=fmt.datetime(span[1])))

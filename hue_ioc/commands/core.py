@@ -25,11 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     _simulator_args(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("kpis", help="headline figures from gold")
+    p = sub.add_parser("kpis", help="headline figures (and the unit ranking) of a period, from gold")
     p.add_argument("--json", action="store_true")
     p.add_argument("--as-of", help="read the lake as it was at this moment (date or ISO time)")
-    p.add_argument("--start", type=dt.date.fromisoformat)
-    p.add_argument("--end", type=dt.date.fromisoformat)
+    p.add_argument("--period", help="2022-05, 2022-Q2, 2022 or 2022-05-01..2022-05-07 (default: all data)")
+    p.add_argument("--start", type=dt.date.fromisoformat, help="first day (instead of --period)")
+    p.add_argument("--end", type=dt.date.fromisoformat, help="last day (instead of --period)")
+    p.add_argument("--ranking", action="store_true", help="also the ranking of the handling units (views.ranking)")
     p.set_defaults(func=cmd_kpis)
 
     p = sub.add_parser("lake", help="look after the lake: tables, history, compact, vacuum")
@@ -128,28 +130,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     lake = Lake.open()
     print("2/4 cameras")
-    try:
-        from hue_ioc.defs.cameras import build_demo_cameras
+    from hue_ioc.defs.cameras import build_demo_cameras
 
-        build_demo_cameras(lake, assets_available=assets_dir() is not None)
-    except ImportError as exc:
-        print(f"   cameras domain not available: {exc}")
+    build_demo_cameras(lake, assets_available=assets_dir() is not None)
     print("3/4 disasters and floods")
-    try:
-        from pipelines.disasters.demo import build_demo_disasters
+    from pipelines.disasters.demo import build_demo_disasters
 
-        print('  ', build_demo_disasters(lake))
-    except ImportError as exc:
-        print(f"   disasters domain not available: {exc}")
+    print('  ', build_demo_disasters(lake))
     print("   headline:", json.dumps(_headline(None, None, None), ensure_ascii=False, default=str))
     if args.no_serve:
         return 0
     print("4/4 dashboard")
-    try:
-        from dashboards.serve import serve
-    except ImportError as exc:
-        print(f"   dashboard not available: {exc}")
-        return 0
+    from dashboards.serve import serve
+
     return int(serve(port=args.port) or 0)
 
 
@@ -170,15 +163,59 @@ def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> 
     return out
 
 
+def _ranking_rows(as_of: str | None, period_text: str) -> list[dict]:
+    from lake import Lake
+    from views.period import Period
+    from views.ranking import ranking
+
+    lake = Lake.open()
+    if as_of:
+        lake = lake.as_of(as_of)
+    return ranking(lake, Period.parse(period_text)).to_dicts()
+
+
+def _print_ranking(rows: list[dict]) -> None:
+    def num(v: float | int | None, digits: int = 0) -> str:
+        return "—" if v is None else f"{v:,.{digits}f}"
+
+    print(f"\n{'rank':>4}  {'unit':<44}{'received':>9}{'processed':>10}{'on time':>8}{'score':>7}"
+          f"{'on time':>8}{'satisf.':>8}{'process.':>9}{'speed':>6}")
+    for r in rows:
+        print(f"{num(r['rank']):>4}  {(r['unit_name'] or r['unit_id'])[:43]:<44}{num(r['received']):>9}"
+              f"{num(r['processed']):>10}{num(r['on_time']):>8}{num(r['score'], 1):>7}{num(r['score_on_time'], 1):>8}"
+              f"{num(r['score_satisfaction'], 1):>8}{num(r['score_processed'], 1):>9}{num(r['score_speed'], 1):>6}")
+
+
 def cmd_kpis(args: argparse.Namespace) -> int:
-    out = _headline(args.as_of, args.start, args.end)
+    from views.period import Period
+
+    if args.period and (args.start or args.end):
+        print("hue-ioc kpis: give --period or --start/--end, not both", file=sys.stderr)
+        return 2
+    if args.ranking and not (args.period or (args.start and args.end)):
+        print("hue-ioc kpis: --ranking needs a period (--period, or --start and --end)", file=sys.stderr)
+        return 2
+    try:
+        period = Period.parse(args.period) if args.period else (
+            Period.range(args.start, args.end) if args.start and args.end else None)
+    except ValueError as exc:
+        print(f"hue-ioc kpis: {exc}", file=sys.stderr)
+        return 2
+    start, end = (period.start, period.end) if period else (args.start, args.end)
+    out = _headline(args.as_of, start, end)
+    if period:
+        out["period"] = period.label
+    rows = _ranking_rows(args.as_of, period.label) if args.ranking and period else None
     if args.json:
-        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(out if rows is None else {**out, "ranking": rows}, ensure_ascii=False, indent=2,
+                         default=str))
         return 0
     for k in HEADLINE_KEYS:
         v = out.get(k)
         shown = "—" if v is None else (f"{v * 100:.1f} %" if k.endswith("_rate") else f"{v:,}")
         print(f"{k:<28}{shown:>14}")
+    if rows is not None:
+        _print_ranking(rows)
     return 0
 
 

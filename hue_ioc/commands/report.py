@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "Every report states the lake table versions it used; --as-of the same moment rebuilds it "
                     "with the same numbers.",
     )
-    p.add_argument("--period", required=True, help="kỳ báo cáo / period: YYYY-MM or YYYY-Qn (e.g. 2022-05, 2022-Q2)")
+    p.add_argument("--period", required=True, help="kỳ báo cáo / period: YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD "
+                                                  "(e.g. 2022-05, 2022-Q2, 2022, 2022-05-01..2022-05-07)")
     p.add_argument("--unit", help="mã đơn vị xử lý / handling unit id: a report for the unit's head")
     p.add_argument("--format", choices=("pdf", "xlsx"), default=None,
                    help="định dạng / format (default: from --out's suffix, else pdf)")
@@ -31,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from core.fmt import num, pct
     from lake import Lake
+    from publications.provenance import stamp
     from publications.publish import render
-    from publications.report_data import stamp
 
     out = Path(args.out)
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix.lower() in (".pdf", ".xlsx") else "pdf")

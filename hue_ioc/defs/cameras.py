@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import dagster as dg
-import polars as pl
 
 from core.settings import assets_dir, repo_root
-from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
+from pipelines.live.advance import violations_daily as violations_daily_rows
 from pipelines.sources.camera_simulator import CameraSimConfig, load_camera_history
 
 if TYPE_CHECKING:
@@ -67,24 +66,8 @@ def process_videos(lake: Lake, config_path: str | Path, files: list[str] | None 
             "violations": sum(r.written.get("violations", 0) for r in results)}
 
 
-def violations_daily_frame(lake: Lake) -> pl.DataFrame:
-    return lake.sql(f"""
-        select cast(timezone('{VN_TZ_NAME}', start_at) as date) as day, camera_id, violation_type,
-               class_name, source,
-               count(*) as detected,
-               count(*) filter (where review_status = 'confirmed') as confirmed,
-               count(*) filter (where review_status = 'dismissed') as dismissed,
-               count(*) filter (where review_status = 'pending') as pending,
-               count(plate_text) as plates_read,
-               cast(coalesce(sum(fine_vnd) filter (where review_status = 'confirmed'), 0) as bigint) as fines_vnd
-        from silver.violations
-        where category = 'violation'
-        group by all order by day, camera_id, violation_type, class_name
-    """)
-
-
 def build_violations_daily(lake: Lake) -> int:
-    df = violations_daily_frame(lake)
+    df = violations_daily_rows(lake)  # the same rows the live ingest advances per (day, camera)
     lake.overwrite("gold.violations_daily", df)
     return df.height
 

@@ -13,10 +13,11 @@ import dagster as dg
 from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
 from publications.pdf import render_pdf
-from publications.period import Period
+from publications.provenance import stamp
 from publications.publish import file_name
-from publications.report_data import ReportData, build_report_data, stamp
+from publications.report_data import ReportData, build_report_data
 from publications.xlsx import render_xlsx
+from views.period import Period
 
 GROUP = "publications"
 # Hue-S figures start in May 2019; a month's report is due once the month is over.

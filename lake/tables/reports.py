@@ -182,6 +182,7 @@ KPI_DAILY = TableSpec(
         ("category_code", STR),
         ("channel", STR),
         ("admin_unit_code_2025", STR),
+        ("unit_id", STR),  # the handling unit (silver.reports.current_unit_id); null for invalid reports
         ("received", I64),
         ("invalid", I64),
         ("processed", I64),
@@ -193,8 +194,9 @@ KPI_DAILY = TableSpec(
         ("satisfied", I64),
         ("hours_to_resolve_sum", F64),
     ]),
-    keys=("date", "category_code", "channel", "admin_unit_code_2025"),
-    description="Daily report figures by category, channel and commune; sum over them for any filter.",
+    keys=("date", "category_code", "channel", "admin_unit_code_2025", "unit_id"),
+    description="Daily report figures by category, channel, commune and handling unit; sum over them for "
+                "any filter (the headline and the ranking of any period read these rows).",
 )
 
 UNIT_TRANSFERS = TableSpec(

@@ -1,4 +1,5 @@
-"""Silver → gold for reports: unit_performance (per unit and month) and kpi_daily. Pure functions."""
+"""Silver → gold for reports: unit_performance (per unit and month) and kpi_daily (per day, category,
+channel, commune and handling unit). Pure functions."""
 
 from __future__ import annotations
 
@@ -7,14 +8,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from core.kpis import (
-    SATISFIED_RATINGS,
-    SCORE_PRIOR_REPORTS,
-    classify_reports,
-    shrunk,
-    speed_part,
-    unit_score,
-)
+from core.kpis import SATISFIED_RATINGS, classify_reports, score_parts, unit_score
 from core.kpis import rates as kpi_rates
 from core.tz import VN_TZ_NAME
 
@@ -57,7 +51,9 @@ def _report_facts(reports: pl.DataFrame, as_of: dt.datetime) -> pl.DataFrame:
 def kpi_daily(reports: pl.DataFrame, as_of: dt.datetime | None = None) -> pl.DataFrame:
     as_of = as_of or data_as_of(reports)
     df = _report_facts(reports, as_of)
-    return df.group_by("date", "category_code", "channel", "admin_unit_code_2025").agg(
+    # the handling unit is part of the grain, so the ranking of any days sums the rows the headline sums
+    return df.group_by("date", "category_code", "channel", "admin_unit_code_2025",
+                       pl.col("current_unit_id").alias("unit_id")).agg(
         received=pl.col("v_received").sum(),
         invalid=pl.col("v_invalid").sum(),
         processed=pl.col("v_processed").sum(),
@@ -68,7 +64,7 @@ def kpi_daily(reports: pl.DataFrame, as_of: dt.datetime | None = None) -> pl.Dat
         rated=pl.col("v_rated").sum(),
         satisfied=pl.col("v_satisfied").sum(),
         hours_to_resolve_sum=pl.col("hours_to_resolve").sum(),
-    ).sort("date", "category_code", "channel", "admin_unit_code_2025")
+    ).sort("date", "category_code", "channel", "admin_unit_code_2025", "unit_id")
 
 
 def unit_transfers(events: pl.DataFrame) -> pl.DataFrame:
@@ -110,22 +106,11 @@ def unit_performance(reports: pl.DataFrame, events: pl.DataFrame, units: pl.Data
     # the city's figures per month: what a unit with few reports is pulled toward
     city = {m["month"]: m for m in g.group_by("month").agg(
         pl.col("received", "processed", "on_time", "open_overdue", "rated", "satisfied").sum()).iter_rows(named=True)}
-    city_speed = {m: speed_part(v) for m, v in df.group_by("month").agg(
-        pl.col("hours_to_resolve").median()).iter_rows()}
+    city_median = dict(df.group_by("month").agg(pl.col("hours_to_resolve").median()).iter_rows())
     rows = []
-    k = SCORE_PRIOR_REPORTS
     for r in g.iter_rows(named=True):
         rt = kpi_rates(r)
-        c = kpi_rates(city[r["month"]])
-        sp = speed_part(r["median_hours_to_resolve"])
-        cs = city_speed.get(r["month"])
-        parts = {
-            "on_time": shrunk(r["on_time"], r["processed"] + r["open_overdue"], c["strict_on_time_rate"], k),
-            "satisfaction": shrunk(r["satisfied"], r["rated"], c["satisfaction_rate"], k),
-            "processed": shrunk(r["processed"], r["received"], c["processed_rate"], k),
-            "speed": None if sp is None else (sp * r["processed"] + k * (cs if cs is not None else sp))
-            / (r["processed"] + k),
-        }
+        parts = score_parts(r, r["median_hours_to_resolve"], city[r["month"]], city_median.get(r["month"]))
         score, points = unit_score(parts, weights)
         rows.append({**r, "processed_rate": rt["processed_rate"], "on_time_rate": rt["on_time_rate"],
                      "strict_on_time_rate": rt["strict_on_time_rate"], "satisfaction_rate": rt["satisfaction_rate"],

@@ -102,3 +102,26 @@ def test_every_page_on_an_empty_lake(empty_lake: Lake, make_app) -> None:
         at.switch_page(page).run()
         no_errors(at)
         assert at.info, page  # a clear "no data yet" state
+
+
+def test_month_and_quarter_pickers_compare_with_the_previous_month_or_quarter(reports_lake: Lake, make_app) -> None:
+    """The leaders' pickers: a month compares with the month before (as the PDF does), a quarter with the
+    quarter before; figures counted from silver."""
+    at = make_app(reports_lake).run()
+    at.selectbox(key="period_preset").set_value("month").run()
+    at.selectbox(key="period_month").set_value("2022-03").run()
+    no_errors(at)
+    march = _valid_received(reports_lake, dt.date(2022, 3, 1), dt.date(2022, 3, 31))
+    february = _valid_received(reports_lake, dt.date(2022, 2, 1), dt.date(2022, 2, 28))
+    assert metrics(at)["Tiếp nhận"] == fmt.num(march)
+    received = next(x for x in at.metric if x.label == "Tiếp nhận")
+    assert received.delta == fmt.signed_pct((march - february) / february)
+    captions = [c.value for c in at.caption]
+    assert "Từ 01/03/2022 đến 31/03/2022" in captions
+    assert "So với kỳ trước (01/02/2022 – 28/02/2022)" in captions
+
+    at.selectbox(key="period_preset").set_value("quarter").run()
+    at.selectbox(key="period_quarter").set_value("2022-Q1").run()
+    no_errors(at)
+    assert metrics(at)["Tiếp nhận"] == fmt.num(_valid_received(reports_lake, dt.date(2022, 1, 1), dt.date(2022, 3, 31)))
+    assert "So với kỳ trước (01/10/2021 – 31/12/2021)" in [c.value for c in at.caption]

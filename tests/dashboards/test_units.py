@@ -10,21 +10,18 @@ import polars as pl
 from core import fmt
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from lake import Lake
-from tests.dashboards.conftest import first_day, last_day, no_errors, table_with
+from tests.dashboards.conftest import no_errors, table_with
 
 
 def _expected(lake: Lake, unit_type: str | None = None) -> pl.DataFrame:
-    """Units of the whole period from gold, summed and ordered like the page (independent of its SQL)."""
-    lo, hi = first_day(lake), last_day(lake)
-    up = lake.read("gold.unit_performance").filter(
-        pl.col("month").is_between(pl.lit(lo.strftime("%Y-%m")), pl.lit(hi.strftime("%Y-%m"))))
-    if unit_type:
-        up = up.filter(pl.col("unit_type") == unit_type)
-    return (up.group_by("unit_id").agg(
-        pl.col("unit_name").first(), pl.col("received").sum(), pl.col("on_time").sum(),
-        ((pl.col("score") * pl.col("received")).sum() / pl.col("received").sum()).alias("score"))
-        .with_columns(pl.col("score").round(6).alias("order"))
-        .sort(["order", "received", "unit_id"], descending=[True, True, False], nulls_last=True))
+    """Received and on-time reports per handling unit over all the data, in plain SQL over silver
+    (independent of gold and of the ranking view), with every unit of the network (idle ones at 0)."""
+    return lake.sql("""
+        SELECT u.unit_id, u.name AS unit_name, count(r.report_id) AS received,
+               count(*) FILTER (WHERE r.on_time) AS on_time
+        FROM silver.units u LEFT JOIN silver.reports r ON r.current_unit_id = u.unit_id AND r.is_valid
+        WHERE $type IS NULL OR u.unit_type = $type
+        GROUP BY ALL""", {"type": unit_type})
 
 
 def test_ranking_matches_gold_and_exports_the_table(reports_lake: Lake, make_app) -> None:
@@ -34,15 +31,19 @@ def test_ranking_matches_gold_and_exports_the_table(reports_lake: Lake, make_app
     no_errors(at)
     table = table_with(at, "Hạng", "Điểm")
     want = _expected(reports_lake)
-    assert len(table) == want.height == reports_lake.sql(
-        "SELECT count(DISTINCT unit_id) n FROM gold.unit_performance")["n"][0]
-    assert table["Đơn vị"].tolist() == want["unit_name"].to_list()
-    assert table["Tiếp nhận"].tolist() == [fmt.num(v) for v in want["received"]]
-    assert table["Điểm"].tolist() == [fmt.num(v, 1) for v in want["score"]]
-    # the score's parts add up to the score (explainable)
+    got = dict(zip(table["Đơn vị"], table["Tiếp nhận"], strict=True))
+    assert len(table) == want.height  # every unit, idle ones included (unranked, last)
+    assert got == {r["unit_name"]: fmt.num(r["received"]) for r in want.iter_rows(named=True)}
     out: pl.DataFrame = at.session_state["units_export"]
-    parts = out.select(pl.sum_horizontal("Điểm đúng hạn", "Điểm hài lòng", "Điểm xử lý", "Điểm tốc độ"))
-    assert (parts.to_series() - out["Điểm"]).abs().max() < 1e-6
+    # ranked by score, best first; units without reports follow without rank or score
+    ranked = out.filter(pl.col("Hạng").is_not_null())
+    assert ranked["Hạng"].to_list() == list(range(1, ranked.height + 1))
+    assert ranked["Điểm"].is_sorted(descending=True)
+    assert ranked.height == want.filter(pl.col("received") > 0).height
+    assert out.filter(pl.col("Hạng").is_null())["Tiếp nhận"].sum() == 0
+    # the score's parts add up to the score (explainable)
+    parts = ranked.select(pl.sum_horizontal("Điểm đúng hạn", "Điểm hài lòng", "Điểm xử lý", "Điểm tốc độ"))
+    assert (parts.to_series() - ranked["Điểm"]).abs().max() < 1e-6
     # CSV and XLSX hold exactly the rows and columns on screen
     csv = pl.read_csv(io.BytesIO(to_csv_bytes(out)))
     assert csv.height == len(table) and csv.columns == list(table.columns)
@@ -66,7 +67,7 @@ def test_unit_type_filter_and_drill_down(reports_lake: Lake, make_app) -> None:
     assert set(table["Loại"]) == {"Tổ chức, doanh nghiệp"}
 
     # drill into the busiest enterprise: its transfers come from silver.report_events
-    busiest = want.sort("received", descending=True)["unit_id"][0]
+    busiest = want.sort(["received", "unit_id"], descending=[True, False])["unit_id"][0]
     at.selectbox(key="unit_pick").set_value(busiest).run()
     no_errors(at)
     outs = reports_lake.sql("""SELECT count(*) n FROM silver.report_events
@@ -79,23 +80,21 @@ def test_unit_type_filter_and_drill_down(reports_lake: Lake, make_app) -> None:
         assert len(table_with(at, "Hạn xử lý")) == min(opened, 500)
 
 
-def test_area_filter_maps_units_to_2025_communes(reports_lake: Lake, make_app) -> None:
-    """Units carry pre-2025 codes; the sidebar's 2025 communes reach them through successor codes."""
-    unit = reports_lake.sql("""SELECT u.unit_id, u.name, a.successor_code || '@2025' area
-        FROM silver.units u JOIN silver.admin_units a ON a.code = u.admin_unit_code
-        WHERE a.level = 'commune' AND a.successor_code IS NOT NULL
-          AND u.unit_id IN (SELECT unit_id FROM gold.unit_performance)
-        ORDER BY u.unit_id LIMIT 1""").row(0, named=True)
+def test_area_filter_ranks_the_units_that_handled_the_area(reports_lake: Lake, make_app) -> None:
+    """With an area picked, the ranking holds the units that handled reports from its 2025 communes,
+    and its received column adds up to the area's reports (plain SQL over silver)."""
+    area = reports_lake.sql("""SELECT admin_unit_code_2025 a FROM silver.reports WHERE is_valid
+        GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""")["a"][0]
+    want = reports_lake.sql("""SELECT u.name, count(*) n FROM silver.reports r
+        JOIN silver.units u ON u.unit_id = r.current_unit_id
+        WHERE r.is_valid AND r.admin_unit_code_2025 = $a GROUP BY 1""", {"a": area})
     at = make_app(reports_lake).run()
     at.selectbox(key="period_preset").set_value("all").run()
     at.switch_page("app_pages/units.py").run()
     everyone = len(table_with(at, "Hạng", "Điểm"))
-    at.multiselect(key="areas").set_value([unit["area"]]).run()
+    at.multiselect(key="areas").set_value([area]).run()
     no_errors(at)
     shown = table_with(at, "Hạng", "Điểm")
     assert 0 < len(shown) < everyone
-    assert unit["name"] in shown["Đơn vị"].tolist()
-    city_wide = reports_lake.sql("""SELECT name FROM silver.units WHERE admin_unit_code IS NULL
-        AND unit_id IN (SELECT unit_id FROM gold.unit_performance) LIMIT 1""")["name"]
-    if city_wide.len():
-        assert city_wide[0] not in shown["Đơn vị"].tolist()
+    assert dict(zip(shown["Đơn vị"], shown["Tiếp nhận"], strict=True)) == {
+        r["name"]: fmt.num(r["n"]) for r in want.iter_rows(named=True)}

@@ -1,12 +1,12 @@
-"""Helpers for the publication tests: run the CLI in process, read PDFs with poppler."""
+"""Helpers for the publication tests: run the CLI in process, read and render PDFs with pypdfium2
+(a wheel with its own PDFium: no poppler or other system package)."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from hue_ioc.cli import main
@@ -25,29 +25,40 @@ def kpis_json(capsys: pytest.CaptureFixture[str], start: str, end: str, as_of: s
     return json.loads(cli(capsys, "kpis", "--json", "--start", start, "--end", end, "--as-of", as_of))
 
 
-def poppler(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        pytest.fail(f"{tool} not found: apt-get install -y poppler-utils")
-    return path
-
-
 def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    args = [poppler("pdftotext"), "-layout"]
-    if first:
-        args += ["-f", str(first)]
-    if last:
-        args += ["-l", str(last)]
-    out = subprocess.run([*args, str(pdf), "-"], check=True, capture_output=True).stdout.decode("utf-8")
-    return out.replace("\u00a0", " ")
+    """The text of pages first..last (1-based, inclusive, like pdftotext -f/-l), one line per line of
+    the page, pages separated by a form feed."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pages = range((first or 1) - 1, last or len(doc))
+        texts = []
+        for index in pages:
+            page = doc[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    return "\f".join(texts).replace("\r\n", "\n").replace("\u00a0", " ")
 
 
 def pdf_pages(pdf: Path) -> int:
-    info = subprocess.run([poppler("pdfinfo"), str(pdf)], check=True, capture_output=True).stdout.decode()
-    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return len(doc)
+    finally:
+        doc.close()
 
 
 def pdf_to_png(pdf: Path, out_dir: Path, dpi: int = 60) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run([poppler("pdftoppm"), "-r", str(dpi), "-png", str(pdf), str(out_dir / "page")], check=True)
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            page.render(scale=dpi / 72).to_pil().save(out_dir / f"page-{index + 1:02d}.png")
+            page.close()
+    finally:
+        doc.close()
     return sorted(out_dir.glob("page-*.png"))

@@ -18,7 +18,7 @@ from hue_ioc.defs.publications import (
     quarterly_report,
 )
 from hue_ioc.defs.resources import LakeResource
-from publications.report_data import tables_used
+from publications.provenance import tables_used
 from views.headline import headline
 
 from .conftest import PERIOD

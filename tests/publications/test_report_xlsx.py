@@ -11,7 +11,7 @@ import pytest
 
 from core.labels import COLUMNS, KPIS
 from lake import Lake
-from publications.report_data import tables_used
+from publications.provenance import tables_used
 from publications.xlsx import HEADER_ROWS, SHEETS
 from views.headline import headline
 

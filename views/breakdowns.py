@@ -1,0 +1,69 @@
+"""Breakdowns of a period for the leaders' report, from gold.kpi_daily (the rows the headline and the
+ranking sum): counts and rates per month over the twelve months ending with the period, and per category;
+either for the whole province or for one handling unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from core import kpis
+from lake import Lake
+from views.period import Period
+from views.sql import query
+
+COUNT_COLS = ("received", "processed", "on_time", "late_with_extension", "overdue", "open_overdue",
+              "rated", "satisfied")
+RATE_COLS = ("processed_rate", "on_time_rate", "late_with_extension_rate", "strict_on_time_rate",
+             "satisfaction_rate", "participation_rate")
+TREND_MONTHS = 12
+_SUMS = ", ".join(f"coalesce(sum({c}), 0)::BIGINT AS {c}" for c in COUNT_COLS)
+
+
+def with_rates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the KPI rates (``core.kpis.rates``) of each row's summed counts."""
+    rows = [{c: r[c] for c in RATE_COLS} for r in map(kpis.rates, frame.select(COUNT_COLS).iter_rows(named=True))]
+    rates = pl.DataFrame(rows, schema={c: pl.Float64 for c in RATE_COLS})
+    return pl.concat([frame.drop([c for c in RATE_COLS if c in frame.columns]), rates], how="horizontal")
+
+
+def _unit_params(unit_id: str | None) -> dict:
+    return {"all_units": unit_id is None, "unit": unit_id}
+
+
+def _unit_sql(col: str = "unit_id") -> str:
+    return f"($all_units OR {col} = $unit)"
+
+
+def months_ending(period: Period, n: int = TREND_MONTHS) -> list[str]:
+    """The ``n`` months (``YYYY-MM``) that end with the period's last month."""
+    out, p = [], Period.month(period.end.year, period.end.month)
+    for _ in range(n):
+        out.append(p.label)
+        p = p.previous()
+    return out[::-1]
+
+
+def monthly_trend(lake: Lake, period: Period, unit_id: str | None = None) -> pl.DataFrame:
+    """Counts and rates per month over the twelve months that end with the period (months with no report
+    are listed with zeros)."""
+    months = months_ending(period)
+    got = query(lake, f"""
+        SELECT strftime(date, '%Y-%m') AS month, {_SUMS} FROM gold.kpi_daily
+        WHERE date >= $d0 AND date <= $d1 AND {_unit_sql()} GROUP BY 1""",
+                {"d0": dt.date.fromisoformat(months[0] + "-01"), "d1": period.end, **_unit_params(unit_id)})
+    frame = pl.DataFrame({"month": months}).join(got, on="month", how="left").with_columns(
+        [pl.col(c).fill_null(0).cast(pl.Int64) for c in COUNT_COLS])
+    return with_rates(frame.sort("month"))
+
+
+def by_category(lake: Lake, period: Period, unit_id: str | None = None) -> pl.DataFrame:
+    """Counts and rates per category of the period, with the category names and process type."""
+    got = query(lake, f"""
+        SELECT k.category_code, any_value(c.name_vi) AS name_vi, any_value(c.name_en) AS name_en,
+               any_value(c.process_type) AS process_type, {_SUMS}
+        FROM gold.kpi_daily k LEFT JOIN silver.categories c USING (category_code)
+        WHERE k.date BETWEEN $d0 AND $d1 AND {_unit_sql("k.unit_id")}
+        GROUP BY 1 HAVING sum(received) > 0""", {"d0": period.start, "d1": period.end, **_unit_params(unit_id)})
+    return with_rates(got).sort(["received", "category_code"], descending=[True, False])

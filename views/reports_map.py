@@ -1,0 +1,84 @@
+"""The reports map: located reports of a period with their overdue flag, their count, a few reports'
+details, and the 2025 commune boundaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from lake import Lake
+from views.filters import AREA_SQL, Filters, list_filter
+from views.overdue import flag_reports
+from views.sql import query
+
+
+def _where(params: dict[str, Any], statuses: tuple[str, ...], categories: tuple[str, ...],
+           channels: tuple[str, ...]) -> str:
+    return " AND ".join([
+        "r.is_valid", "r.received_at >= $start_ts", "r.received_at < $end_ts", "r.lat IS NOT NULL",
+        "r.lon IS NOT NULL", AREA_SQL.format(col="r.admin_unit_code_2025"),
+        list_filter("r.status", "statuses", statuses, params),
+        list_filter("r.category_code", "cats", categories, params),
+        list_filter("r.channel", "chans", channels, params),
+    ])
+
+
+def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
+                channels: tuple[str, ...] = (), overdue_only: bool = False, at: dt.datetime | None = None,
+                limit: int | None = None) -> pl.DataFrame:
+    """Valid reports of the period with a location, newest first (at most ``limit``), with the overdue
+    flag at the data clock ``at``. Narrow on purpose (codes, not names; no free text, no identity): names
+    come from the small lookups, details from ``report_details``."""
+    params = f.params() | {"limit": limit if limit and not overdue_only else None}
+    where = _where(params, statuses, categories, channels)
+    if params["limit"]:
+        # the newest N: find the cut-off time on one column first, so that the wide read below skips
+        # every older row group by its statistics (a top-N over all columns of millions of rows does not)
+        cut = query(lake, f"SELECT min(received_at) t FROM (SELECT r.received_at FROM silver.reports r "
+                          f"WHERE {where} ORDER BY r.received_at DESC LIMIT $limit)", params)["t"][0]
+        if cut is not None:
+            where += " AND r.received_at >= $cut"
+            params["cut"] = cut
+    frame = query(lake, f"""
+        SELECT r.report_id, r.received_at, r.lat, r.lon, r.status, r.category_code, r.channel,
+               r.admin_unit_code_2025, r.deadline_at, r.extension_granted_at, r.extended_deadline_at,
+               r.resolved_at
+        FROM silver.reports r WHERE {where}
+        ORDER BY r.received_at DESC, r.report_id LIMIT $limit""", params)
+    frame = flag_reports(frame, at)
+    if overdue_only:
+        frame = frame.filter(pl.col("overdue"))
+        return frame.head(limit) if limit else frame
+    return frame
+
+
+def map_reports_total(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
+                      channels: tuple[str, ...] = ()) -> int:
+    """How many reports ``map_reports`` would return without a limit (overdue filter aside)."""
+    params = f.params()
+    where = _where(params, statuses, categories, channels)
+    return int(query(lake, f"SELECT count(*) n FROM silver.reports r WHERE {where}", params)["n"][0])
+
+
+def report_details(lake: Lake, report_ids: tuple[str, ...], personal: bool = False) -> pl.DataFrame:
+    """The table rows for a few reports: names, subject, unit, rating; reporter identity only when
+    ``personal`` (the operator view)."""
+    personal_cols = ", r.reporter_name, r.reporter_phone" if personal else ""
+    return query(lake, f"""
+        SELECT r.report_id, r.title, coalesce(c.name_vi, r.category_code) category_vi,
+               coalesce(c.name_en, c.name_vi, r.category_code) category_en,
+               coalesce(a.name, r.admin_unit_code_2025) area, r.current_unit_id, r.rating{personal_cols}
+        FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
+        LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
+        WHERE list_contains($ids::VARCHAR[], r.report_id)""", {"ids": list(report_ids)})
+
+
+def commune_geometries(lake: Lake, areas: tuple[str, ...] = ()) -> pl.DataFrame:
+    """2025 commune and ward boundaries (GeoJSON text) for the areas (all when none)."""
+    return query(lake, f"""
+        SELECT code, name, geometry_geojson FROM silver.admin_units
+        WHERE level = 'commune' AND geometry_geojson IS NOT NULL AND geometry_geojson <> ''
+          AND (valid_to IS NULL OR valid_to >= DATE '2025-07-01')
+          AND {AREA_SQL.format(col="code")} ORDER BY code""", {"no_area": not areas, "areas": list(areas)})
