@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from lake import Lake
 from tests.faults.harness import Storage, copy_lake, start_moto
-from tests.faults.inputs import template_fields
+from tests.faults.inputs import HOSTILE_UNIT, template_fields
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -25,11 +27,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A reports lake of the simulator (seed 3, scale 0.005: 342 reports, 1,689 events) built once."""
-    from pipelines.reports.build import build_reports_lake
+    """A reports lake of the simulator (seed 3, scale 0.005: 342 reports, 1,689 events) built once, with
+    one more handling unit whose id is an SQL fragment (the inputs assign their reports to it)."""
+    from pipelines.reports.build import build_gold, build_reports_lake
 
     root = tmp_path_factory.mktemp("template") / "lake"
-    build_reports_lake(Lake.open(root), seed=3, scale=0.005)
+    lake = Lake.open(root)
+    build_reports_lake(lake, seed=3, scale=0.005)
+    lake.merge("silver.units", pl.DataFrame({"unit_id": [HOSTILE_UNIT], "name": ["Đơn vị thử"],
+                                             "unit_type": ["state"], "joined_on": [dt.date(2019, 5, 1)]}))
+    build_gold(lake)
     return root
 
 

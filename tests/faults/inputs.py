@@ -17,11 +17,14 @@ REPORT_FIELDS = ("source", "channel", "category_code", "title", "description", "
                  "process_type", "is_valid")
 
 
+HOSTILE_UNIT = f"U{HOSTILE}"  # a handling unit the template lake knows, whose id is an SQL fragment
+
+
 def template_fields(lake) -> tuple[dict, str]:
-    """The fields of a valid report of the template lake (real category and commune) and a real unit."""
+    """The fields of a valid report of the template lake (real category and commune) and the hostile unit."""
     good = lake.sql("SELECT * FROM silver.reports WHERE is_valid AND lat IS NOT NULL ORDER BY report_id LIMIT 1")
-    unit = lake.sql("SELECT unit_id FROM silver.units ORDER BY unit_id LIMIT 1").item()
-    return {k: good[k][0] for k in REPORT_FIELDS}, unit
+    assert lake.sql("SELECT count(*) FROM silver.units WHERE unit_id = $u", {"u": HOSTILE_UNIT}).item() == 1
+    return {k: good[k][0] for k in REPORT_FIELDS}, HOSTILE_UNIT
 
 
 def report_file(path: Path, tag: str, n: int, base: dict, unit: str) -> Expected:
