@@ -22,3 +22,9 @@ def parse_moment(value: dt.datetime | dt.date | str) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value
+
+
+def day_window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants bounding the Vietnam days ``start``..``end`` (both included): [from, to)."""
+    return (dt.datetime.combine(start, dt.time(0), VN_TZ),
+            dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), VN_TZ))

@@ -10,6 +10,8 @@ from typing import Any
 import polars as pl
 import pydeck as pdk
 
+from core.gauges import ALARM_COLOURS as ALARM_HEX
+
 # A MapLibre style with no sources: nothing to download, the layers draw on a plain background.
 OFFLINE_STYLE: dict[str, Any] = {
     "version": 8,
@@ -21,7 +23,6 @@ OFFLINE_STYLE_DARK: dict[str, Any] = {
     **OFFLINE_STYLE,
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#0f1a2b"}}],
 }
-
 
 
 def _data_url(style: dict[str, Any]) -> str:
@@ -41,9 +42,14 @@ STATUS_COLOURS: dict[str, list[int]] = {
     "invalid": [200, 200, 200, 120],
     "overdue": [214, 39, 40, 230],
 }
-ALARM_COLOURS: dict[int, list[int]] = {
-    0: [46, 160, 67, 230], 1: [255, 200, 0, 240], 2: [255, 127, 14, 240], 3: [214, 39, 40, 250],
-}
+def rgba(hex_colour: str | None, alpha: int = 230) -> list[int]:
+    """``#rrggbb`` as deck.gl's [r, g, b, a] (slate grey when missing)."""
+    h = (hex_colour or "#607d8b").lstrip("#")
+    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+
+
+# the gauges' alarm colours (core.gauges), so the legend, the wall and the map's dots agree
+ALARM_COLOURS: dict[int, list[int]] = {level: rgba(hex_colour, 240) for level, hex_colour in ALARM_HEX.items()}
 
 
 def view_for(frame: pl.DataFrame, lat: str = "lat", lon: str = "lon", zoom: float | None = None) -> pdk.ViewState:

@@ -1,6 +1,6 @@
 """Thiên tai & ngập lụt: gauges coloured by alarm level with hydrographs, warning areas, SOS points
-and flood reports, at a moment chosen on a time slider (replay an event). The layers come from the
-disasters domain's ``flood_map_layers(lake, at)``."""
+and flood reports, at a moment chosen on a time slider (replay an event). The layers come from
+``views.floods_layers.map_layers(lake, at)``."""
 
 from __future__ import annotations
 
@@ -14,16 +14,21 @@ import streamlit as st
 from core import fmt
 from core.tz import VN_TZ, VN_TZ_NAME
 from dashboards import access, maps, reads
-from dashboards import flood_queries as fq
 from dashboards.context import empty_state, page_context
+from dashboards.data import versioned
 from dashboards.lang import t
 from dashboards.ui import show_table, status_label
+from views import floods, floods_layers
+
+replay_bounds = versioned(*floods.GAUGE_TABLES)(floods.replay_bounds)
+map_layers = versioned(*floods_layers.LAYER_TABLES)(floods_layers.map_layers)
+hydrograph = versioned(*floods.GAUGE_TABLES)(floods.hydrograph)
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 
 st.title(t("page_floods"))
-if not fq.available() or (bounds := fq.replay_bounds(lake)) is None:
+if (bounds := replay_bounds(lake)) is None:
     empty_state("silver.gauge_readings")
     st.stop()
 span, peak = bounds[:2], bounds[2]
@@ -37,28 +42,19 @@ picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedel
                    format="DD/MM/YYYY HH:mm", key="flood_at")
 at = picked.replace(tzinfo=VN_TZ).astimezone(dt.UTC)
 
-layers_data = fq.map_layers(lake, at)
-if layers_data is None:
-    empty_state("pipelines.disasters.flood_map")
-    st.stop()
+layers_data = map_layers(lake, at)
 gauges = pl.DataFrame(layers_data["gauges"], infer_schema_length=None) if layers_data["gauges"] else pl.DataFrame()
 areas = layers_data["warning_areas"]
 sos_rows = [r for r in layers_data["sos"] if r.get("open_at")]
 reports = layers_data["flood_reports"]
-warning_ids = {ft["properties"].get("warning_id") for ft in areas["features"]}
+counts = floods_layers.headline_of(layers_data)
 
 k = st.columns(4)
-alarmed = gauges.filter(pl.col("alarm_level").fill_null(0) >= 1).height if gauges.height else 0
-k[0].metric(t("gauges"), f"{fmt.num(alarmed, lang=lang)} / {fmt.num(gauges.height, lang=lang)}", border=True,
-            help=t("alarm_1") + "+")
-k[1].metric(t("warning_areas"), fmt.num(len(warning_ids), lang=lang), border=True)
-k[2].metric(t("sos_points"), fmt.num(len(sos_rows), lang=lang), border=True)
-k[3].metric(t("flood_reports"), fmt.num(len(reports), lang=lang), border=True)
-
-
-def _rgba(hex_colour: str | None, alpha: int = 230) -> list[int]:
-    h = (hex_colour or "#607d8b").lstrip("#")
-    return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]
+k[0].metric(t("gauges"), f"{fmt.num(counts['alarmed'], lang=lang)} / {fmt.num(counts['gauges'], lang=lang)}",
+            border=True, help=t("alarm_1") + "+")
+k[1].metric(t("warning_areas"), fmt.num(counts["warnings"], lang=lang), border=True)
+k[2].metric(t("sos_points"), fmt.num(counts["sos_open"], lang=lang), border=True)
+k[3].metric(t("flood_reports"), fmt.num(counts["flood_reports"], lang=lang), border=True)
 
 
 def _level_text(row: dict) -> str:
@@ -76,8 +72,8 @@ def _level_text(row: dict) -> str:
 layers: list[pdk.Layer | None] = [maps.boundaries_layer(reads.commune_geometries(lake, f.areas))]
 if areas["features"]:
     for ft in areas["features"]:
-        ft["properties"]["fill"] = _rgba(ft["properties"].get("colour"), 60)
-        ft["properties"]["line"] = _rgba(ft["properties"].get("colour"), 220)
+        ft["properties"]["fill"] = maps.rgba(ft["properties"].get("colour"), 60)
+        ft["properties"]["line"] = maps.rgba(ft["properties"].get("colour"), 220)
     layers.append(pdk.Layer("GeoJsonLayer", id="warnings", data=areas, stroked=True, filled=True,
                             get_fill_color="properties.fill", get_line_color="properties.line",
                             line_width_min_pixels=2, pickable=True))
@@ -92,7 +88,7 @@ if sos_rows:
         for r in sos_rows if r.get("lat") is not None], get_position=["lon", "lat"],
         get_fill_color=[148, 0, 211, 220], get_radius=200, radius_min_pixels=6, pickable=True))
 if gauges.height:
-    gpdf = [{"name": r["name"], "lat": r["lat"], "lon": r["lon"], "fill": _rgba(r.get("colour")),
+    gpdf = [{"name": r["name"], "lat": r["lat"], "lon": r["lon"], "fill": maps.rgba(r.get("colour")),
              "level": fmt.num(r.get("latest_level_m"), 2, lang) + " m", "alarm_text": _level_text(r)}
             for r in gauges.iter_rows(named=True) if r.get("lat") is not None]
     layers.append(pdk.Layer("ScatterplotLayer", id="gauges", data=gpdf, get_position=["lon", "lat"],
@@ -121,12 +117,11 @@ else:
     names = dict(zip(gauges["station_code"].to_list(), gauges["name"].to_list(), strict=True))
     code = st.selectbox(t("choose_station"), list(names), key="flood_station", format_func=lambda c: names[c])
     st.markdown(f"**{t('hydrograph')} — {names[code]}**")
-    hg = fq.hydrograph(lake, code, span[0], span[1])
+    hg = hydrograph(lake, code, span[0], span[1])
     if hg.is_empty():
         empty_state()
     else:
-        lv = fq.station_levels(lake).filter(pl.col("station_code") == code)
-        lv_row = lv.row(0, named=True) if lv.height else {}
+        lv_row = gauges.filter(pl.col("station_code") == code).row(0, named=True)  # its alarm levels
         hpd = hg.with_columns(pl.col("observed_at").dt.convert_time_zone(VN_TZ_NAME)
                               .dt.replace_time_zone(None)).to_pandas()
         base = alt.Chart(hpd).mark_line(color="#1f77b4").encode(

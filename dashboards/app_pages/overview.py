@@ -7,11 +7,12 @@ import polars as pl
 import streamlit as st
 
 from core import fmt
-from dashboards import reads, warnings_feed
+from dashboards import reads
 from dashboards.context import empty_state, page_context
+from dashboards.data import versioned
 from dashboards.lang import t
 from dashboards.ui import channel_label, show_table, status_label
-from views import trends
+from views import trends, warnings
 from views.period import Period
 
 ctx = page_context()
@@ -149,7 +150,12 @@ def _ticker() -> None:
                         "channel": lambda c: channel_label(c, lang)}, key="ov_ticker")
     with t2:
         st.subheader(t("ticker_warnings"))
-        warnings_feed.show_newest(lake, lang, limit=10)
+        warns = versioned(*warnings.TABLES)(warnings.newest)(lake, 10)
+        if warns.is_empty():
+            empty_state()
+        else:
+            show_table(warns, {"sent": "col_time", "headline": "col_headline", "severity": "col_severity",
+                               "sender": "col_sender"}, {"sent": fmt.datetime}, key="warn_10")
 
 
 _ticker()

@@ -10,15 +10,22 @@ import streamlit as st
 
 from core import fmt
 from dashboards import access, maps
-from dashboards import violation_queries as vq
 from dashboards.context import empty_state, page_context
+from dashboards.data import versioned
 from dashboards.lang import t, t_or
+from views import review, violations
+
+slices = versioned(*violations.TABLES)(violations.slices)
+cameras = versioned(*violations.CAMERA_TABLES)(violations.cameras)
+pending = versioned(*review.TABLES)(review.pending)
+pending_count = versioned(*review.TABLES)(review.pending_count)
+traffic_flow = versioned(*violations.TRAFFIC_TABLES)(violations.traffic_flow)
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 st.title(t("page_violations"))
 st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
-if not vq.available() or not lake.exists("silver.violations"):
+if not lake.exists("silver.violations"):
     empty_state("silver.violations")
     st.stop()
 
@@ -27,14 +34,16 @@ def vt(code: str | None) -> str:
     return t_or(f"vt_{code}", code or fmt.DASH, lang)
 
 
-s = vq.summary(lake, f)
-cams = vq.cameras(lake)
+sl = slices(lake, f.start, f.end, f.areas)
+s = violations.summary_of(sl)
+cams = cameras(lake)
 k = st.columns(4)
 k[0].metric(t("viol_total"), fmt.num(s["total"], lang=lang), border=True)
 k[1].metric(t("viol_fines"), fmt.num(s["fines"], lang=lang), border=True)
 k[2].metric(t("viol_cameras"), fmt.num(int(cams["enabled"].fill_null(False).sum()) if cams.height else 0, lang=lang),
             border=True)
-k[3].metric(t("viol_to_review"), fmt.num(s["pending"], lang=lang), border=True)
+# the queue below, whatever the period: a detection waits until someone decides
+k[3].metric(t("viol_to_review"), fmt.num(pending_count(lake, f.areas), lang=lang), border=True)
 if s["total"] == 0:
     empty_state()
 
@@ -54,34 +63,34 @@ def bar(frame: pl.DataFrame, x: str, y: str, x_title: str, y_title: str, horizon
 c1, c2 = st.columns(2)
 with c1:
     st.subheader(t("viol_by_type"))
-    types = vq.by_type(lake, f)
+    types = violations.by_type_of(sl)
     bar(types.with_columns(pl.col("violation_type").map_elements(vt, return_dtype=pl.String).alias("label")),
-        "label", "n", t("col_violation"), t("count"))
+        "label", "detected", t("col_violation"), t("count"))
 with c2:
     st.subheader(t("viol_by_camera"))
-    per_cam = vq.by_camera(lake, f)
-    bar(per_cam, "name", "n", t("col_camera"), t("count"))
+    per_cam = violations.by_camera_of(sl, cams)
+    bar(per_cam, "name", "detected", t("col_camera"), t("count"))
 c3, c4 = st.columns(2)
 with c3:
     st.subheader(t("viol_by_hour"))
-    bar(vq.by_hour(lake, f), "hour", "n", t("col_hour"), t("count"), horizontal=False)
+    bar(violations.by_hour_of(sl), "hour", "detected", t("col_hour"), t("count"), horizontal=False)
 with c4:
     st.subheader(t("viol_by_day"))
-    days = vq.by_day(lake, f)
+    days = violations.by_day_of(sl)
     if days.is_empty():
         empty_state()
     else:
-        daily = days.group_by("day").agg(pl.col("n").sum()).sort("day").to_pandas()
+        daily = days.group_by("day").agg(pl.col("detected").sum()).sort("day").to_pandas()
         st.altair_chart(alt.Chart(daily).mark_line(point=len(daily) <= 62).encode(
-            x=alt.X("day:T", title=t("day"), axis=alt.Axis(format="%d/%m/%Y")), y=alt.Y("n:Q", title=t("count")),
-            tooltip=[alt.Tooltip("day:T", format="%d/%m/%Y", title=t("day")), alt.Tooltip("n:Q", title=t("count"))]),
+            x=alt.X("day:T", title=t("day"), axis=alt.Axis(format="%d/%m/%Y")), y=alt.Y("detected:Q", title=t("count")),
+            tooltip=[alt.Tooltip("day:T", format="%d/%m/%Y", title=t("day")), alt.Tooltip("detected:Q", title=t("count"))]),
             width="stretch")
 
 st.subheader(t("camera_map"))
 if cams.is_empty() or cams["lat"].drop_nulls().is_empty():
     empty_state("silver.cameras")
 else:
-    counts = dict(zip(per_cam["camera_id"].to_list(), per_cam["n"].to_list(), strict=True)) if per_cam.height else {}
+    counts = dict(zip(per_cam["camera_id"].to_list(), per_cam["detected"].to_list(), strict=True))
     top = max(counts.values(), default=1)
     cpdf = cams.filter(pl.col("lat").is_not_null()).with_columns(
         pl.col("camera_id").replace_strict(counts, default=0, return_dtype=pl.Int64).alias("n")).with_columns(
@@ -100,7 +109,7 @@ st.subheader(t("review_queue"))
 operator = access.may_see_personal_data(ctx.role)
 if not operator:
     st.caption(t("plate_masked_note"))
-queue = vq.review_queue(lake, f)
+queue = pending(lake, f.areas)  # every pending detection, whatever the period
 if queue.is_empty():
     st.info(t("review_empty"))
 else:
@@ -123,7 +132,7 @@ else:
                         f"{t('col_confidence')}: {fmt.pct(row['score'], lang=lang)}")
 
 st.subheader(t("traffic_flow"))
-flow = vq.traffic_flow(lake, f)
+flow = traffic_flow(lake, f.start, f.end, f.areas)
 if flow.is_empty():
     empty_state("silver.traffic_counts")
 else:

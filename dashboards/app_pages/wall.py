@@ -13,12 +13,17 @@ import pydeck as pdk
 import streamlit as st
 
 from core import fmt
-from dashboards import flood_queries as fq
 from dashboards import maps, reads
-from dashboards import violation_queries as vq
 from dashboards.context import empty_state, page_context
+from dashboards.data import versioned
+from dashboards.freshness import show_banner, show_freshness, ticker_rows
 from dashboards.lang import t, t_or
 from dashboards.ui import show_table, status_label
+from views import floods, violations
+
+replay_bounds = versioned(*floods.GAUGE_TABLES)(floods.replay_bounds)
+gauge_status = versioned(*floods.GAUGE_TABLES)(floods.gauge_status)
+violation_slices = versioned(*violations.TABLES)(violations.slices)
 
 PANELS = ("kpis", "reports_map", "floods", "violations")
 PANEL_TITLES = {"kpis": "page_overview", "reports_map": "page_reports", "floods": "page_floods",
@@ -35,7 +40,7 @@ def _config() -> tuple[list[str], int]:
     return panels, max(5, seconds)
 
 
-ctx = page_context()
+ctx = page_context(freshness=False)  # the marks are drawn in the refreshing fragment below
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 panels, seconds = _config()
 if ctx.role != "wall":  # a leader/operator previewing the wall can pick the panels
@@ -97,40 +102,40 @@ def panel_reports_map() -> None:
 
 
 def panel_floods() -> None:
-    if not fq.available() or (span := fq.reading_span(lake)) is None:
+    if (bounds := replay_bounds(lake)) is None:
         empty_state("silver.gauge_readings")
         return
-    gauges = fq.gauges_at(lake, span[1])
+    last = bounds[1]  # the newest reading: the wall shows the gauges as they stand now
+    gauges = gauge_status(lake, last).filter(pl.col("lat").is_not_null()).with_columns(
+        # a gauge silent for hours is shown without a level rather than with an old one as if current
+        pl.when(~pl.col("stale")).then(pl.col(c)).alias(c) for c in ("latest_level_m", "alarm_level", "bulletin_vi"))
     left, right = st.columns([3, 2])
     if gauges.height:
-        gpdf = gauges.select("lat", "lon", *maps.rgba_columns(pl.col("alarm_level").fill_null(0), maps.ALARM_COLOURS,
-                                                              [96, 125, 139, 230])).to_pandas()
+        gpdf = gauges.select("lat", "lon", *maps.rgba_columns(pl.col("alarm_level"), maps.ALARM_COLOURS,
+                                                              maps.rgba(None))).to_pandas()
         layer = pdk.Layer("ScatterplotLayer", data=gpdf, get_position=["lon", "lat"], get_fill_color=maps.RGBA,
                           get_radius=900, radius_min_pixels=12, stroked=True, get_line_color=[255, 255, 255])
         with left:
             st.pydeck_chart(maps.deck([maps.boundaries_layer(reads.commune_geometries(lake, f.areas), dark=True), layer],
                                       maps.HUE_VIEW, dark=True), height=700)
         with right:
-            st.subheader(t("stations_at", at=fmt.datetime(span[1])))
-            show_table(gauges, {"name": "col_station", "water_level_m": "col_level", "bulletin_vi": "col_diff"},
-                       {"water_level_m": lambda v: fmt.num(v, 2, lang)}, static=True)
+            st.subheader(t("stations_at", at=fmt.datetime(last)))
+            show_table(gauges, {"name": "col_station", "latest_level_m": "col_level", "bulletin_vi": "col_diff"},
+                       {"latest_level_m": lambda v: fmt.num(v, 2, lang)}, static=True)
     else:
         empty_state()
 
 
 def panel_violations() -> None:
-    if not vq.available():
-        empty_state("silver.violations")
-        return
-    by_type = vq.by_type(lake, f)
+    by_type = violations.by_type_of(violation_slices(lake, f.start, f.end, f.areas))
     if by_type.is_empty():
         empty_state()
         return
-    st.metric(t("viol_total"), fmt.num(int(by_type["n"].sum()), lang=lang))
+    st.metric(t("viol_total"), fmt.num(int(by_type["detected"].sum()), lang=lang))
     labels = by_type.with_columns(pl.col("violation_type").map_elements(
         lambda c: t_or(f"vt_{c}", c or "", lang), return_dtype=pl.String).alias("label"))
     st.altair_chart(alt.Chart(labels.to_pandas()).mark_bar().encode(
-        x=alt.X("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
+        x=alt.X("detected:Q", title=None, axis=alt.Axis(labelFontSize=18)),
         y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=22, labelLimit=400)))
         .properties(height=520), width="stretch")
 
@@ -144,10 +149,18 @@ def rotate() -> None:
     i = st.session_state.get("wall_i", -1) + 1
     st.session_state["wall_i"] = i
     name = panels[i % len(panels)]
+    show_banner(lake, lang)
+    show_freshness(lake, lang)
     st.title(t(PANEL_TITLES[name]))
     st.caption(t("wall_updated", at=fmt.datetime(dt.datetime.now(dt.UTC))) + " · "
                + t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
     RENDER[name]()
+    st.subheader(t("ticker_events"))
+    events = ticker_rows(lake, lang)
+    if events.is_empty():
+        empty_state()
+    else:
+        show_table(events, {"time": "col_time", "event": "col_event", "detail": "col_detail"}, static=True)
 
 
 rotate()

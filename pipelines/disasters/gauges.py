@@ -30,9 +30,6 @@ from pipelines.disasters.gauge_files import (
 STATIONS_FILE = "geo/central_vn_hydro_stations_lakes_vndms.geojson"
 HUE_FILE = "hydro/hue_water_levels_kimlong_phuoc_lakes_2025-11.csv"
 CENTRAL_FILE = "hydro/vndms_water_levels_central_vn_2025-11-13_to_2025-12-04.csv"
-# the colours of alarm levels 0-3 on maps (flood status and the flood map)
-COLOURS = {0: "#2e7d32", 1: "#f9a825", 2: "#ef6c00", 3: "#c62828"}  # green, yellow, orange, red
-NO_LEVEL_COLOUR = "#607d8b"
 MAX_ABOVE_RECORD_M = 5.0  # a reading this far above the historic flood is a sensor/typing error
 COMPARE = ["water_level_m", "volume_m3", "inflow_m3s", "outflow_m3s"]
 

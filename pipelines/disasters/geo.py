@@ -19,6 +19,7 @@ from typing import Any
 from shapely import Geometry, Point, STRtree, transform, unary_union
 from shapely.geometry import mapping, shape
 
+from core.gauges import STATION_RIVER
 from core.settings import data_path
 
 COMMUNES_FILE = "boundaries/hue_wards_communes_2025_vnexpress.geojson"
@@ -30,7 +31,6 @@ KX = 111_320.0 * math.cos(math.radians(LAT0))
 KY = 110_574.0
 CORRIDOR_KM = {1: 1.0, 2: 2.0, 3: 3.5}
 REACH_KM = {1: 12.0, 2: 20.0, 3: 30.0}
-STATION_RIVER = {"71520": "Sông Hương", "71518": "Sông Bồ"}  # Kim Long, Phú Ốc
 
 
 def _norm(name: str) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from core import fmt
@@ -26,6 +24,9 @@ def test_violations_page(full_lake: Lake, make_app) -> None:
     assert row["n"] > 0
     assert m["Vi phạm ghi nhận"] == fmt.num(row["n"])
     assert m["Tiền phạt (VNĐ)"] == fmt.num(row["fines"])
+    # what waits for review does not depend on the period: every pending violation
+    assert m["Chờ duyệt"] == fmt.num(full_lake.sql("""SELECT count(*) FROM silver.violations
+        WHERE category = 'violation' AND coalesce(review_status, 'pending') = 'pending'""").item())
     assert m["Camera hoạt động"] == fmt.num(full_lake.sql("SELECT count(*) n FROM silver.cameras WHERE enabled")["n"][0])
     cams = [c for c in at.get("deck_gl_json_chart")]
     assert cams, "camera map missing"
@@ -50,6 +51,7 @@ def test_review_queue_masks_plates_for_leaders(full_lake: Lake, make_app, tmp_pa
         no_errors(at)
         text = " ".join(m.value for m in at.markdown)
         assert plate in text, role
+        assert metrics(at)["Chờ duyệt"] == "1"
         if role == "leader":
             assert "75A-123.45" not in text
 
@@ -84,8 +86,15 @@ def test_wall_mode_rotates_without_personal_data(full_lake: Lake, make_app) -> N
     assert not at.sidebar.radio and not at.sidebar.selectbox  # no filters on the wall
     seen = set()
     names = full_lake.sql("SELECT reporter_name n FROM silver.reports WHERE reporter_name IS NOT NULL LIMIT 50")["n"]
+    # the floods panel: Huế's gauges at the newest reading, each with its own last level
+    last = full_lake.sql("""SELECT s.name, arg_max(r.water_level_m, r.observed_at) lv
+        FROM silver.gauge_readings r JOIN silver.gauge_stations s USING (station_code)
+        WHERE s.in_hue AND s.kind = 'river' GROUP BY 1 ORDER BY 1""")
     for _ in range(4):
         seen.add(at.title[0].value)
+        if at.title[0].value == "Thiên tai & ngập lụt":
+            levels = at.table[0].value["Mực nước (m)"].to_dict()
+            assert levels == {n: fmt.num(lv, 2) for n, lv in last.iter_rows()}
         shown = (" ".join(str(df.value.to_dict()) for df in at.dataframe) + " ".join(m.value for m in at.markdown)
                  + " ".join(str(tb.value.to_dict()) + str(list(tb.value.columns)) for tb in at.table))
         assert not any(n in shown for n in names)
@@ -118,4 +127,3 @@ def test_cache_rereads_only_when_the_version_changes(tmp_path, monkeypatch) -> N
     assert calls == ["a", "a"]
     data._version.clear()
     assert count_categories(lake, "a") == 1 and calls == ["a", "a"]
-    assert dt.datetime  # keep the import used

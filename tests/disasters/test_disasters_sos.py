@@ -72,7 +72,7 @@ def test_sos_csv_import(lake, tmp_path: Path) -> None:
 
 
 def test_summary_for_the_leadership_report(flood_lake) -> None:
-    from pipelines.disasters.summary import disaster_summary
+    from views.floods_period import disaster_summary
 
     sos.load_simulated(flood_lake)
     warnings_history.load_simulated_warnings(flood_lake)

@@ -1,4 +1,4 @@
-"""gold.flood_status and the flood map layers at a moment (the time slider)."""
+"""gold.flood_status (write side) and the flood map layers at a moment (views.floods*, the time slider)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import datetime as dt
 
 import polars as pl
 
-from pipelines.disasters.flood_map import active_warnings, flood_map_layers, time_range
-from pipelines.disasters.flood_status import build_flood_status, flood_status
+from pipelines.disasters.flood_status import build_flood_status
+from views.floods import gauge_status, replay_bounds
+from views.floods_layers import map_layers
+from views.warnings import in_force as warnings_in_force
 
 PEAK = dt.datetime(2025, 11, 17, 1, tzinfo=dt.UTC)  # 08:00 in Huế
 
 
 def test_flood_status_at_peak_and_overall(flood_lake) -> None:
-    at = flood_status(flood_lake, at=PEAK)
+    at = gauge_status(flood_lake, at=PEAK)
     po = at.filter(pl.col("station_code") == "71518").row(0, named=True)
     assert (po["latest_level_m"], po["alarm_level"], po["peak_level_m"]) == (4.96, 3, 4.96)
     assert po["trend"] == "rising" and po["trend_3h_m"] > 0 and po["colour"] == "#c62828"
@@ -33,22 +35,22 @@ def test_flood_status_at_peak_and_overall(flood_lake) -> None:
 
 
 def test_map_layers_move_with_time(flood_lake, lake) -> None:
-    lo, hi = time_range(flood_lake)
+    lo, hi, _peak = replay_bounds(flood_lake)
     assert lo < PEAK < hi
-    peak = flood_map_layers(flood_lake, PEAK)
+    peak = map_layers(flood_lake, PEAK)
     g = {x["station_code"]: x for x in peak["gauges"]}
     assert g["71518"]["alarm_level"] == 3 and g["71518"]["level_name_vi"] == "Báo động 3"
     assert g["71520"]["colour"] == "#ef6c00"
     feats = peak["warning_areas"]["features"]
     assert feats and {f["properties"]["severity"] for f in feats} == {"Extreme", "Severe"}
     assert peak["sos"] == [] and peak["flood_reports"] == [] and peak["flooded_cameras"] == []
-    before = flood_map_layers(flood_lake, dt.datetime(2025, 11, 12, tzinfo=dt.UTC))
+    before = map_layers(flood_lake, dt.datetime(2025, 11, 12, tzinfo=dt.UTC))
     assert before["gauges"] == [] and before["warning_areas"]["features"] == []
-    after = flood_map_layers(flood_lake, hi)
+    after = map_layers(flood_lake, hi)
     assert not any(x["stale"] for x in after["gauges"])
-    assert all(x["stale"] for x in flood_map_layers(flood_lake, hi + dt.timedelta(days=1))["gauges"])
+    assert all(x["stale"] for x in map_layers(flood_lake, hi + dt.timedelta(days=1))["gauges"])
     assert after["warning_areas"]["features"] == []  # both episodes cancelled by then
-    assert active_warnings(flood_lake, PEAK).height == 2  # one per gauge: older messages superseded
+    assert warnings_in_force(flood_lake, PEAK).height == 2  # one per gauge: older messages superseded
 
 
 def test_map_shows_sos_and_flood_reports(flood_lake) -> None:
@@ -60,10 +62,10 @@ def test_map_shows_sos_and_flood_reports(flood_lake) -> None:
          "lat": 16.47, "lon": 107.58, "title": "Ngập sâu đường Lê Duẩn", "source": "simulated"},
         {"report_id": "R2", "category_code": "lighting", "received_at": PEAK - dt.timedelta(hours=2),
          "lat": 16.47, "lon": 107.58, "source": "simulated"}]))
-    layers = flood_map_layers(flood_lake, PEAK)
+    layers = map_layers(flood_lake, PEAK)
     assert [s["sos_id"] for s in layers["sos"]] == ["T1"] and layers["sos"][0]["open_at"] is True
     assert [r["report_id"] for r in layers["flood_reports"]] == ["R1"]
-    later = flood_map_layers(flood_lake, PEAK + dt.timedelta(hours=2))
+    later = map_layers(flood_lake, PEAK + dt.timedelta(hours=2))
     assert later["sos"][0]["open_at"] is False
 
 
@@ -74,9 +76,9 @@ def test_cameras_inside_warning_areas_are_flagged(flood_lake) -> None:
     flood_lake.merge("silver.cameras", pl.DataFrame([
         {"camera_id": "CAM-QD", "name": "Cầu Quảng Điền", "lat": inside.y, "lon": inside.x, "source": "config"},
         {"camera_id": "CAM-FAR", "name": "Lăng Cô", "lat": 16.23, "lon": 108.07, "source": "config"}]))
-    cams = flood_map_layers(flood_lake, PEAK)["flooded_cameras"]
+    cams = map_layers(flood_lake, PEAK)["flooded_cameras"]
     assert [c["camera_id"] for c in cams] == ["CAM-QD"] and cams[0]["severity"] == "Extreme"
-    assert flood_map_layers(flood_lake, dt.datetime(2025, 11, 12, tzinfo=dt.UTC))["flooded_cameras"] == []
+    assert map_layers(flood_lake, dt.datetime(2025, 11, 12, tzinfo=dt.UTC))["flooded_cameras"] == []
 
 
 def test_an_alert_without_expiry_is_not_in_force_for_ever(tmp_path):
@@ -87,11 +89,11 @@ def test_an_alert_without_expiry_is_not_in_force_for_ever(tmp_path):
     from lake import Lake
     from pipelines.disasters.cap_ingest import ingest_documents
     from pipelines.disasters.feeds import file_documents
-    from pipelines.disasters.flood_map import NO_EXPIRY_VALIDITY, active_warnings
+    from views.warnings import NO_EXPIRY_VALIDITY
 
     lake = Lake.open(tmp_path / "lake")
     ingest_documents(lake, file_documents([data_path("cap/cap12_spec_A3_earthquake_update_circle.xml")]))
     sent = lake.sql("SELECT min(sent) FROM silver.warnings WHERE expires IS NULL").item()
     assert sent is not None
-    assert active_warnings(lake, sent + dt.timedelta(hours=1)).height >= 1
-    assert active_warnings(lake, sent + NO_EXPIRY_VALIDITY + dt.timedelta(hours=1)).height == 0
+    assert warnings_in_force(lake, sent + dt.timedelta(hours=1)).height >= 1
+    assert warnings_in_force(lake, sent + NO_EXPIRY_VALIDITY + dt.timedelta(hours=1)).height == 0

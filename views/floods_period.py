@@ -1,30 +1,56 @@
-"""Figures for the leadership report: warnings sent, SOS handled, hotline calls and flood peaks in a period.
+"""Disasters over a period: the monthly report's tables for [start, end) (gauge peaks, SOS requests by
+status, hotline calls by direction; the warnings are ``views.warnings.of_period``) and
+``disaster_summary`` of Vietnam days at a glance.
 
 >>> disaster_summary(lake, dt.date(2019, 5, 1), dt.date(2022, 5, 31))
 {"period": {...}, "warnings": {"issued": 1808, ...}, "sos": {"requests": 703, ...},
  "hotline": {"in": 1919, "out": 488}, "gauges": [{"name": "Phú Ốc", "peak_level_m": 4.96, ...}]}
 
-Dates are Vietnam local dates, both ends included. Pure queries through ``lake.sql``; a lake pinned
-with ``lake.as_of(...)`` gives the figures as they stood then.
-"""
+Pure queries through ``lake.sql``; a lake pinned with ``lake.as_of(...)`` gives the figures as they
+stood then."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from core.tz import VN_TZ
+import polars as pl
+
+from core.tz import day_window
 from lake import Lake
+from views.floods import records
 
 
-def _bounds(start: dt.date, end: dt.date) -> dict[str, dt.datetime]:
-    lo = dt.datetime.combine(start, dt.time(0), VN_TZ).astimezone(dt.UTC)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), VN_TZ).astimezone(dt.UTC)
-    return {"lo": lo, "hi": hi}
+def gauge_peaks(lake: Lake, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """Per gauge: how many readings, the highest level and when, the highest alarm level reached and
+    the bulletin at the peak."""
+    return lake.sql("""
+        SELECT r.station_code, any_value(coalesce(s.name, r.station_code)) AS name, count(*) AS readings,
+               max(r.water_level_m) AS peak_level_m, arg_max(r.observed_at, r.water_level_m) AS peak_at,
+               max(r.alarm_level) AS max_alarm_level, arg_max(r.bulletin_vi, r.water_level_m) AS bulletin_vi
+        FROM silver.gauge_readings r LEFT JOIN silver.gauge_stations s USING (station_code)
+        WHERE r.observed_at >= $t0 AND r.observed_at < $t1
+        GROUP BY 1 ORDER BY max_alarm_level DESC NULLS LAST, peak_level_m DESC""", {"t0": start, "t1": end})
+
+
+def sos_by_status(lake: Lake, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    return lake.sql("""
+        SELECT status, count(*) AS requests, coalesce(sum(people), 0)::BIGINT AS people
+        FROM silver.sos_requests WHERE requested_at >= $t0 AND requested_at < $t1
+        GROUP BY 1 ORDER BY 2 DESC""", {"t0": start, "t1": end})
+
+
+def hotline_by_direction(lake: Lake, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    return lake.sql("""
+        SELECT direction, count(*) AS calls, coalesce(sum(duration_s), 0)::BIGINT AS seconds
+        FROM silver.hotline_calls WHERE started_at >= $t0 AND started_at < $t1
+        GROUP BY 1 ORDER BY 1""", {"t0": start, "t1": end})
 
 
 def disaster_summary(lake: Lake, start: dt.date, end: dt.date) -> dict[str, Any]:
-    p = _bounds(start, end)
+    """Warnings, SOS, hotline and Huế's gauge peaks of the Vietnam days ``start``..``end`` (both included)."""
+    lo, hi = day_window(start, end)
+    p = {"lo": lo, "hi": hi}
     w = lake.sql("""
         select count(*) filter (where direction = 'issued') issued,
                count(*) filter (where direction = 'issued' and source = 'simulated') issued_simulated,
@@ -59,14 +85,12 @@ def disaster_summary(lake: Lake, start: dt.date, end: dt.date) -> dict[str, Any]
                count(*) filter (where alarm_level >= 1) readings_above_1,
                count(*) filter (where alarm_level >= 3) readings_above_3
         from r group by station_code order by peak_level_m desc""", p)
-    gauges = [{k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()}
-              for row in g.iter_rows(named=True)]
     return {
         "period": {"start": start.isoformat(), "end": end.isoformat(), "timezone": "GMT+7"},
         "warnings": {**w, "by_event_vi": dict(by_event.iter_rows())},
         "sos": {k: (round(v, 1) if isinstance(v, float) else v) for k, v in s.items()},
         "hotline": {"in": int(h.get("in", 0)), "out": int(h.get("out", 0))},
-        "gauges": gauges,
+        "gauges": records(g),
         "lake_versions": lake.versions(["silver.warnings", "silver.sos_requests", "silver.hotline_calls",
                                         "silver.gauge_readings"]),
     }

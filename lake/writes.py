@@ -1,0 +1,165 @@
+"""Schema-checked writes: append, overwrite, merge and delete by key, each retried on commit conflicts.
+
+Each write may carry watermarks (``marks``, see ``lake.watermarks``) in the same commit, and reports the
+commit to ``lake.faults`` (the crash tests' kill points). No write takes a predicate written by a caller:
+rows to delete travel as data (``delete_keys``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+import pyarrow as pa
+from deltalake import DeltaTable, Field, write_deltalake
+
+from lake.catalog import TableSpec, spec
+from lake.errors import LakeError
+from lake.faults import after_commit
+from lake.retry import retry_commit
+from lake.schema import conform
+from lake.watermarks import commit_properties
+
+if TYPE_CHECKING:
+    from lake.timetravel import AsOf
+
+
+class Writes:
+    """The write half of :class:`lake.Lake` (a mixin: it uses the lake's location and read state)."""
+
+    _as_of: AsOf
+    storage_options: Mapping[str, str]
+
+    if TYPE_CHECKING:  # provided by Lake
+        def uri(self, name: str) -> str: ...
+        def version(self, name: str) -> int | None: ...
+        def _delta(self, name: str) -> DeltaTable | None: ...
+        def _invalidate(self, name: str) -> None: ...
+
+    def _options(self) -> dict[str, str] | None:
+        return dict(self.storage_options) or None
+
+    def _check_writable(self) -> None:
+        if self._as_of is not None:
+            raise LakeError("this lake view is pinned with as_of(); it is read-only")
+
+    def _create_if_missing(self, s: TableSpec) -> None:
+        if DeltaTable.is_deltatable(self.uri(s.name), storage_options=self._options()):
+            self._add_new_columns(s)
+            return
+        try:
+            DeltaTable.create(self.uri(s.name), schema=s.schema, mode="ignore",
+                              partition_by=list(s.partition_by) or None, storage_options=self._options(),
+                              name=s.table, description=s.description or None)
+        except Exception:  # a concurrent writer created it first
+            if not DeltaTable.is_deltatable(self.uri(s.name), storage_options=self._options()):
+                raise
+
+    def _add_new_columns(self, s: TableSpec) -> None:
+        """Columns the catalog gained since the table was written (nullable, added at the end) are added
+        to the stored table before a write, so an older lake takes the new schema."""
+        table = DeltaTable(self.uri(s.name), storage_options=self._options())
+        have = set(table.schema().to_arrow().names)
+        new = [f for f in s.schema if f.name not in have and f.nullable]
+        if new:
+            table.alter.add_columns([Field.from_arrow(f) for f in new])
+            self._invalidate(s.name)
+
+    def append(self, name: str, data: pl.DataFrame | pa.Table, *, marks: Mapping[str, int] | None = None) -> int:
+        """Append rows; returns the new version. Appends commit fine concurrently.
+
+        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``)."""
+        self._check_writable()
+        s = spec(name)
+        table = conform(s, data)
+        self._create_if_missing(s)
+        if table.num_rows == 0 and not marks:
+            return self.version(name) or 0
+        retry_commit(lambda: write_deltalake(
+            self.uri(name), table, mode="append", partition_by=list(s.partition_by) or None,
+            storage_options=self._options(), commit_properties=commit_properties(name, marks)))
+        self._invalidate(name)
+        after_commit(name)
+        return self.version(name) or 0
+
+    def overwrite(self, name: str, data: pl.DataFrame | pa.Table, *,
+                  marks: Mapping[str, int] | None = None) -> int:
+        """Replace the whole table (gold rebuilds), retried on commit conflicts; history keeps the old
+        versions. The table takes the catalog's schema, also when the catalog changed since the last write
+        (a gold table gained a column). ``marks``: watermarks recorded in the same commit."""
+        self._check_writable()
+        s = spec(name)
+        table = conform(s, data)
+        self._create_if_missing(s)
+        retry_commit(lambda: write_deltalake(
+            self.uri(name), table, mode="overwrite", schema_mode="overwrite",
+            partition_by=list(s.partition_by) or None, storage_options=self._options(),
+            commit_properties=commit_properties(name, marks)))
+        self._invalidate(name)
+        after_commit(name)
+        return self.version(name) or 0
+
+    def merge(self, name: str, data: pl.DataFrame | pa.Table, *, retries: int = 8,
+              update: bool = True, marks: Mapping[str, int] | None = None) -> dict[str, int]:
+        """Upsert by the table's keys (last row wins within ``data``), retried on commit conflicts.
+
+        With ``update=False`` existing rows are kept as they are (insert-only de-duplication).
+        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``).
+        Returns delta-rs merge metrics (num_target_rows_inserted/updated, ...)."""
+        self._check_writable()
+        s = spec(name)
+        if not s.keys:
+            raise LakeError(f"{name} has no merge keys; use append()")
+        table = conform(s, data)
+        self._create_if_missing(s)
+        if table.num_rows == 0:
+            if marks:
+                self.append(name, table, marks=marks)
+            return {"num_source_rows": 0}
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        table = conform(s, frame.unique(subset=list(s.keys), keep="last", maintain_order=True))
+        predicate = " AND ".join(f"t.{k} = s.{k}" for k in s.keys)  # column names from the catalog
+
+        def attempt() -> dict[str, Any]:
+            target = DeltaTable(self.uri(name), storage_options=self._options())
+            builder = target.merge(table, predicate=predicate, source_alias="s", target_alias="t",
+                                   commit_properties=commit_properties(name, marks))
+            if update:
+                builder = builder.when_matched_update_all()
+            return builder.when_not_matched_insert_all().execute()
+
+        metrics = retry_commit(attempt, retries=retries)
+        self._invalidate(name)
+        if not metrics.get("num_target_files_added") and not metrics.get("num_target_files_removed"):
+            if marks:  # delta-rs makes no commit for a merge that changes nothing: record the marks alone
+                self.append(name, table.slice(0, 0), marks=marks)
+            return {k: v for k, v in metrics.items() if isinstance(v, int)}
+        after_commit(name)
+        return {k: v for k, v in metrics.items() if isinstance(v, int)}
+
+    def delete_keys(self, name: str, keys: pl.DataFrame) -> int:
+        """Delete the rows whose key columns equal a row of ``keys`` (a frame of the table's columns).
+
+        The values travel as data (a merge source), never inside a predicate string, so any station
+        code or id is safe. Retried on commit conflicts; returns the number deleted."""
+        self._check_writable()
+        if keys.is_empty() or self._delta(name) is None:
+            return 0
+        s = spec(name)
+        cols = list(keys.columns)
+        unknown = [c for c in cols if c not in s.schema.names]
+        if unknown:
+            raise LakeError(f"{name}: no columns {unknown}")
+        source = keys.unique().to_arrow().cast(pa.schema([s.schema.field(c) for c in cols]))
+        predicate = " AND ".join(f"t.{c} = s.{c}" for c in cols)  # column names checked against the catalog
+
+        def attempt() -> dict[str, Any]:
+            target = DeltaTable(self.uri(name), storage_options=self._options())
+            return (target.merge(source, predicate=predicate, source_alias="s", target_alias="t")
+                    .when_matched_delete().execute())
+
+        metrics = retry_commit(attempt)
+        self._invalidate(name)
+        after_commit(name)
+        return int(metrics.get("num_target_rows_deleted", 0))
