@@ -43,9 +43,10 @@ class Writes:
         if self._as_of is not None:
             raise LakeError("this lake view is pinned with as_of(); it is read-only")
 
-    def _create_if_missing(self, s: TableSpec) -> None:
+    def _create_if_missing(self, s: TableSpec, add_columns: bool = True) -> None:
         if DeltaTable.is_deltatable(self.uri(s.name), storage_options=self._options()):
-            self._add_new_columns(s)
+            if add_columns:
+                self._add_new_columns(s)
             return
         try:
             DeltaTable.create(self.uri(s.name), schema=s.schema, mode="ignore",
@@ -90,7 +91,8 @@ class Writes:
         self._check_writable()
         s = spec(name)
         table = conform(s, data)
-        self._create_if_missing(s)
+        # an overwrite replaces the schema in catalog order; adding columns first would leave them at the end
+        self._create_if_missing(s, add_columns=False)
         retry_commit(lambda: write_deltalake(
             self.uri(name), table, mode="overwrite", schema_mode="overwrite",
             partition_by=list(s.partition_by) or None, storage_options=self._options(),

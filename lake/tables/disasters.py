@@ -64,6 +64,7 @@ WARNINGS = TableSpec(
         ("superseded_by", STR),  # warning_id of the Update/Cancel that references this one
         ("superseded_at", TS),  # when that Update/Cancel was sent
         ("cancelled", BOOL),  # True when superseded by a Cancel
+        ("signature", STR),  # received: verified | unverified | invalid | unsigned (XML-DSig outcome)
         ("xml", STR),  # the CAP 1.2 document
         ("ingested_at", TS),
     ]),
