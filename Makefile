@@ -14,7 +14,7 @@ endif
 # The source packages the duplicate-code check reads (tests excluded).
 SOURCE_PACKAGES := $(wildcard core lake views pipelines detectors dashboards publications hue_ioc api bench)
 
-.PHONY: demo test bench lint structure install dev clean
+.PHONY: demo test faults bench lint structure install dev clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,10 @@ structure: install
 # (browser tests skip where Debian chromium is absent).
 test: structure
 	$(BIN)/python -m pytest -p no:randomly -rfEs tests
+
+# The whole fault-injection matrix (tests/faults): SIGKILL at every commit point, concurrent writers, local and S3.
+faults: install
+	HUE_IOC_TEST_FAULTS=all $(BIN)/python -m pytest -p no:randomly tests/faults
 
 bench: install
 	$(BIN)/python -m bench

@@ -38,8 +38,11 @@ def _storage_options_from_env(root: str) -> dict[str, str]:
     opts.setdefault("AWS_REGION", "us-east-1")
     if opts.get("AWS_ENDPOINT_URL", "").startswith("http://"):
         opts.setdefault("AWS_ALLOW_HTTP", "true")
-    # Without a lock provider delta-rs refuses S3 writes; the IOC runs a single writer per table.
-    opts.setdefault("AWS_S3_ALLOW_UNSAFE_RENAME", "true")
+    # S3 conditional writes (If-None-Match) make each Delta commit atomic, so concurrent writers are safe
+    # without a lock provider; AWS_S3_ALLOW_UNSAFE_RENAME=true (single writer only) opts out.
+    if opts.get("AWS_S3_ALLOW_UNSAFE_RENAME", "").lower() != "true":
+        opts.pop("AWS_S3_ALLOW_UNSAFE_RENAME", None)
+        opts.setdefault("conditional_put", "etag")
     return opts
 
 

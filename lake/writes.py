@@ -1,20 +1,24 @@
-"""Schema-checked writes: append, overwrite, merge (retried on commit conflicts) and delete."""
+"""Schema-checked writes: append, overwrite, merge and delete by key, each retried on commit conflicts.
+
+Each write may carry watermarks (``marks``, see ``lake.watermarks``) in the same commit, and reports the
+commit to ``lake.faults`` (the crash tests' kill points). No write takes a predicate written by a caller:
+rows to delete travel as data (``delete_keys``)."""
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable, Field, write_deltalake
-from deltalake.exceptions import CommitFailedError
 
 from lake.catalog import TableSpec, spec
 from lake.errors import LakeError
+from lake.faults import after_commit
+from lake.retry import retry_commit
 from lake.schema import conform
+from lake.watermarks import commit_properties
 
 if TYPE_CHECKING:
     from lake.timetravel import AsOf
@@ -62,39 +66,47 @@ class Writes:
             table.alter.add_columns([Field.from_arrow(f) for f in new])
             self._invalidate(s.name)
 
-    def append(self, name: str, data: pl.DataFrame | pa.Table) -> int:
-        """Append rows; returns the new version. Appends commit fine concurrently."""
+    def append(self, name: str, data: pl.DataFrame | pa.Table, *, marks: Mapping[str, int] | None = None) -> int:
+        """Append rows; returns the new version. Appends commit fine concurrently.
+
+        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``)."""
         self._check_writable()
         s = spec(name)
         table = conform(s, data)
         self._create_if_missing(s)
-        if table.num_rows == 0:
+        if table.num_rows == 0 and not marks:
             return self.version(name) or 0
-        write_deltalake(self.uri(name), table, mode="append", partition_by=list(s.partition_by) or None,
-                        storage_options=self._options())
+        retry_commit(lambda: write_deltalake(
+            self.uri(name), table, mode="append", partition_by=list(s.partition_by) or None,
+            storage_options=self._options(), commit_properties=commit_properties(name, marks)))
         self._invalidate(name)
+        after_commit(name)
         return self.version(name) or 0
 
-    def overwrite(self, name: str, data: pl.DataFrame | pa.Table) -> int:
-        """Replace the whole table (gold rebuilds); history keeps the old versions. The table takes the
-        catalog's schema, also when the catalog changed since the last write (a gold table gained a column)."""
+    def overwrite(self, name: str, data: pl.DataFrame | pa.Table, *,
+                  marks: Mapping[str, int] | None = None) -> int:
+        """Replace the whole table (gold rebuilds), retried on commit conflicts; history keeps the old
+        versions. The table takes the catalog's schema, also when the catalog changed since the last write
+        (a gold table gained a column). ``marks``: watermarks recorded in the same commit."""
         self._check_writable()
         s = spec(name)
         table = conform(s, data)
         # an overwrite replaces the schema in catalog order; adding columns first would leave them at the end
         self._create_if_missing(s, add_columns=False)
-        write_deltalake(self.uri(name), table, mode="overwrite", schema_mode="overwrite",
-                        partition_by=list(s.partition_by) or None, storage_options=self._options())
+        retry_commit(lambda: write_deltalake(
+            self.uri(name), table, mode="overwrite", schema_mode="overwrite",
+            partition_by=list(s.partition_by) or None, storage_options=self._options(),
+            commit_properties=commit_properties(name, marks)))
         self._invalidate(name)
+        after_commit(name)
         return self.version(name) or 0
 
     def merge(self, name: str, data: pl.DataFrame | pa.Table, *, retries: int = 8,
-              update: bool = True, delete_unmatched: str | None = None) -> dict[str, int]:
+              update: bool = True, marks: Mapping[str, int] | None = None) -> dict[str, int]:
         """Upsert by the table's keys (last row wins within ``data``), retried on commit conflicts.
 
         With ``update=False`` existing rows are kept as they are (insert-only de-duplication).
-        ``delete_unmatched``: a predicate on the target (alias ``t``); rows matching it that are not in
-        ``data`` are deleted, so ``data`` becomes the whole of that slice (e.g. one source's snapshot).
+        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``).
         Returns delta-rs merge metrics (num_target_rows_inserted/updated, ...)."""
         self._check_writable()
         s = spec(name)
@@ -103,37 +115,53 @@ class Writes:
         table = conform(s, data)
         self._create_if_missing(s)
         if table.num_rows == 0:
+            if marks:
+                self.append(name, table, marks=marks)
             return {"num_source_rows": 0}
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
         table = conform(s, frame.unique(subset=list(s.keys), keep="last", maintain_order=True))
         predicate = " AND ".join(f"t.{k} = s.{k}" for k in s.keys)  # column names from the catalog
-        delay = 0.05
-        for attempt in range(retries + 1):
-            try:
-                target = DeltaTable(self.uri(name), storage_options=self._options())
-                builder = target.merge(table, predicate=predicate, source_alias="s", target_alias="t")
-                if update:
-                    builder = builder.when_matched_update_all()
-                builder = builder.when_not_matched_insert_all()
-                if delete_unmatched:
-                    builder = builder.when_not_matched_by_source_delete(predicate=delete_unmatched)
-                metrics = builder.execute()
-                self._invalidate(name)
-                return {k: v for k, v in metrics.items() if isinstance(v, int)}
-            except CommitFailedError:
-                if attempt == retries:
-                    raise
-                time.sleep(delay + random.random() * delay)
-                delay = min(delay * 2, 2.0)
-        raise AssertionError("unreachable")
 
-    def delete(self, name: str, predicate: str) -> int:
-        """Delete rows matching a Delta SQL predicate; returns the number deleted."""
-        self._check_writable()
-        table = self._delta(name)
-        if table is None:
-            return 0
-        metrics = table.delete(predicate)
+        def attempt() -> dict[str, Any]:
+            target = DeltaTable(self.uri(name), storage_options=self._options())
+            builder = target.merge(table, predicate=predicate, source_alias="s", target_alias="t",
+                                   commit_properties=commit_properties(name, marks))
+            if update:
+                builder = builder.when_matched_update_all()
+            return builder.when_not_matched_insert_all().execute()
+
+        metrics = retry_commit(attempt, retries=retries)
         self._invalidate(name)
-        return int(metrics.get("num_deleted_rows", 0))
+        if not metrics.get("num_target_files_added") and not metrics.get("num_target_files_removed"):
+            if marks:  # delta-rs makes no commit for a merge that changes nothing: record the marks alone
+                self.append(name, table.slice(0, 0), marks=marks)
+            return {k: v for k, v in metrics.items() if isinstance(v, int)}
+        after_commit(name)
+        return {k: v for k, v in metrics.items() if isinstance(v, int)}
+
+    def delete_keys(self, name: str, keys: pl.DataFrame) -> int:
+        """Delete the rows whose key columns equal a row of ``keys`` (a frame of the table's columns).
+
+        The values travel as data (a merge source), never inside a predicate string, so any station
+        code or id is safe. Retried on commit conflicts; returns the number deleted."""
+        self._check_writable()
+        if keys.is_empty() or self._delta(name) is None:
+            return 0
+        s = spec(name)
+        cols = list(keys.columns)
+        unknown = [c for c in cols if c not in s.schema.names]
+        if unknown:
+            raise LakeError(f"{name}: no columns {unknown}")
+        source = keys.unique().to_arrow().cast(pa.schema([s.schema.field(c) for c in cols]))
+        predicate = " AND ".join(f"t.{c} = s.{c}" for c in cols)  # column names checked against the catalog
+
+        def attempt() -> dict[str, Any]:
+            target = DeltaTable(self.uri(name), storage_options=self._options())
+            return (target.merge(source, predicate=predicate, source_alias="s", target_alias="t")
+                    .when_matched_delete().execute())
+
+        metrics = retry_commit(attempt)
+        self._invalidate(name)
+        after_commit(name)
+        return int(metrics.get("num_target_rows_deleted", 0))

@@ -17,13 +17,14 @@ HEADLINE_KEYS = ("received", "invalid", "processed", "processed_rate", "on_time_
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="build the demo lake through the real Dagster assets, then serve the dashboard")
     p.add_argument("--no-serve", action="store_true", help="build only")
-    p.add_argument("--scale", type=float, default=1.0, help="simulator scale (1.0 = the 3-year set)")
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--no-live", action="store_true", help="serve the history only (no simulated live traffic)")
+    _simulator_args(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("build", help="run a Dagster job in process (default: rebuild_reports)")
     p.add_argument("job", nargs="?", default="rebuild_reports")
+    _simulator_args(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("kpis", help="headline figures (and the unit ranking) of a period, from gold")
@@ -43,8 +44,58 @@ def register(sub: argparse._SubParsersAction) -> None:
     _register_ingest(sub)
 
 
+def _simulator_args(p: argparse.ArgumentParser) -> None:
+    """Simulator parameters; unset ones reuse what the lake was built with (pipelines.reports.build_params)."""
+    p.add_argument("--scale", type=float, help="simulator scale (1.0 = the 3-year set; default: as built)")
+    p.add_argument("--seed", type=int, help="simulator seed (default: as built, else 7)")
+    p.add_argument("--start", help="first simulated day, YYYY-MM-DD (default: as built)")
+    p.add_argument("--end", help="last simulated day, YYYY-MM-DD (default: as built)")
+
+
+def _simulator_config(args: argparse.Namespace) -> dict:
+    """Run config for the simulator resource: the lake's recorded build parameters, overridden by flags."""
+    from lake import Lake
+    from pipelines.reports.build_params import resolve
+
+    params, message = resolve(Lake.open(), {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end")})
+    if message:
+        print(f"  {message}")
+    return {"resources": {"simulator": {"config": params}}} if params else {}
+
+
+RUN_PID, RUN_HOST = "hue_ioc/pid", "hue_ioc/host"
+
+
+def mark_dead_runs_failed(instance) -> int:
+    """Runs this CLI started on this machine whose process is gone are marked failed (a killed
+    ``hue-ioc build`` would otherwise stay STARTED for ever); returns how many."""
+    import os
+    import socket
+
+    import dagster as dg
+
+    host = socket.gethostname()
+    dead = 0
+    for run in instance.get_runs(filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.QUEUED],
+            tags={RUN_HOST: host})):
+        try:
+            os.kill(int(run.tags[RUN_PID]), 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except (KeyError, ValueError, PermissionError):
+            continue
+        instance.report_run_failed(run, message=f"process {run.tags.get(RUN_PID)} ended without finishing the run")
+        dead += 1
+    return dead
+
+
 def run_job(name: str, run_config: dict | None = None) -> bool:
     ensure_dagster_home()
+    import os
+    import socket
+
     import dagster as dg
 
     from hue_ioc.definitions import defs
@@ -52,7 +103,11 @@ def run_job(name: str, run_config: dict | None = None) -> bool:
     job = defs.resolve_job_def(name)
     config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}, **(run_config or {})}
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, run_config=config, raise_on_error=False)
+        dead = mark_dead_runs_failed(instance)
+        if dead:
+            print(f"  {dead} run(s) whose process died were marked failed")
+        result = job.execute_in_process(instance=instance, run_config=config, raise_on_error=False,
+                                        tags={RUN_PID: str(os.getpid()), RUN_HOST: socket.gethostname()})
     print(f"  dagster run {result.run_id} of {name}: {'success' if result.success else 'FAILED'}")
     for ev in result.all_events:
         if ev.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -70,8 +125,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
               "assets folder (the data folder beside it is used) or HUE_IOC_DATA.", file=sys.stderr)
         return 2
     print("1/4 citizen reports: simulator → bronze → silver → gold (Dagster job rebuild_reports)")
-    run_config = {"resources": {"simulator": {"config": {"scale": args.scale}}}}
-    if not run_job("rebuild_reports", run_config):
+    if not run_job("rebuild_reports", _simulator_config(args)):
         print("hue-ioc demo: the reports job failed; see the Dagster logs above", file=sys.stderr)
         return 1
     from lake import Lake
@@ -117,7 +171,7 @@ def _simulate_live(lake: object) -> threading.Event:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    return 0 if run_job(args.job) else 1
+    return 0 if run_job(args.job, _simulator_config(args)) else 1
 
 
 def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> dict:
@@ -223,8 +277,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     lake = Lake.open()
     batch = JsonLinesReportSource(args.file, source=args.source).fetch()
     ingested = ingest_batch(lake, batch, prefix=args.source)
-    silver = build.sync_silver(lake, [ingested.batch_id])
-    build.build_gold(lake)
+    # silver applies every bronze row after its watermark (this file's, and any a killed run left)
+    silver, _ = build.catch_up(lake)
     md = silver.metadata()
     print(json.dumps({"batch_id": ingested.batch_id, **ingested.counts(), **md,
                       "reports_rejected": md["reports_rejected"], "unreadable_lines": len(batch.rejects)}))

@@ -36,9 +36,8 @@ def _into_reports(lake, batch) -> int:  # noqa: ANN001 - Lake, SourceBatch (impo
 
     if not lake.exists("silver.units"):
         return 0  # reference tables not loaded yet (hue-ioc demo / build): the requests wait in the intake
-    ingested = ingest_batch(lake, batch, prefix="open311")
-    build.sync_silver(lake, [ingested.batch_id])
-    build.build_gold(lake)
+    ingest_batch(lake, batch, prefix="open311")
+    build.catch_up(lake)  # silver from its watermark, then gold
     return len(batch.reports())
 
 

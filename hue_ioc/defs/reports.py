@@ -7,7 +7,7 @@ from core.settings import settings
 from core.tz import VN_TZ_NAME
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
-from pipelines.reports import build
+from pipelines.reports import build, build_params
 from pipelines.reports.bronze import ingest_sources
 from pipelines.reports.build import SilverResult
 from pipelines.sources.base import ReportSource
@@ -28,6 +28,8 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
     sources: dict[str, ReportSource] = {}
     if simulator.enabled:
         sources["simulated"] = simulator.source()
+        build_params.record(lk, {"scale": simulator.scale, "seed": simulator.seed, "start": simulator.start,
+                                 "end": simulator.end})
     if open311.base_url or open311.path:
         sources["open311"] = open311.source()
     if postgres_source.dsn:
@@ -57,7 +59,7 @@ def reference_tables(lake: LakeResource, simulator: HueSSimulatorResource):
 
 
 class SilverConfig(dg.Config):
-    incremental: bool = Field(default=False, description="conform only bronze batches newer than silver")
+    incremental: bool = Field(default=False, description="conform only the bronze rows after silver's watermark")
 
 
 @dg.multi_asset(
@@ -75,11 +77,7 @@ def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake
     lk = lake.lake()
     result: SilverResult
     if config.incremental and lk.exists("silver.reports"):
-        since = max(h["timestamp"] for h in lk.history("silver.reports")) / 1000
-        batches = lk.sql("SELECT DISTINCT batch_id FROM bronze.reports_raw WHERE epoch(ingested_at) > $s "
-                         "UNION SELECT DISTINCT batch_id FROM bronze.report_events_raw WHERE epoch(ingested_at) > $s",
-                         {"s": since})["batch_id"].to_list()
-        result = build.sync_silver(lk, batches)
+        result = build.sync_silver(lk)  # from silver's watermark: exactly the bronze rows not yet reflected
     else:
         result = build.build_silver(lk)
     md = result.metadata()

@@ -59,13 +59,14 @@ def replay(lake: Lake, *, speed: float = 3600.0, start: dt.datetime | None = Non
     last = readings["observed_at"].max()
     codes = readings["station_code"].unique().to_list()
     if reset:
-        code_list = ", ".join(f"'{c}'" for c in codes)
-        lo = start.strftime("%Y-%m-%d %H:%M:%S")
-        hi = last.strftime("%Y-%m-%d %H:%M:%S")
-        lake.delete("silver.gauge_readings",
-                    f"station_code IN ({code_list}) AND observed_at >= '{lo}' AND observed_at <= '{hi}'")
-        lake.delete("silver.warnings", f"source = 'ioc' AND station_code IN ({code_list}) "
-                                       f"AND sent >= '{lo}' AND sent <= '{hi}'")
+        # which rows go is decided here with bound values; the lake deletes them by key (no predicate text)
+        window = {"codes": codes, "lo": start, "hi": last}
+        lake.delete_keys("silver.gauge_readings", lake.sql(
+            "SELECT station_code, observed_at FROM silver.gauge_readings WHERE list_contains($codes, station_code) "
+            "AND observed_at >= $lo AND observed_at <= $hi", window))
+        lake.delete_keys("silver.warnings", lake.sql(
+            "SELECT warning_id FROM silver.warnings WHERE source = 'ioc' AND list_contains($codes, station_code) "
+            "AND sent >= $lo AND sent <= $hi", window))
     clock = start
     while clock <= last:
         nxt = clock + step

@@ -36,7 +36,7 @@ def poll_postgres(lake: Lake, source: PostgresReportSource) -> PostgresPoll:
         ing = ingest_batch(lake, batch, prefix=POSTGRES)
         out = PostgresPoll(ing.reports_inserted, ing.events_inserted, ing.batch_id)
         if out.reports or out.events:
-            sync_silver(lake, [ing.batch_id])
+            sync_silver(lake)  # from silver's watermark: this batch and any a crash left
     marks = source_watermarks(lake)
     if batch.watermark and batch.watermark != marks.get(POSTGRES):
         lake.put_artifact(*WATERMARKS, json.dumps(marks | {POSTGRES: batch.watermark}).encode())

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
@@ -18,8 +17,6 @@ from pipelines.batches import new_batch_id
 from pipelines.sources.base import EVENTS_RAW, REPORTS_RAW, ReportSource, SourceBatch
 
 BRONZE = {"report": REPORTS_RAW, "event": EVENTS_RAW}
-# A complete batch names itself in a Delta predicate, which cannot take bound parameters: only plain ids pass.
-_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 WATERMARKS = ("state", "report_source_watermarks.json")  # artifact kind and name: each source's resume point
 
 
@@ -49,21 +46,22 @@ def ingest_batch(lake: Lake, batch: SourceBatch, prefix: str) -> Ingested:
 
     The batch keeps the id its source gave it, else gets a new one starting with ``prefix``. A complete batch
     (``batch.complete``) is the whole of its id: rows an earlier delivery of the same batch left and this one
-    no longer has are removed, so a regenerated simulation replaces itself."""
+    no longer has are removed, so a regenerated simulation replaces itself. Rejects are written before the
+    bronze rows, so a process killed in between leaves nothing a rerun would not redo; silver picks the
+    rows up from its watermark (``build.sync_silver``), whoever runs it."""
     batch_id = batch.batch_id or new_batch_id(prefix)
     at = batch.ingested_at or dt.datetime.now(dt.UTC)
-    replace = None
-    if batch.complete:
-        if not _PLAIN_ID.fullmatch(batch_id):
-            raise ValueError(f"batch id {batch_id!r}: a complete batch needs a plain id (letters, digits, _.:-)")
-        replace = f"t.batch_id = '{batch_id}'"
+    if batch.rejects:
+        lake.merge("silver.rejects", rejects_frame(batch.rejects), update=False)
     inserted = {}
     for kind, table in BRONZE.items():
         raw = raw_rows(batch.payloads(kind), batch_id, at)
-        merged = lake.merge(table, raw, update=False, delete_unmatched=replace) if raw.height else {}
+        merged = lake.merge(table, raw, update=False) if raw.height else {}
         inserted[kind] = int(merged.get("num_target_rows_inserted", 0))
-    if batch.rejects:
-        lake.merge("silver.rejects", rejects_frame(batch.rejects), update=False)
+        if batch.complete:
+            stale = (lake.scan(table).filter(pl.col("batch_id") == batch_id).select("raw_id")
+                     .join(raw.select("raw_id").lazy(), on="raw_id", how="anti").collect())
+            lake.delete_keys(table, stale)
     return Ingested(batch_id, inserted["report"], inserted["event"], len(batch.rejects))
 
 

@@ -1,8 +1,11 @@
 """The reports pipeline steps, lake in and lake out (the Dagster assets are thin wrappers over these).
 
 ingest → bronze (``bronze.ingest_batch``: insert-only by raw_id, re-ingesting the same payload adds nothing)
-silver  → rebuilt from all of bronze (overwrite) or synced for new batches (merge)
-gold    → recomputed from silver (overwrite)
+silver  → rebuilt from all of bronze (overwrite) or synced from its watermark (merge): the bronze versions
+          silver reflects are recorded in silver.reports' own commit (lake.watermarks), so any later run
+          applies exactly the bronze rows not yet reflected, after a crash or beside a rebuild
+gold    → recomputed from silver (overwrite), then the consistent set is recorded (lake.snapshots)
+Silver and gold writers hold the "reports" lease (lake.lease): one at a time across processes.
 """
 
 from __future__ import annotations
@@ -13,13 +16,20 @@ from dataclasses import dataclass
 import polars as pl
 
 from core.settings import settings
-from lake import Lake
-from pipelines.reports import gold
+from lake import Lake, snapshots
+from lake.catalog import spec
+from lake.lease import lease
+from lake.watermarks import rows_since, watermarks
+from pipelines.reports import build_params, gold
 from pipelines.reports.bronze import ingest_batch
 from pipelines.reports.conform import Conformed, conform_events, conform_reports, fold
 from pipelines.sources.admin_units import admin_units_frame
+from pipelines.sources.base import EVENTS_RAW, REPORTS_RAW
 from pipelines.sources.categories import categories_frame
 from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig, roster
+
+LEASE = "reports"  # silver and gold of reports: one writer at a time (lake.lease), any process
+BRONZE_TABLES = (REPORTS_RAW, EVENTS_RAW)
 
 
 @dataclass
@@ -52,61 +62,138 @@ def conform_all(reports_raw: pl.DataFrame, events_raw: pl.DataFrame, units: pl.D
 
 
 def build_silver(lake: Lake, now: dt.datetime | None = None) -> SilverResult:
-    """Rebuild silver.reports / report_events from all of bronze; rejects are added insert-only."""
+    """Rebuild silver.reports / report_events from all of bronze; rejects are added insert-only.
+
+    Bronze is read at its current versions, which become silver's watermark: rows committed to bronze
+    while the rebuild runs are after the watermark, and the next sync (or the ingest waiting for the
+    lease) applies them. Runs under the reports lease, so no sync interleaves with the overwrite."""
     now = now or dt.datetime.now(dt.UTC)
-    result = conform_all(lake.read("bronze.reports_raw"), lake.read("bronze.report_events_raw"),
-                         lake.read("silver.units"), now)
-    lake.overwrite("silver.report_events", result.events.rows)
-    lake.overwrite("silver.reports", fold(result.reports.rows, result.events.rows, admin_units_frame()))
-    lake.merge("silver.rejects", pl.concat([result.reports.rejects, result.events.rejects]), update=False)
+    with lease(lake, LEASE):
+        upto = {t: lake.version(t) for t in BRONZE_TABLES}
+        pinned = lake.as_of(upto)
+        result = conform_all(pinned.read(REPORTS_RAW), pinned.read(EVENTS_RAW), lake.read("silver.units"), now)
+        _write_silver(lake, result.reports.rows, result.events.rows, pl.concat(
+            [result.reports.rejects, result.events.rejects]), upto, overwrite=True)
     return result
 
 
-def sync_silver(lake: Lake, batch_ids: list[str], now: dt.datetime | None = None) -> SilverResult:
-    """Incremental: conform only the given bronze batches and re-fold only the reports they touch."""
+def _write_silver(lake: Lake, reports: pl.DataFrame, events: pl.DataFrame, rejects: pl.DataFrame,
+                  upto: dict[str, int | None], *, overwrite: bool, events_all: pl.DataFrame | None = None) -> None:
+    """Events, then rejects, then reports with the bronze watermark: the reports commit completes a run.
+
+    A process killed before it leaves the old watermark, and the next run redoes the same rows (events
+    and rejects are insert-only by key, reports an upsert), so nothing is lost or doubled."""
+    marks = {t: v for t, v in upto.items() if v is not None}
+    ev_marks = {EVENTS_RAW: marks[EVENTS_RAW]} if EVENTS_RAW in marks else None
+    if overwrite:
+        lake.overwrite("silver.report_events", events, marks=ev_marks)
+    else:
+        lake.merge("silver.report_events", events, update=False, marks=ev_marks)
+    lake.merge("silver.rejects", rejects, update=False)
+    admin = admin_units_frame()
+    folded = fold(reports, events if events_all is None else events_all, admin)
+    if overwrite:
+        lake.overwrite("silver.reports", folded, marks=marks)
+    else:
+        lake.merge("silver.reports", folded, marks=marks)
+
+
+def pending(lake: Lake) -> dict[str, tuple[int | None, int | None]]:
+    """Per bronze table: (silver's watermark, bronze's version); equal when nothing waits."""
+    marks = watermarks(lake, "silver.reports", BRONZE_TABLES)
+    return {t: (marks[t], lake.version(t)) for t in BRONZE_TABLES}
+
+
+def sync_silver(lake: Lake, now: dt.datetime | None = None) -> SilverResult:
+    """Incremental: conform the bronze rows committed after silver's watermark, re-fold the reports they touch.
+
+    Whoever runs it (the ingest that wrote them, a later sync, a rerun after a crash) applies exactly the
+    rows not yet reflected, and moves the watermark in the same commit as silver.reports."""
     now = now or dt.datetime.now(dt.UTC)
-    params = {"b": batch_ids}
-    new_r = lake.sql("SELECT * FROM bronze.reports_raw WHERE list_contains($b, batch_id)", params)
-    new_e = lake.sql("SELECT * FROM bronze.report_events_raw WHERE list_contains($b, batch_id)", params)
+    with lease(lake, LEASE):
+        state = pending(lake)
+        upto = {t: v for t, (_, v) in state.items()}
+        new_r = rows_since(lake, REPORTS_RAW, *state[REPORTS_RAW]) if upto[REPORTS_RAW] is not None \
+            else lake.read(REPORTS_RAW)
+        new_e = rows_since(lake, EVENTS_RAW, *state[EVENTS_RAW]) if upto[EVENTS_RAW] is not None \
+            else lake.read(EVENTS_RAW)
+        if new_r.is_empty() and new_e.is_empty():
+            empty = conform_all(new_r, new_e, lake.read("silver.units"), now)
+            if any(m != v for m, v in state.values()):  # e.g. only re-deliveries: move the mark alone
+                lake.append("silver.reports", spec("silver.reports").schema.empty_table(),
+                            marks={t: v for t, v in upto.items() if v is not None})
+            return empty
+        return _apply(lake, new_r, new_e, upto, now)
+
+
+def _rows_of(lake: Lake, table: str, report_ids: list[str]) -> pl.DataFrame:
+    """The rows of ``table`` for these reports (a join: thousands of ids stay fast)."""
+    ids = pl.LazyFrame({"report_id": report_ids}, schema={"report_id": pl.String})
+    return lake.scan(table).join(ids, on="report_id", how="semi").collect()
+
+
+def _apply(lake: Lake, new_r: pl.DataFrame, new_e: pl.DataFrame, upto: dict[str, int | None],
+           now: dt.datetime) -> SilverResult:
+    pinned = lake.as_of(upto)
     touched = set(new_r["record_id"]) | set(
         new_e.select(pl.col("payload").str.json_path_match("$.report_id"))["payload"].drop_nulls())
     # earlier versions of the touched reports take part, so the newest version still wins
-    old_r = lake.sql("SELECT * FROM bronze.reports_raw WHERE list_contains($ids, record_id) "
-                     "AND NOT list_contains($b, batch_id)", {"ids": sorted(touched), "b": batch_ids})
+    old_r = (pinned.scan(REPORTS_RAW)
+             .join(pl.LazyFrame({"record_id": sorted(touched)}, schema={"record_id": pl.String}), on="record_id",
+                   how="semi")
+             .join(new_r.select("raw_id").lazy(), on="raw_id", how="anti").collect())
     units = lake.read("silver.units")
     known = set(lake.sql("SELECT report_id FROM silver.reports")["report_id"])
     admin = admin_units_frame()
-    rep = conform_reports(pl.concat([old_r, new_r]), categories=set(categories_frame()["category_code"]),
+    rep = conform_reports(pl.concat([old_r.select(new_r.columns).cast(new_r.schema), new_r]),
+                          categories=set(categories_frame()["category_code"]),
                           admin_codes=set(admin["code"]), now=now)
     ev = conform_events(new_e, known_reports=known | set(rep.rows["report_id"]),
                         known_units=set(units["unit_id"]), now=now)
-    lake.merge("silver.report_events", ev.rows, update=False)
     ids = sorted(set(rep.rows["report_id"]) | set(ev.rows["report_id"]))
-    all_ev = lake.sql("SELECT * EXCLUDE (source), source FROM silver.report_events "
-                      "WHERE list_contains($ids, report_id)", {"ids": ids})
+    have = _rows_of(lake, "silver.report_events", ids)
+    all_ev = pl.concat([have.select(ev.rows.columns).cast(ev.rows.schema), ev.rows]).unique(
+        "event_id", keep="first", maintain_order=True)
     base = rep.rows
     missing = sorted(set(ids) - set(base["report_id"]))
     if missing:  # events for reports unchanged in this batch: take their current attributes
-        cur = lake.sql("SELECT " + ", ".join(rep.rows.columns) + " FROM silver.reports "
-                       "WHERE list_contains($ids, report_id)", {"ids": missing})
+        cur = _rows_of(lake, "silver.reports", missing)
         base = pl.concat([base, cur.select(base.columns).cast(base.schema)])
-    lake.merge("silver.reports", fold(base, all_ev.select(ev.rows.columns).cast(ev.rows.schema), admin))
-    lake.merge("silver.rejects", pl.concat([rep.rejects, ev.rejects]), update=False)
+    _write_silver(lake, base, ev.rows, pl.concat([rep.rejects, ev.rejects]), upto, overwrite=False,
+                  events_all=all_ev)
     return SilverResult(rep, ev)
 
 
+GOLD_INPUTS = ("silver.reports", "silver.report_events", "silver.units")
+GOLD_TABLES = ("gold.unit_performance", "gold.kpi_daily", "gold.unit_transfers")
+
+
 def build_gold(lake: Lake) -> dict[str, int]:
-    reports = lake.read("silver.reports")
-    events = lake.read("silver.report_events")
-    units = lake.read("silver.units")
-    as_of = gold.data_as_of(reports)
-    up = gold.unit_performance(reports, events, units, settings().score_weights, as_of)
-    kd = gold.kpi_daily(reports, as_of)
-    lake.overwrite("gold.unit_performance", up)
-    lake.overwrite("gold.kpi_daily", kd)
-    tr = gold.unit_transfers(events)
-    lake.overwrite("gold.unit_transfers", tr)
+    """Gold recomputed from silver, each table marked with the silver versions it came from; then the
+    consistent set (silver + gold) is recorded for readers (``lake.snapshots.consistent``)."""
+    with lease(lake, LEASE):
+        src = {t: lake.version(t) for t in GOLD_INPUTS}
+        pinned = lake.as_of(src)
+        reports = pinned.read("silver.reports")
+        events = pinned.read("silver.report_events")
+        units = pinned.read("silver.units")
+        as_of = gold.data_as_of(reports)
+        up = gold.unit_performance(reports, events, units, settings().score_weights, as_of)
+        kd = gold.kpi_daily(reports, as_of)
+        tr = gold.unit_transfers(events)
+        marks = {t: v for t, v in src.items() if v is not None}
+        lake.overwrite("gold.unit_performance", up, marks=marks)
+        lake.overwrite("gold.kpi_daily", kd, marks=marks)
+        lake.overwrite("gold.unit_transfers", tr, marks=marks)
+        snapshots.record(lake, LEASE, [*GOLD_INPUTS, *GOLD_TABLES])
     return {"unit_months": up.height, "kpi_daily_rows": kd.height, "unit_transfer_rows": tr.height}
+
+
+def catch_up(lake: Lake, now: dt.datetime | None = None) -> tuple[SilverResult, dict[str, int]]:
+    """Silver from its watermark, then gold, under one hold of the lease (what an ingest runs)."""
+    with lease(lake, LEASE):
+        silver = sync_silver(lake, now)
+        return silver, build_gold(lake)
 
 
 def build_reports_lake(lake: Lake, seed: int = 7, start: dt.date | None = None, end: dt.date | None = None,
@@ -118,6 +205,8 @@ def build_reports_lake(lake: Lake, seed: int = 7, start: dt.date | None = None, 
                           scale=scale)
     load_reference(lake, roster(cfg))
     ingest_batch(lake, SimulatedReportSource(cfg).fetch(), prefix="sim")
+    build_params.record(lake, {"scale": scale, "seed": seed, "start": cfg.start.isoformat(),
+                               "end": cfg.end.isoformat()})
     silver = build_silver(lake)
     out: dict[str, object] = {**silver.metadata(), **build_gold(lake)}
     return out

@@ -168,9 +168,3 @@ def test_the_simulator_is_a_report_source_resumable_from_a_moment(tmp_path):
     # a payload keeps Vietnam time, as a citizen's app would send it
     first = json.loads(later.payloads("report")["payload"][0])
     assert first["received_at"].endswith("+07:00")
-
-
-def test_a_complete_batch_needs_a_plain_id(tmp_path):
-    batch = simulate(SimulatorConfig(seed=4, scale=0.002)).batch(batch_id="x' OR '1'='1")
-    with pytest.raises(ValueError, match="plain id"):
-        ingest_batch(Lake.open(tmp_path / "lake"), batch, prefix="sim")
