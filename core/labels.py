@@ -302,9 +302,9 @@ _SCREEN: dict[str, Pair] = {
     "review_operator_only": ("Chỉ điều hành viên được duyệt vi phạm. Trang này chỉ để xem.",
                              "Only operators review violations. This page is read-only for you."),
     "review_help": ("Vi phạm chờ duyệt, mới nhất trước, không phụ thuộc kỳ đã chọn. Phím tắt cho vi phạm đầu "
-                    "tiên: C xác nhận, D loại bỏ (với lý do đã chọn), S lưu sửa biển số/loại.",
+                    "tiên: A xác nhận, D loại bỏ (với lý do đã chọn), S lưu sửa biển số/loại.",
                     "Pending violations, newest first, whatever the period. Shortcuts on the first one: "
-                    "C confirm, D dismiss (with the reason chosen), S save the plate/type correction."),
+                    "A confirm (accept), D dismiss (with the reason chosen), S save the plate/type correction."),
     "review_showing": ("Hiển thị {shown} trên {total} vi phạm chờ duyệt.", "Showing {shown} of {total} pending."),
     "review_confirm": ("Xác nhận", "Confirm"),
     "review_dismiss": ("Loại bỏ", "Dismiss"),

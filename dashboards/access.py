@@ -86,11 +86,11 @@ def require(actor: Actor) -> None:
 
 
 def actor_name(user: dict[str, Any] | None = None) -> str:
-    """The audit name: the OIDC e-mail (or name) when logged in, else HUE_IOC_USER, USER, or the role."""
+    """The audit name: the OIDC e-mail (or name) when logged in, else the server account (USER), or the role."""
     for key in ("email", "name", "sub"):
         if user and user.get(key):
             return str(user[key])
-    return os.environ.get("HUE_IOC_USER") or os.environ.get("USER") or configured_role()
+    return os.environ.get("USER") or configured_role()
 
 
 def may_see_personal_data(role: str) -> bool:

@@ -1,7 +1,7 @@
 """Duyệt vi phạm: the operators' review queue in the manner of Frigate's review screen.
 
 Pending violations newest first, whatever the period picked: evidence crop, rule, zone and camera; confirm,
-dismiss with a reason, or correct the plate or the type (keyboard: C, D, S on the first card). Other roles see
+dismiss with a reason, or correct the plate or the type (keyboard: A, D, S on the first card; Streamlit keeps C and R for itself). Other roles see
 the queue without a control, and the action function refuses them anyway. Precision per camera and type
 from the outcomes, and the latest decisions."""
 
@@ -96,7 +96,7 @@ for i, row in enumerate(queue.iter_rows(named=True)):
             first = i == 0  # shortcuts on the newest only: one key, one card
             b = st.columns(3)
             b[0].button(t("review_confirm"), key=f"confirm_{eid}", type="primary", on_click=_act,
-                        args=(eid, "confirmed"), shortcut="c" if first else None, width="stretch")
+                        args=(eid, "confirmed"), shortcut="a" if first else None, width="stretch")
             b[1].button(t("review_dismiss"), key=f"dismiss_{eid}", on_click=_act, args=(eid, "dismissed"),
                         shortcut="d" if first else None, width="stretch")
             b[2].button(t("review_correct"), key=f"correct_{eid}", on_click=_act, args=(eid, "corrected"),
