@@ -280,6 +280,13 @@ _SCREEN: dict[str, Pair] = {
     "points_capped": ("Bản đồ hiện {shown} trên {total} điểm (mới nhất).",
                       "The map shows {shown} of {total} points (newest)."),
     "legend": ("Chú giải", "Legend"),
+    # what an empty state says is missing: words, never a table name
+    "data_violations": ("dữ liệu vi phạm từ camera", "camera violation data"),
+    "data_cameras": ("danh sách camera có tọa độ", "the list of cameras with positions"),
+    "data_traffic": ("dữ liệu lưu lượng giao thông", "traffic count data"),
+    "reports_unlocated": ("Thêm {n} phản ánh không có tọa độ nên không hiện trên bản đồ (vẫn được tính trong "
+                          "các chỉ tiêu).", "{n} more reports have no coordinates and are not on the map "
+                          "(they still count in every figure)."),
     # violations
     "viol_total": ("Vi phạm ghi nhận", "Violations recorded"),
     "viol_fines": ("Tiền phạt (VNĐ)", "Fines (VND)"),
