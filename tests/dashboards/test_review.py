@@ -21,27 +21,33 @@ AT = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)  # 08:00 in Huế
 
 
 def _violation(eid: str, cam: str, vtype: str, cls: str, fine: int, plate: str, minutes: int,
-               status: str = "pending") -> dict:
+               status: str = "pending", at: dt.datetime = AT) -> dict:
     return {"event_id": eid, "camera_id": cam, "rule_id": f"z-{eid}:dwell", "rule": "dwell",
             "violation_type": vtype, "category": "violation", "class_name": cls, "track_id": 1,
-            "start_at": AT + dt.timedelta(minutes=minutes), "end_at": AT + dt.timedelta(minutes=minutes + 1),
+            "start_at": at + dt.timedelta(minutes=minutes), "end_at": at + dt.timedelta(minutes=minutes + 1),
             "score": 0.9, "plate_text": plate, "plate_raw": plate, "plate_confidence": 0.8, "fine_vnd": fine,
             "source": "detector", "review_status": status}
 
 
 @pytest.fixture
 def review_lake(tmp_path) -> Lake:
-    lake = Lake.open(tmp_path / "lake")
+    return make_review_lake(tmp_path / "lake")
+
+
+def make_review_lake(root, at: dt.datetime = AT) -> Lake:
+    """Two cameras; e1, e2 (c1) and e3 (c2) pending, e4 (c2) confirmed already: fines 250.000; the
+    violations in the hour after ``at``."""
+    lake = Lake.open(root)
     lake.append("silver.cameras", pl.DataFrame([
         {"camera_id": "c1", "name": "Lê Lợi", "location_name": "Ngã tư Lê Lợi", "lat": 16.46, "lon": 107.59,
          "enabled": True, "source": "config"},
         {"camera_id": "c2", "name": "Trần Hưng Đạo", "location_name": "Cầu Trường Tiền", "lat": 16.47,
          "lon": 107.58, "enabled": True, "source": "config"}]))
     lake.append("silver.violations", pl.DataFrame([
-        _violation("e1", "c1", "red_light", "car", 4_000_000, "75A-111.11", 30),
-        _violation("e2", "c1", "illegal_parking", "car", 900_000, "75A-222.22", 20),
-        _violation("e3", "c2", "wrong_way", "motorbike", 1_500_000, "75B1-333.33", 10),
-        _violation("e4", "c2", "encroachment", "motorbike", 250_000, "75B1-444.44", 0, "confirmed")]))
+        _violation("e1", "c1", "red_light", "car", 4_000_000, "75A-111.11", 30, at=at),
+        _violation("e2", "c1", "illegal_parking", "car", 900_000, "75A-222.22", 20, at=at),
+        _violation("e3", "c2", "wrong_way", "motorbike", 1_500_000, "75B1-333.33", 10, at=at),
+        _violation("e4", "c2", "encroachment", "motorbike", 250_000, "75B1-444.44", 0, "confirmed", at)]))
     lake.overwrite("gold.violations_daily", violations_daily(lake))
     return lake
 
