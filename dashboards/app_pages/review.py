@@ -84,11 +84,13 @@ for i, row in enumerate(queue.iter_rows(named=True)):
                 st.caption(t("no_evidence"))
         with right:
             plate = row["plate_text"] if operator else access.mask_plate(row["plate_text"])
+            rule = row["rule"]
             conf = fmt.pct(row["plate_confidence"], lang=lang) if row["plate_confidence"] is not None else fmt.DASH
             st.markdown(f"**{vt(row['violation_type'])}** · {plate or fmt.DASH} ({conf})  \n"
                         f"{row['camera_name']} — {row['location_name'] or fmt.DASH}  \n"
                         f"{t('review_zone')}: {row['zone_id'] or fmt.DASH} · {t('review_rule')}: "
-                        f"{row['rule'] or fmt.DASH} · {fmt.datetime(row['start_at'], lang=lang)}  \n"
+                        f"{t_or(f'rule_{rule}', rule or fmt.DASH, lang)} · "
+                        f"{fmt.datetime(row['start_at'], lang=lang)}  \n"
                         f"{t('col_confidence')}: {fmt.pct(row['score'], lang=lang)}")
             if not operator:
                 continue
