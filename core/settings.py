@@ -11,6 +11,7 @@ No path of any particular machine lives in code: assets and reference data are f
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import tomllib
@@ -91,6 +92,12 @@ class Settings(_Strict):
     role: str | None = None  # dashboards.access reads it; an unknown role falls back to the safe ``leader``
     open311_url: str = ""
     open311_path: str = ""
+    open311_tz: str = "UTC"  # zone of the feed's times without an offset (NYC 311: America/New_York)
+    open311_jurisdiction: str = "hue"  # a feed of another city keeps its points outside Huế, flagged
+    open311_mapping: str | None = None  # CSV mapping table (service code / agency → category / unit)
+    cap_trust_store: str | None = None  # PEM file or folder: certificates whose CAP signatures are trusted
+    cap_signature_policy: Literal["record", "refuse_invalid", "require_verified"] = "refuse_invalid"
+    earliest_plausible: dt.date = dt.date(2000, 1, 1)  # an ingested time before this day is refused
     dashboard: DashboardSettings = DashboardSettings()
     api: ApiSettings = ApiSettings()
     # environment only (see ENV_ONLY)

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, Field, write_deltalake
 from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from core.tz import parse_moment
@@ -193,6 +193,7 @@ class Lake:
 
     def _create_if_missing(self, s: TableSpec) -> None:
         if DeltaTable.is_deltatable(self.uri(s.name), storage_options=self.storage_options or None):
+            self._add_new_columns(s)
             return
         try:
             DeltaTable.create(self.uri(s.name), schema=s.schema, mode="ignore",
@@ -202,6 +203,16 @@ class Lake:
         except Exception:  # a concurrent writer created it first
             if not DeltaTable.is_deltatable(self.uri(s.name), storage_options=self.storage_options or None):
                 raise
+
+    def _add_new_columns(self, s: TableSpec) -> None:
+        """Columns the catalog gained since the table was written (nullable, added at the end) are added
+        to the stored table before a write, so an older lake takes the new schema."""
+        table = DeltaTable(self.uri(s.name), storage_options=self.storage_options or None)
+        have = set(table.schema().to_arrow().names)
+        new = [f for f in s.schema if f.name not in have and f.nullable]
+        if new:
+            table.alter.add_columns([Field.from_arrow(f) for f in new])
+            self._invalidate(s.name)
 
     def append(self, name: str, data: pl.DataFrame | pa.Table) -> int:
         """Append rows; returns the new version. Appends commit fine concurrently."""
@@ -318,8 +329,10 @@ class Lake:
         lf = self.scan(name)
         if columns:
             lf = lf.select(columns)
-        else:
-            lf = lf.select(spec(name).schema.names) if self.exists(name) else lf
+        elif self.exists(name):  # catalog order; a column the catalog gained since the last write reads as null
+            have = set(lf.collect_schema().names())
+            empty = self._empty(name)
+            lf = lf.select([pl.col(c) if c in have else pl.lit(None, empty[c].dtype).alias(c) for c in empty.columns])
         return lf.collect()
 
     # ------------------------------------------------------------------ SQL

@@ -7,7 +7,8 @@ hue-ioc floods status [--at TIME]    per-gauge status (latest, alarm, trend, pea
 hue-ioc floods replay [--speed S] [--start T] [--end T]   play the Nov-2025 hydrograph into the lake
 hue-ioc floods sos-import FILE       SOS requests from CSV
 hue-ioc cap parse FILE               parse + validate one CAP 1.2 file, print its fields as JSON
-hue-ioc cap ingest PATH|URL ...      files, inbox folders or Atom/RSS feed URLs into silver.warnings
+hue-ioc cap ingest PATH|URL ...      files, inbox folders, Atom/RSS feed URLs or alert URLs into silver.warnings
+                                     (exit 1 when a source could not be read, 2 when a path does not exist)
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=cmd_cap_parse)
     q = cs.add_parser("ingest", help="ingest CAP files, inbox folders or feed URLs")
     q.add_argument("sources", nargs="+")
+    q.add_argument("--fetch-deadline", type=float, default=None, metavar="S",
+                   help="seconds one download may take, body included (default 30)")
+    q.add_argument("--deadline", type=float, default=None, metavar="S",
+                   help="seconds all downloads of this run may take (default 300)")
+    q.add_argument("--policy", choices=("record", "refuse_invalid", "require_verified"), default=None,
+                   help="which signature outcomes are accepted (default: setting cap_signature_policy)")
+    q.add_argument("--trust-store", default=None, help="PEM file or folder (default: setting cap_trust_store)")
     q.set_defaults(func=cmd_cap_ingest)
 
 
@@ -141,20 +149,40 @@ def cmd_cap_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_cap_ingest(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from pipelines.disasters.cap_ingest import ingest_documents
-    from pipelines.disasters.feeds import feed_documents, file_documents, inbox_documents
+    from pipelines.disasters.feeds import (
+        FETCH_DEADLINE_S,
+        RUN_DEADLINE_S,
+        Deadline,
+        feed_documents,
+        file_documents,
+        http_fetch,
+        inbox_documents,
+    )
     from pipelines.disasters.warnings_issuer import relay_received_for_hue
 
+    missing = [s for s in args.sources if not s.startswith(("http://", "https://")) and not Path(s).exists()]
+    if missing:
+        print(f"hue-ioc cap ingest: không có tệp hay thư mục / no such file or folder: {', '.join(missing)}",
+              file=sys.stderr)
+        return 2
+    run = Deadline(args.deadline or RUN_DEADLINE_S)
+    fetch = partial(http_fetch, deadline_s=args.fetch_deadline or FETCH_DEADLINE_S, run=run)
     docs = []
     for s in args.sources:
         if s.startswith(("http://", "https://")):
-            docs += list(feed_documents(s))
+            docs += list(feed_documents(s, fetch=fetch, run=run))
         elif Path(s).is_dir():
             docs += list(inbox_documents(s))
         else:
             docs += list(file_documents([s]))
     lake = _lake()
-    res = ingest_documents(lake, docs)
+    res = ingest_documents(lake, docs, policy=args.policy, trust_store=args.trust_store)
     relayed = relay_received_for_hue(lake, res.new_ids)
     print(json.dumps({**res.as_dict(), "relayed_for_hue": relayed}))
-    return 0
+    unread = [d for d in docs if d.error is not None]
+    for d in unread:
+        print(f"hue-ioc cap ingest: không đọc được / not read: {d.origin}: {d.error}", file=sys.stderr)
+    return 1 if unread else 0

@@ -35,12 +35,19 @@ def run(args: argparse.Namespace) -> int:
     from publications.provenance import stamp
     from publications.publish import render
 
+    if not args.out.strip():
+        raise ValueError("--out is empty: name the output file, e.g. --out bao-cao-2022-05.pdf")
     out = Path(args.out)
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder: name a file inside it, e.g. {out / 'bao-cao.pdf'}")
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix.lower() in (".pdf", ".xlsx") else "pdf")
     lake = Lake.open()
     data, blob = render(lake, args.period, fmt, unit_id=args.unit, as_of=args.as_of)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(blob)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(blob)
+    except OSError as exc:  # no space (/dev/full), no permission, a file where a folder should be
+        raise ValueError(f"cannot write {out}: {exc.strerror or exc}") from None
     summary = {
         "out": str(out),
         "format": fmt,

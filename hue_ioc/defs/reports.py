@@ -163,8 +163,8 @@ def _resources() -> dict[str, object]:
     production = s.deployment == "production"
     return {
         "simulator": HueSSimulatorResource(enabled=not production),
-        "open311": Open311Resource(base_url=str(s.extra.get("open311_url", "")),
-                                   path=str(s.extra.get("open311_path", ""))),
+        "open311": Open311Resource(base_url=s.open311_url, path=s.open311_path, timezone=s.open311_tz,
+                                   jurisdiction=s.open311_jurisdiction, mapping_table=s.open311_mapping or ""),
         "postgres_source": PostgresSourceResource(dsn=s.pg_dsn if production else ""),
     }
 

@@ -23,7 +23,10 @@ def _raw(name: str, what: str) -> TableSpec:
     )
 
 
-CAP_ALERTS_RAW = _raw("cap_alerts_raw", "CAP 1.2 alert documents")
+_CAP = _raw("cap_alerts_raw", "CAP 1.2 documents (one alert, a container of alerts or an EDXL-DE distribution)")
+CAP_ALERTS_RAW = TableSpec(name=_CAP.name, keys=_CAP.keys, description=_CAP.description, schema=_CAP.schema
+                           .append(pa.field("raw_bytes", pa.binary()))  # exactly as received
+                           .append(pa.field("encoding", STR)))  # as declared (BOM or XML declaration)
 GAUGE_READINGS_RAW = _raw("gauge_readings_raw", "River gauge / reservoir readings")
 SOS_RAW = _raw("sos_raw", "SOS requests imported from CSV")
 
@@ -77,6 +80,7 @@ WARNINGS = TableSpec(
         ("superseded_by", STR),  # warning_id of the Update/Cancel that references this one
         ("superseded_at", TS),  # when that Update/Cancel was sent
         ("cancelled", BOOL),  # True when superseded by a Cancel
+        ("signature", STR),  # received: verified | unverified | invalid | unsigned (XML-DSig outcome)
         ("xml", STR),  # the CAP 1.2 document
         ("ingested_at", TS),
     ]),

@@ -1,7 +1,12 @@
 """CAP documents into the lake: bronze.cap_alerts_raw, silver.warnings (received), silver.rejects.
 
-De-duplication on (sender, identifier, sent); Update and Cancel messages supersede the alerts their
-``references`` name (whichever order they arrive in); every refused document is a reject with its reason.
+A document may hold one alert, a container of alerts or an EDXL-DE distribution: bronze keeps its bytes
+exactly as received (with the encoding it declares), each alert becomes one warning whose origin names
+its position (``file.xml#3``). Enveloped XML signatures are checked against the configured trust store and
+the outcome (verified, unverified, invalid, unsigned) is stored; the signature policy decides which
+outcomes are accepted. De-duplication on (sender, identifier, sent); Update and Cancel messages supersede
+the alerts their ``references`` name (whichever order they arrive in); every refused document or alert is
+a reject with its reason.
 """
 
 from __future__ import annotations
@@ -13,14 +18,18 @@ from dataclasses import dataclass, field
 
 import polars as pl
 import pyarrow as pa
+from cryptography import x509
 
+from core.settings import settings
 from lake import Lake, Reject
 from lake.catalog import spec
 from pipelines.batches import new_batch_id
+from pipelines.disasters.cap.container import decoded_text, split_alerts
 from pipelines.disasters.cap.geometry import areas_geojson
 from pipelines.disasters.cap.model import CapAlert, reference_key
 from pipelines.disasters.cap.parse import DEFAULT_MAX_BYTES, parse_cap
 from pipelines.disasters.cap.rules import CapError
+from pipelines.disasters.cap.signature import accepted, check_signature, load_trust_store
 from pipelines.disasters.common import insert_new, stable_id, utcnow, write_rejects
 from pipelines.disasters.feeds import CapDocument
 
@@ -52,7 +61,8 @@ def _info_json(alert: CapAlert) -> str:
 
 def alert_to_row(alert: CapAlert, *, direction: str, source: str, origin: str, xml: str,
                  ingested_at: dt.datetime | None = None, station_code: str | None = None,
-                 alarm_level: int | None = None, water_level_m: float | None = None) -> dict:
+                 alarm_level: int | None = None, water_level_m: float | None = None,
+                 signature: str | None = None) -> dict:
     """One silver.warnings row: alert fields, the primary info block's fields, every info as JSON."""
     info = alert.primary_info()
     props = {"warning_id": warning_id(alert), "identifier": alert.identifier, "sender": alert.sender,
@@ -93,7 +103,7 @@ def alert_to_row(alert: CapAlert, *, direction: str, source: str, origin: str, x
         "geocodes": json.dumps(geocodes, ensure_ascii=False),
         "infos_json": _info_json(alert),
         "station_code": station_code, "alarm_level": alarm_level, "water_level_m": water_level_m,
-        "superseded_by": None, "superseded_at": None, "cancelled": False,
+        "superseded_by": None, "superseded_at": None, "cancelled": False, "signature": signature,
         "xml": xml, "ingested_at": ingested_at or utcnow(),
     }
 
@@ -109,40 +119,68 @@ def warnings_frame(rows: list[dict]) -> pl.DataFrame:
     return out
 
 
+def _trust(trust_store: str | list[x509.Certificate] | None) -> list[x509.Certificate] | None:
+    if trust_store is None:
+        path = settings().cap_trust_store
+        return load_trust_store(path) if path else None
+    return load_trust_store(trust_store) if isinstance(trust_store, str) else trust_store
+
+
 def ingest_documents(lake: Lake, docs: Iterable[CapDocument], *, max_bytes: int = DEFAULT_MAX_BYTES,
-                     batch_id: str | None = None) -> IngestResult:
-    """Parse, validate and store CAP documents; refused ones go to silver.rejects with their reason."""
+                     batch_id: str | None = None, policy: str | None = None,
+                     trust_store: str | list[x509.Certificate] | None = None) -> IngestResult:
+    """Parse, validate and store CAP documents; refused ones go to silver.rejects with their reason.
+
+    ``policy`` / ``trust_store`` default to the settings ``cap_signature_policy`` / ``cap_trust_store``."""
     batch_id = batch_id or new_batch_id("cap")
+    policy = policy or settings().cap_signature_policy
+    trust = _trust(trust_store)
     now = utcnow()
     res = IngestResult()
     raw_rows, rows, rejects = [], [], []
     seen: set[str] = set()
     for doc in docs:
         res.read += 1
+        src = f"cap:{doc.source}"
         if doc.data is None:
-            rejects.append(Reject(f"cap:{doc.source}", TARGET, doc.error or "unreadable", doc.origin,
+            rejects.append(Reject(src, TARGET, doc.error or "unreadable", doc.origin,
                                   record_ref=doc.origin, batch_id=batch_id))
             continue
-        text = doc.data.decode("utf-8", "replace")
+        text, encoding = decoded_text(doc.data)
         raw_rows.append({"raw_id": stable_id(doc.source, doc.origin, text), "source": doc.source,
-                         "record_id": doc.origin, "batch_id": batch_id, "ingested_at": now, "payload": text})
+                         "record_id": doc.origin, "batch_id": batch_id, "ingested_at": now, "payload": text,
+                         "raw_bytes": doc.data, "encoding": encoding})
         try:
-            alert = parse_cap(doc.data, max_bytes=max_bytes)
+            parts = split_alerts(doc.data)
         except CapError as exc:
-            rejects.append(Reject(f"cap:{doc.source}", TARGET, exc.reason, text, record_ref=doc.origin,
-                                  batch_id=batch_id))
+            rejects.append(Reject(src, TARGET, exc.reason, text, record_ref=doc.origin, batch_id=batch_id))
             continue
-        res.parsed += 1
-        res.alerts.append(alert)
-        wid = warning_id(alert)
-        if wid in seen:
-            res.duplicates += 1
-            continue
-        seen.add(wid)
-        rows.append(alert_to_row(alert, direction="received", source=doc.source, origin=doc.origin,
-                                 xml=text, ingested_at=now))
+        for part in parts:
+            origin = doc.origin if part.position is None else f"{doc.origin}#{part.position}"
+            xml = text if part.position is None else part.data.decode("utf-8")
+            try:
+                if len(part.data) > max_bytes:
+                    raise CapError(f"too large: {len(part.data)} bytes > limit {max_bytes} bytes "
+                                   "(refused before parsing)")
+                check = check_signature(part.data, trust)
+                if not accepted(check.outcome, policy):
+                    raise CapError(f"signature {check.outcome} refused by policy {policy}"
+                                   + (f": {check.detail}" if check.detail else ""))
+                alert = parse_cap(check.signed_xml or part.data, max_bytes=max_bytes)
+            except CapError as exc:
+                rejects.append(Reject(src, TARGET, exc.reason, xml, record_ref=origin, batch_id=batch_id))
+                continue
+            res.parsed += 1
+            res.alerts.append(alert)
+            wid = warning_id(alert)
+            if wid in seen:
+                res.duplicates += 1
+                continue
+            seen.add(wid)
+            rows.append(alert_to_row(alert, direction="received", source=doc.source, origin=origin,
+                                     xml=xml, ingested_at=now, signature=check.outcome))
     if raw_rows:
-        insert_new(lake, "bronze.cap_alerts_raw", pl.DataFrame(raw_rows))
+        insert_new(lake, "bronze.cap_alerts_raw", pl.DataFrame(raw_rows, schema_overrides={"raw_bytes": pl.Binary}))
     frame = warnings_frame(rows)
     if not frame.is_empty() and lake.exists(TARGET):
         existing = set(lake.read(TARGET, columns=["warning_id"])["warning_id"].to_list())

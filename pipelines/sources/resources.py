@@ -58,10 +58,12 @@ class Open311Resource(dg.ConfigurableResource):
     timezone: str = Field(default="UTC", description="zone of timestamps without an offset (CSV: local time, "
                                                       "e.g. America/New_York for NYC 311)")
     id_prefix: str = Field(default="", description="prefix of report ids, to keep several cities apart")
-    category_map: str = Field(default="", description="YAML mapping table; empty = the packaged one")
+    mapping_table: str = Field(default="", description="CSV mapping table (service → category, agency → unit); "
+                                                      "empty = the packaged one, which maps nothing yet")
+    jurisdiction: str = Field(default="hue", description="which rows of the mapping table apply")
 
     def source(self) -> ReportSource:
-        mapping = mapping_for(self.category_map or None, self.timezone, self.id_prefix)
+        mapping = mapping_for(self.mapping_table or None, self.timezone, self.id_prefix, self.jurisdiction)
         if self.base_url and self.path:
             raise ValueError("Open311Resource: set base_url (live) or path (recorded), not both")
         if self.base_url:

@@ -16,7 +16,8 @@ from api.config import ApiConfig
 from lake import Lake
 from pipelines.disasters.cap.parse import parse_cap
 from pipelines.disasters.cap.write import validate_cap
-from pipelines.disasters.feeds import feed_documents, feed_links
+from pipelines.disasters.cap_ingest import ingest_documents
+from pipelines.disasters.feeds import CapDocument, feed_documents, feed_links
 from tests.api.helpers import SigningKey, serve
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -60,7 +61,8 @@ def test_our_cap_reader_reads_the_feed_and_every_alert_back(api_lake: Lake) -> N
     assert first.findtext(f"{ATOM}published").endswith("+07:00")
 
 
-def test_alerts_are_signed_when_a_key_is_configured(api_lake: Lake, signing_key: SigningKey) -> None:
+def test_alerts_are_signed_when_a_key_is_configured(api_lake: Lake, signing_key: SigningKey,
+                                                    tmp_path) -> None:
     config = ApiConfig(signing_key=str(signing_key.key_path), signing_cert=str(signing_key.cert_path))
     expected = issued(api_lake)
     with serve(create_app(api_lake, config)) as base:
@@ -69,10 +71,17 @@ def test_alerts_are_signed_when_a_key_is_configured(api_lake: Lake, signing_key:
     for doc, (_, ident) in zip(docs, expected, strict=True):
         tree = etree.fromstring(doc.data)
         assert tree[-1].tag == f"{DSIG}Signature"  # enveloped, after the info blocks, as CAP 1.2 allows
-        verified = XMLVerifier().verify(doc.data, x509_cert=signing_key.cert_pem)
-        alert = parse_cap(etree.tostring(verified.signed_xml))  # the signed content, signature removed
+        XMLVerifier().verify(doc.data, x509_cert=signing_key.cert_pem)
+        alert = parse_cap(doc.data)  # our parser reads the signed alert as published
         assert alert.identifier == ident and alert.languages == ["vi-VN", "en-US"]
     tampered = docs[0].data.replace(b"<severity>", b"<severity>X", 1)
     assert tampered != docs[0].data
     with pytest.raises(InvalidSignature):
         XMLVerifier().verify(tampered, x509_cert=signing_key.cert_pem)
+    # our own CAP intake, trusting the IOC's certificate, verifies every alert and refuses the tampered one
+    partner = Lake.open(tmp_path / "partner")
+    res = ingest_documents(partner, [*docs, CapDocument("tampered.xml", "feed", data=tampered)],
+                           trust_store=str(signing_key.cert_path), policy="refuse_invalid")
+    assert (res.inserted, res.rejected) == (len(expected), 1)
+    assert partner.sql("SELECT DISTINCT signature FROM silver.warnings").rows() == [("verified",)]
+    assert partner.sql("SELECT reason FROM silver.rejects").item().startswith("signature invalid")

@@ -15,10 +15,12 @@ import pytest
 
 from pipelines.sources.open311.documents import Open311Error, parse_document
 from pipelines.sources.open311.feeds import Open311FileSource, Open311HttpSource
-from pipelines.sources.open311.mapping import CategoryMap, mapping_for
+from pipelines.sources.open311.mapping import mapping_for
+from pipelines.sources.open311.mapping_table import DEFAULT_MAPPING_TABLE, MappingTable
 from pipelines.sources.open311.values import clean_zip, parse_datetime, parse_point
 
-NY = mapping_for(timezone="America/New_York")
+US = Path(__file__).parents[2] / "docs" / "open311-mapping-us-samples.csv"  # the example table for US samples
+NY = mapping_for(US, timezone="America/New_York")
 
 
 @pytest.fixture(scope="module")
@@ -126,28 +128,52 @@ def test_cleaners():
     assert parse_point("91", "10") == (None, None)
 
 
-def test_category_map_is_data(tmp_path: Path, data_dir: Path):
-    path = tmp_path / "map.yaml"
-    path.write_text("default: khac\nrules:\n  - {pattern: 'noise*', category: on_ao}\n"
-                    "units: {'New York City Police Department': cong_an_tp, NYPD: cong_an_tp}\n")
-    cm = CategoryMap.load(path)
-    assert cm.category(None, "Noise - Commercial") == "on_ao"
-    assert cm.category("abc", "Rodent") == "khac"
-    assert cm.unit(" nypd ") == "cong_an_tp" and cm.unit("DOT") == "DOT" and cm.unit(None) is None
-    batch = Open311FileSource(data_dir / "open311" / "chicago_requests_2014.json", mapping=mapping_for(path)).fetch()
-    assert {r.payload["category_code"] for r in batch.reports()} == {"khac"}
+def test_mapping_table_is_data(tmp_path: Path, data_dir: Path):
+    path = tmp_path / "map.csv"
+    path.write_text("# a comment line\njurisdiction,kind,value,maps_to,note\n"
+                    "nyc,service,noise*,urban_order,every noise type\n"
+                    "*,agency,NYPD,ca-hue,\n"
+                    "chicago,service,Alley Light Out,lighting,\n"
+                    "hue,agency,Division of Electrical Operations CDOT,dien-luc,only for Huế's feed\n")
+    table = MappingTable.load(path)
+    assert table.category("nyc", None, "Noise - Commercial") == "urban_order"
+    assert table.category("chicago", None, "Noise - Commercial") is None  # that row is for nyc only
+    assert table.category("nyc", "abc", "Rodent") is None
+    assert table.unit("nyc", " nypd ") == "ca-hue" and table.unit("nyc", "DOT") is None
+    batch = Open311FileSource(data_dir / "open311" / "chicago_requests_2014.json",
+                              mapping=mapping_for(path, jurisdiction="chicago")).fetch()
+    reports = {r.record_id: r.payload for r in batch.reports()}
+    assert reports["14-01100669"]["category_code"] == "lighting"
+    assert reports["14-01100669"]["unit_id"] is None  # the agency row is for hue only
+    assert reports["14-01100669"]["extra"]["unmapped"] == [
+        "agency 'Division of Electrical Operations CDOT' not mapped"]
+    assert reports["14-01100627"]["category_code"] is None
+    assert reports["14-01100627"]["extra"]["unmapped"] == [
+        "service '4fd3bd72e750846c530000cd' not mapped", "agency 'DOB - Conservation' not mapped"]
+    # an unmapped agency gives no assignment (its unit would be unknown to silver)
+    assert sorted(r.payload["event_type"] for r in batch.events()) == ["received", "received"]
 
 
-def test_packaged_map_uses_the_pipeline_categories():
-    """Every code the mapping can produce is a category silver accepts."""
-    import yaml
+def test_packaged_table_is_empty_but_documented():
+    text = DEFAULT_MAPPING_TABLE.read_text(encoding="utf-8")
+    assert MappingTable.load().rules == ()
+    for word in ("jurisdiction", "kind", "value", "maps_to", "unmapped", "open311_mapping"):
+        assert word in text
+    example = MappingTable.load(US)  # every category the example produces is one silver accepts
+    rows = [line for line in US.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(example.rules) == len(rows) - 1  # every row but the header
 
-    from pipelines.sources.open311.mapping import DEFAULT_CATEGORY_MAP
 
-    known = {c["code"] for c in yaml.safe_load((Path(__file__).parents[2] / "pipelines" / "sources" /
-                                                "categories.yaml").read_text(encoding="utf-8"))}
-    cm = CategoryMap.load(DEFAULT_CATEGORY_MAP)
-    assert {code for _, code in cm.rules} | {cm.default} <= known
+def test_a_wrong_row_is_refused_with_its_line(tmp_path: Path):
+    path = tmp_path / "map.csv"
+    path.write_text("jurisdiction,kind,value,maps_to,note\n# comment\n*,service,Noise,ufo,\n")
+    with pytest.raises(ValueError, match="line 3: category 'ufo' is not one of"):
+        MappingTable.load(path)
+    path.write_text("jurisdiction,kind,value,maps_to,note\n*,colour,Noise,roads,\n")
+    with pytest.raises(ValueError, match="line 2: kind 'colour' is not one of service, agency"):
+        MappingTable.load(path)
+    with pytest.raises(ValueError, match="cannot read it"):
+        MappingTable.load(tmp_path / "missing.csv")
 
 
 XML_REQUESTS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -174,15 +200,18 @@ XML_REQUESTS = b"""<?xml version="1.0" encoding="utf-8"?>
 
 def test_xml_requests(tmp_path: Path):
     (tmp_path / "requests.xml").write_bytes(XML_REQUESTS)
-    batch = Open311FileSource(tmp_path, mapping=mapping_for()).fetch()
+    batch = Open311FileSource(tmp_path, mapping=mapping_for(US)).fetch()
     reports = {r.record_id: r.payload for r in batch.reports()}
     assert sorted(reports) == ["638344", "638349"]
-    closed = reports["638344"]
-    assert closed["status"] == "resolved" and closed["resolved_at"] == "2010-04-14T06:37:38-08:00"
+    closed = reports["638344"]  # closed, and its status notes say it was a duplicate: invalid, not resolved
+    assert closed["status"] == "invalid" and closed["resolved_at"] is None
+    assert closed["is_valid"] is False and closed["invalid_reason"] == "Duplicate request."
     assert closed["extra"]["zipcode"] == "94122" and closed["lat"] == pytest.approx(37.762221815)
     assert closed["category_code"] == "roads"
     events = {r.record_id: r.payload for r in batch.events()}
-    assert events["638344/resolved"]["note"] == "Duplicate request."
+    assert events["638344/invalidated"]["note"] == "Duplicate request."
+    assert events["638344/invalidated"]["at"] == "2010-04-14T06:37:38-08:00"
+    assert "638344/resolved" not in events
     assert reports["638349"]["lat"] is None
     assert [r.reason for r in batch.rejects] == ["missing request id"]
 
@@ -198,7 +227,10 @@ def test_hostile_and_oversized_documents_are_rejects(tmp_path: Path):
     reasons = {r.record_ref: r.reason for r in batch.rejects}
     assert reasons["a_bomb.xml"].startswith("unreadable XML")
     assert "over the 1000-byte limit" in reasons["b_big.json"]
-    assert reasons["c_broken.json"].startswith("unreadable JSON")
+    # cut inside its first request: nothing complete to keep, the rest rejected from byte 1
+    assert reasons["c_broken.json@1"] == ("broken JSON at byte 29: Expecting property name enclosed in double "
+                                          "quotes; 28 bytes from byte 1 not read (0 complete records before "
+                                          "it kept)")
     with pytest.raises(Open311Error):
         parse_document(b'[{"code": 403, "description": "Invalid api_key"}]')
 
@@ -313,7 +345,7 @@ def test_xml_services_and_error_document(tmp_path: Path):
 </services>""")
     (tmp_path / "z_errors.xml").write_bytes(b"<errors><error><code>403</code><description>Invalid api_key</description>"
                                             b"</error></errors>")
-    src = Open311FileSource(tmp_path, mapping=mapping_for())
+    src = Open311FileSource(tmp_path, mapping=mapping_for(US))
     services = {s["service_code"]: s for s in src.services()}
     assert services["001"]["metadata"] is True and services["001"]["category_code"] == "waste"
     assert services["002"]["metadata"] is False and services["002"]["category_code"] == "construction"

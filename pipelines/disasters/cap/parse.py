@@ -15,6 +15,7 @@ from pipelines.disasters.cap.rules import (
     ALERT_SEQ,
     AREA_SEQ,
     DATE_FIELDS,
+    DSIG_NS,
     ENUMS,
     ID_FORBIDDEN,
     INFO_SEQ,
@@ -105,7 +106,7 @@ def alert_from_element(root: Any) -> CapAlert:
         if local_name(root.tag) == "alert" and "emergency:cap" in root.tag:
             raise CapError(f"unsupported CAP version: namespace {root.tag.split('}')[0][1:]} (need {NS})")
         raise CapError(f"not a CAP 1.2 alert: root element is <{root.tag}>")
-    check_sequence(root, ALERT_SEQ, "alert")
+    check_sequence(root, ALERT_SEQ, "alert", tail_ns=DSIG_NS)
     identifier = _text(root, "identifier") or ""
     sender = _text(root, "sender") or ""
     for name, val in (("identifier", identifier), ("sender", sender)):

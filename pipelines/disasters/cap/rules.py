@@ -9,6 +9,7 @@ from typing import Any
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 Q = f"{{{NS}}}"
+DSIG_NS = "http://www.w3.org/2000/09/xmldsig#"  # the XSD ends <alert> with <any namespace="…xmldsig#">
 
 
 class CapError(ValueError):
@@ -57,14 +58,23 @@ def local_name(tag: str) -> str:
     return tag.split("}", 1)[1] if tag.startswith("{") else tag
 
 
-def check_sequence(elem: Any, seq: list[tuple[str, int, int]], where: str) -> None:
-    """Children of ``elem`` follow ``seq`` (order, min/max occurrences), all in the CAP namespace."""
+def check_sequence(elem: Any, seq: list[tuple[str, int, int]], where: str, tail_ns: str | None = None) -> None:
+    """Children of ``elem`` follow ``seq`` (order, min/max occurrences), all in the CAP namespace.
+
+    ``tail_ns``: elements of that namespace may close the sequence (the alert's enveloped signatures),
+    nothing of CAP may follow them."""
     names = [n for n, _, _ in seq]
     counts = dict.fromkeys(names, 0)
     pos = 0
+    in_tail = False
     for child in elem:
         if not isinstance(child.tag, str):
             continue  # comments / processing instructions
+        if tail_ns is not None and child.tag.startswith(f"{{{tail_ns}}}"):
+            in_tail = True
+            continue
+        if in_tail:
+            raise CapError(f"{where}: element <{local_name(child.tag)}> after the signature")
         if not child.tag.startswith(Q):
             raise CapError(f"{where}: element <{child.tag}> is not in the CAP 1.2 namespace")
         name = local_name(child.tag)

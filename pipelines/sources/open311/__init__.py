@@ -11,10 +11,13 @@ Three shapes of input, one mapping to canonical records:
   order or spelling (``Created Date`` = ``created_date``), BOM and cp1252 tolerated.
 
 A request becomes a report record plus events: ``received`` at its requested time, ``assigned`` to the
-responsible agency when one is given, ``resolved`` at its close time when its status is closed. Categories
-come from a mapping table that is data (``category_map.yaml``, which also maps agencies to unit ids),
-default ``other``. What the feed says beyond the canonical fields (service code, raw status, agency name,
-address, cleaned ZIP code) rides along in the payload's ``extra`` dict. Dirty values (bad dates, ZIP+4 or
-malformed ZIP codes, missing or non-numeric coordinates) become None and the row goes through;
-a row without an id or a readable requested/created date is a reject with the reason.
+unit its agency maps to, ``resolved`` at its close time when its status is closed (``invalidated`` when its
+status notes say it was a duplicate or invalid). Categories and units come from a mapping table a user edits
+(``mapping_table.csv``, CSV; see ``mapping_table``); what it does not map yet stays None and is named in the
+payload's ``extra["unmapped"]``, which ``intake`` keeps visible in silver.open311_requests. What the feed says
+beyond the canonical fields (service code and name, raw status and notes, agency, address, cleaned ZIP code)
+rides along in ``extra``. Dirty values (bad dates, ZIP+4 or malformed ZIP codes, missing or non-numeric
+coordinates) become None and the row goes through; a row without an id or a readable requested/created date
+is a reject with the reason; a truncated or broken document keeps every complete record before the break
+(``salvage``).
 """

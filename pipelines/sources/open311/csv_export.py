@@ -69,13 +69,36 @@ def _sniff_delimiter(sample: str) -> str:
     return best if counts[best] else ","
 
 
+class _Lines:
+    """The lines of a text stream, counting the bytes they took in the file (for offsets in rejects)."""
+
+    def __init__(self, stream: Iterable[str], offset: int, encoding: str) -> None:
+        self._it = iter(stream)
+        self.consumed = offset  # bytes before the next line
+        self.last = ""
+        self._encoding = encoding
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._it)
+        self.consumed += len(line.encode(self._encoding, "replace"))
+        self.last = line
+        return line.replace("\x00", "")
+
+
 def read_csv_requests(stream: io.TextIOBase | Iterable[str], origin: str, mapping: Mapping,
-                      source: str = "csv", since: dt.datetime | None = None
-                      ) -> tuple[list[RawRecord], list[Reject]]:
-    """Records and rejects from a 311 CSV export, streamed; rows updated before ``since`` are skipped."""
+                      source: str = "csv", since: dt.datetime | None = None, *, offset: int = 0,
+                      encoding: str = "utf-8") -> tuple[list[RawRecord], list[Reject]]:
+    """Records and rejects from a 311 CSV export, streamed; rows updated before ``since`` are skipped.
+
+    A last row cut short without a line end (a truncated file) is rejected with the byte where it begins
+    (``offset``: bytes before the stream's first character, e.g. a byte-order mark; ``encoding``: how the
+    file's bytes are counted)."""
     records: list[RawRecord] = []
     rejects: list[Reject] = []
-    lines = (line.replace("\x00", "") for line in stream)
+    lines = _Lines(stream, offset, encoding)
     first = next(lines, "")
     delimiter = _sniff_delimiter(first)
     reader = csv.reader(_chain(first, lines), delimiter=delimiter)
@@ -101,6 +124,7 @@ def read_csv_requests(stream: io.TextIOBase | Iterable[str], origin: str, mappin
     row_no = 1
     while True:
         row_no += 1
+        start = lines.consumed
         try:
             row = next(reader)
         except StopIteration:
@@ -108,6 +132,12 @@ def read_csv_requests(stream: io.TextIOBase | Iterable[str], origin: str, mappin
         except csv.Error as e:
             rejects.append(Reject(source, REPORTS_RAW, f"unreadable CSV row: {e}", "", f"{origin}:row {row_no}"))
             continue
+        if len(row) < len(header) and not lines.last.endswith(("\n", "\r")):
+            rejects.append(Reject(source, REPORTS_RAW, f"truncated file: the last row stops after {len(row)} of "
+                                  f"{len(header)} fields with no line end; {lines.consumed - start} bytes from "
+                                  f"byte {start} not read", delimiter.join(row)[:REJECT_PAYLOAD_CHARS],
+                                  f"{origin}@{start}"))
+            break
         if not any(cell.strip() for cell in row):
             continue
         values = {k: (row[i] if i < len(row) else None) for k, i in where.items()}
@@ -139,6 +169,10 @@ def read_csv_file(path: str | Path, mapping: Mapping, since: dt.datetime | None 
     path = Path(path)
     with path.open("rb") as fb:
         encoding = _sniff_encoding(fb.read(1 << 16))
+    with path.open("rb") as fb:
+        bom = len(codecs.BOM_UTF8) if fb.read(3) == codecs.BOM_UTF8 else 2 if encoding == "utf-16" else 0
+    counted = "utf-16-le" if encoding == "utf-16" else "utf-8"
     with path.open(encoding=encoding, errors="hue_ioc_cp1252_fallback", newline="") as fh:
-        return read_csv_requests(fh, path.name, mapping, source=source, since=since)
+        return read_csv_requests(fh, path.name, mapping, source=source, since=since, offset=bom,
+                                 encoding=counted)
 

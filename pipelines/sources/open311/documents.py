@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
@@ -11,7 +12,8 @@ from defusedxml import DefusedXmlException
 
 from lake import Reject
 from pipelines.sources.base import REPORTS_RAW, RawRecord
-from pipelines.sources.open311.mapping import CategoryMap, Mapping, Request, RowError, request_records
+from pipelines.sources.open311.mapping import Mapping, Request, RowError, request_records
+from pipelines.sources.open311.salvage import salvage
 from pipelines.sources.open311.values import clean_text
 
 DEFAULT_MAX_BYTES = 50_000_000  # one JSON/XML document; CSV files are streamed and have no limit
@@ -107,8 +109,8 @@ def requests_batch(items: Iterable[Any], mapping: Mapping, origin: str, source: 
     return records, rejects
 
 
-def service_rows(items: Iterable[dict[str, Any]], categories: CategoryMap) -> list[dict[str, Any]]:
-    """The service list with the category each service maps to."""
+def service_rows(items: Iterable[dict[str, Any]], mapping: Mapping) -> list[dict[str, Any]]:
+    """The service list with the category each service maps to (None: not mapped yet)."""
     out = []
     for s in items:
         if not isinstance(s, dict) or not clean_text(s.get("service_code")):
@@ -119,8 +121,48 @@ def service_rows(items: Iterable[dict[str, Any]], categories: CategoryMap) -> li
             "description": clean_text(s.get("description")), "group": clean_text(s.get("group")),
             "type": clean_text(s.get("type")), "keywords": clean_text(s.get("keywords")),
             "metadata": meta if isinstance(meta, bool) else str(meta).strip().lower() == "true",
-            "category_code": categories.category(s.get("service_code"), s.get("service_name")),
+            "category_code": mapping.table.category(mapping.jurisdiction, clean_text(s.get("service_code")),
+                                                    clean_text(s.get("service_name"))),
         })
     return out
 
 
+@dataclass
+class DocumentRead:
+    kind: str  # requests | services | error
+    records: list[RawRecord] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    services: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 0  # items in the document (complete ones, when broken)
+    broken: bool = False  # truncated or broken: the records after the break are one reject
+
+
+def read_document(data: bytes, mapping: Mapping, origin: str, source: str = "open311",
+                  max_bytes: int = DEFAULT_MAX_BYTES) -> DocumentRead:
+    """A GeoReport v2 document as records (or services) and rejects. A truncated or broken document keeps
+    every complete record before the break; the rest is one reject naming the byte where it begins."""
+    try:
+        kind, items = parse_document(data, max_bytes=max_bytes)
+        broken = None
+    except Open311Error as e:
+        return DocumentRead("error", rejects=[Reject(source, REPORTS_RAW, str(e),
+                                                     data[:REJECT_PAYLOAD_CHARS].decode("utf-8", "replace"), origin)])
+    except ValueError as e:
+        broken = salvage(data) if len(data) <= max_bytes else None
+        if broken is None:
+            return DocumentRead("error", rejects=[Reject(source, REPORTS_RAW, str(e),
+                                                         data[:REJECT_PAYLOAD_CHARS].decode("utf-8", "replace"),
+                                                         origin)])
+        kind, items = broken.kind, broken.items
+    out = DocumentRead(kind, count=len(items), broken=broken is not None)
+    if kind == "services":
+        out.services = service_rows(items, mapping)
+    else:
+        out.records, out.rejects = requests_batch(items, mapping, origin, source)
+    if broken is not None:
+        rest = data[broken.offset:]
+        out.rejects.append(Reject(source, REPORTS_RAW, f"{broken.reason}; {len(rest)} bytes from byte "
+                                  f"{broken.offset} not read ({len(items)} complete records before it kept)",
+                                  rest[:REJECT_PAYLOAD_CHARS].decode("utf-8", "replace"),
+                                  f"{origin}@{broken.offset}"))
+    return out

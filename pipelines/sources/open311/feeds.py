@@ -15,10 +15,9 @@ from pipelines.sources.base import REPORTS_RAW, RawRecord, SourceBatch
 from pipelines.sources.open311.csv_export import read_csv_file
 from pipelines.sources.open311.documents import (
     DEFAULT_MAX_BYTES,
-    REJECT_PAYLOAD_CHARS,
     Open311Error,
     parse_document,
-    requests_batch,
+    read_document,
     service_rows,
 )
 from pipelines.sources.open311.mapping import Mapping, changed_since
@@ -98,15 +97,8 @@ class Open311FileSource:
         if size > self.max_bytes:
             return [], [Reject("open311", REPORTS_RAW, f"document of {size} bytes is over the "
                                f"{self.max_bytes}-byte limit", "", f.name)]
-        data = f.read_bytes()
-        try:
-            kind, items = parse_document(data, max_bytes=self.max_bytes)
-        except (ValueError, Open311Error) as e:
-            return [], [Reject("open311", REPORTS_RAW, str(e),
-                               data[:REJECT_PAYLOAD_CHARS].decode("utf-8", "replace"), f.name)]
-        if kind != "requests":
-            return [], []
-        return requests_batch(items, self.mapping, f.name)
+        read = read_document(f.read_bytes(), self.mapping, f.name, max_bytes=self.max_bytes)
+        return read.records, read.rejects
 
     def services(self) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -118,7 +110,7 @@ class Open311FileSource:
             except (ValueError, Open311Error):
                 continue
             if kind == "services":
-                out += service_rows(items, self.mapping.categories)
+                out += service_rows(items, self.mapping)
         return out
 
 
@@ -147,7 +139,8 @@ class Open311HttpSource:
     session: requests.Session | None = None
     name: str = "open311"
 
-    def _get(self, resource: str, params: dict[str, Any]) -> bytes:
+    def download(self, resource: str, params: dict[str, Any]) -> bytes:
+        """The body of ``{base_url}/{resource}.{fmt}`` (size-limited, recorded when ``record_dir`` is set)."""
         if self.fmt not in ("json", "xml"):
             raise ValueError(f"format must be json or xml, not {self.fmt!r}")
         url = f"{self.base_url.rstrip('/')}/{resource}.{self.fmt}"
@@ -182,22 +175,18 @@ class Open311HttpSource:
         for page in pages:
             if page is not None:
                 params.update(page=page, page_size=self.page_size)
-            data = self._get("requests", params)
+            data = self.download("requests", params)
             origin = f"requests.{self.fmt}" + (f"?page={page}" if page else "")
-            try:
-                _, items = parse_document(data, kind="requests", max_bytes=self.max_bytes)
-            except ValueError as e:
-                rejects.append(Reject("open311", REPORTS_RAW, str(e),
-                                      data[:REJECT_PAYLOAD_CHARS].decode("utf-8", "replace"), origin))
-                break
-            recs, rejs = requests_batch(items, self.mapping, origin)
-            records += _keep_since(recs, after)
-            rejects += rejs
-            if page is None or self.page_size is None or len(items) < self.page_size:
+            read = read_document(data, self.mapping, origin, max_bytes=self.max_bytes)
+            records += _keep_since(read.records, after)
+            rejects += read.rejects
+            if read.kind == "error" or read.broken:
+                break  # an unreadable or cut page: what follows it cannot be trusted to line up
+            if page is None or self.page_size is None or read.count < self.page_size:
                 break
         return SourceBatch(records, rejects, _watermark(records, since))
 
     def services(self) -> list[dict[str, Any]]:
-        _, items = parse_document(self._get("services", {}), kind="services", max_bytes=self.max_bytes)
-        return service_rows(items, self.mapping.categories)
+        _, items = parse_document(self.download("services", {}), kind="services", max_bytes=self.max_bytes)
+        return service_rows(items, self.mapping)
 

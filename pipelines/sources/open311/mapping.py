@@ -1,62 +1,27 @@
-"""How a service request becomes canonical records: the category and agency mapping table (data, in
-``category_map.yaml``), the feed's status and channel words, and the report + events of one request."""
+"""How a service request becomes canonical records: the mapping table (data a user edits, see
+``mapping_table``), the feed's status, status notes and channel words, and the report + events of one
+request. A request whose service or agency the table does not map yet keeps ``category_code`` / ``unit_id``
+None and says why in ``extra["unmapped"]``: the intake keeps it visible instead of rejecting it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
-
-import yaml
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipelines.sources.base import RawRecord, event_payload, iso, report_payload
+from pipelines.sources.open311.mapping_table import MappingTable
 from pipelines.sources.open311.values import address_zip, clean_text, clean_zip, parse_datetime, parse_point
-
-DEFAULT_CATEGORY_MAP = Path(__file__).with_name("category_map.yaml")
-
-
-
-
-@dataclass(frozen=True)
-class CategoryMap:
-    rules: tuple[tuple[str, str], ...]  # (case-folded glob pattern, category code), first match wins
-    default: str = "other"
-    units: tuple[tuple[str, str], ...] = ()  # (case-folded agency name, unit id)
-
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> CategoryMap:
-        doc = yaml.safe_load(Path(path or DEFAULT_CATEGORY_MAP).read_text(encoding="utf-8")) or {}
-        rules = tuple((str(r["pattern"]).casefold(), str(r["category"])) for r in doc.get("rules") or [])
-        units = tuple((str(k).strip().casefold(), str(v)) for k, v in (doc.get("units") or {}).items())
-        return cls(rules=rules, default=str(doc.get("default") or "other"), units=units)
-
-    def unit(self, agency: str | None) -> str | None:
-        """The unit id of an agency named by the feed; the name itself when the table does not list it."""
-        if not agency:
-            return None
-        return dict(self.units).get(agency.strip().casefold(), agency.strip())
-
-    def category(self, *candidates: str | None) -> str:
-        """The category of the first candidate (service code, then name, then descriptor) a rule matches."""
-        for value in candidates:
-            if not value:
-                continue
-            folded = value.strip().casefold()
-            for pattern, code in self.rules:
-                if fnmatch.fnmatchcase(folded, pattern):
-                    return code
-        return self.default
-
-
 
 # Status words of GeoReport v2 (open / closed) and of NYC 311 exports, to the silver status vocabulary.
 _STATUS = {
     "closed": "resolved", "open": "open", "assigned": "open", "started": "open", "in progress": "open",
-    "email sent": "open", "pending": "pending", "draft": "pending",
+    "email sent": "open", "pending": "pending", "draft": "pending", "unassigned": "pending",
 }
+# A closed request whose status notes say it was never a real one is invalid, not resolved.
+_INVALID_NOTES = ("duplicate", "invalid", "cancelled", "canceled", "withdrawn")
 # NYC "Open Data Channel Type" to our channels.
 _CHANNEL = {"phone": "hotline", "online": "web", "mobile": "app"}
 
@@ -69,9 +34,10 @@ class RowError(ValueError):
 class Mapping:
     """How requests of one feed become canonical records."""
 
-    categories: CategoryMap = field(default_factory=CategoryMap.load)
+    table: MappingTable = field(default_factory=MappingTable.load)
     tz: dt.tzinfo = dt.UTC  # for timestamps without an offset (CSV exports are in local time)
     id_prefix: str = ""  # e.g. "nyc:" to keep report ids of several cities apart in one lake
+    jurisdiction: str = "hue"  # which rows of the mapping table apply
 
 
 @dataclass(frozen=True)
@@ -112,36 +78,46 @@ def request_records(req: Request, source: str, mapping: Mapping) -> list[RawReco
         raise RowError(f"unreadable requested date {raw!r}" if raw else "missing requested date")
     report_id = f"{mapping.id_prefix}{rid}"
     status_raw = (clean_text(req.status) or "").casefold()
+    notes = clean_text(req.status_notes)
     status = _STATUS.get(status_raw)
     closed = status == "resolved"
+    invalid = closed and notes is not None and any(w in notes.casefold() for w in _INVALID_NOTES)
     updated = parse_datetime(req.updated, mapping.tz)
     closed_at = parse_datetime(req.closed, mapping.tz)
     resolved_at = (closed_at or updated) if closed else None
     last = max([t for t in (received, updated, closed_at) if t is not None])
-    agency = mapping.categories.unit(clean_text(req.agency))
+    agency = clean_text(req.agency)
+    unit = mapping.table.unit(mapping.jurisdiction, agency)
+    category = mapping.table.category(mapping.jurisdiction, req.service_code, req.service_name, req.descriptor)
+    unmapped = []
+    if category is None:
+        service = clean_text(req.service_code) or clean_text(req.service_name) or clean_text(req.descriptor)
+        unmapped.append(f"service {service!r} not mapped" if service else "no service code or name")
+    if agency and unit is None:
+        unmapped.append(f"agency {agency!r} not mapped")
     lat, lon = parse_point(req.lat, req.lon, req.location)
     channel = _CHANNEL.get((clean_text(req.channel) or "").casefold(), "open311")
     report = report_payload(
-        report_id=report_id, source=source, channel=channel,
-        category_code=mapping.categories.category(req.service_code, req.service_name, req.descriptor),
+        report_id=report_id, source=source, channel=channel, category_code=category,
         title=clean_text(req.service_name) or clean_text(req.service_code),
         description=clean_text(req.description) or clean_text(req.descriptor),
         lat=lat, lon=lon,
         # Postal codes are not commune codes: the commune is left to the pipeline (from lat/lon).
         admin_unit_code=None,
         received_at=iso(received), process_type=None,
-        # A request published by the city was accepted into its system: valid unless told otherwise.
-        is_valid=True, invalid_reason=None,
+        # A request published by the city was accepted into its system: valid unless its notes say otherwise.
+        is_valid=not invalid, invalid_reason=notes if invalid else None,
         reporter_name=clean_text(req.reporter_name), reporter_phone=clean_text(req.reporter_phone),
-        updated_at=iso(last), status=status, unit_id=agency,
-        deadline_at=iso(parse_datetime(req.due, mapping.tz)), resolved_at=iso(resolved_at),
+        updated_at=iso(last), status="invalid" if invalid else status, unit_id=unit,
+        deadline_at=iso(parse_datetime(req.due, mapping.tz)), resolved_at=None if invalid else iso(resolved_at),
         rating=None, expected_datetime=iso(parse_datetime(req.expected, mapping.tz)),
     )
     # What the feed said beyond the canonical fields, kept in the raw payload (silver reads only its keys).
     report["extra"] = {k: v for k, v in {
-        "service_code": clean_text(req.service_code), "status": clean_text(req.status),
-        "agency": clean_text(req.agency), "address": clean_text(req.address),
-        "zipcode": clean_zip(req.zipcode) or address_zip(req.address),
+        "service_code": clean_text(req.service_code), "service_name": clean_text(req.service_name),
+        "status": clean_text(req.status), "status_notes": notes, "agency": agency,
+        "address": clean_text(req.address), "zipcode": clean_zip(req.zipcode) or address_zip(req.address),
+        "unmapped": unmapped or None,
     }.items() if v is not None}
     out = [RawRecord("report", source, report_id, report)]
 
@@ -151,11 +127,13 @@ def request_records(req: Request, source: str, mapping: Mapping) -> list[RawReco
             event_id=eid, report_id=report_id, event_type=kind, at=iso(at), **kw)))
 
     event("received", received)
-    if agency:
-        event("assigned", received, unit_id=agency,
+    if unit:
+        event("assigned", received, unit_id=unit,
               note="assignment time not published by the source; requested time used")
-    if closed and resolved_at is not None:
-        event("resolved", resolved_at, unit_id=agency, note=clean_text(req.status_notes))
+    if invalid and resolved_at is not None:
+        event("invalidated", resolved_at, unit_id=unit, note=notes)
+    elif closed and resolved_at is not None:
+        event("resolved", resolved_at, unit_id=unit, note=notes)
     return out
 
 
@@ -167,5 +145,16 @@ def changed_since(report: dict[str, Any], since: dt.datetime) -> bool:
 
 
 
-def mapping_for(category_map: str | Path | None = None, timezone: str = "UTC", id_prefix: str = "") -> Mapping:
-    return Mapping(categories=CategoryMap.load(category_map or None), tz=ZoneInfo(timezone), id_prefix=id_prefix)
+def zone(name: str) -> dt.tzinfo:
+    """An IANA time zone (``America/New_York``), or ValueError naming it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r}: give an IANA name such as Asia/Ho_Chi_Minh or "
+                         "America/New_York") from None
+
+
+def mapping_for(table: str | Path | None = None, timezone: str = "UTC", id_prefix: str = "",
+                jurisdiction: str = "hue") -> Mapping:
+    return Mapping(table=MappingTable.load(table or None), tz=zone(timezone), id_prefix=id_prefix,
+                   jurisdiction=jurisdiction)
