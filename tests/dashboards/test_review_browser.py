@@ -63,21 +63,25 @@ def test_operator_reviews_in_the_browser(servers: dict[str, str], browser, lake:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     page.goto(servers["operator"] + "/review")  # the page's own URL, opened directly
-    page.locator(".st-key-confirm_e1 button").wait_for(timeout=60_000)
+    page.locator(".st-key-confirm_e1 button").wait_for(timeout=120_000)
     assert not page.get_by_text("Page not found").count()
     page.screenshot(path=str(SHOTS / "review.png"), full_page=True)
 
     page.locator(".st-key-confirm_e1 button").click()
     page.get_by_text("Đã ghi quyết định: xác nhận — e1.").wait_for(timeout=30_000)
-    page.locator(".st-key-reason_e2").click()
+    page.locator(".st-key-card_e1").wait_for(state="detached", timeout=30_000)  # decided: off the queue
+    page.wait_for_timeout(1000)  # the rerun settles (Streamlit keeps stale elements meanwhile)
+    page.locator(".st-key-reason_e2").first.click()
     page.get_by_role("option", name="Trùng lặp").click()
-    page.locator(".st-key-dismiss_e2 button").click()
+    page.locator(".st-key-dismiss_e2 button").first.click()
     page.get_by_text("Đã ghi quyết định: loại bỏ — e2.").wait_for(timeout=30_000)
-    plate = page.locator(".st-key-plate_e3 input")
+    page.locator(".st-key-card_e2").wait_for(state="detached", timeout=30_000)
+    page.wait_for_timeout(1000)
+    plate = page.locator(".st-key-plate_e3 input").first
     plate.fill("75B1-333.38")
     plate.press("Enter")
     page.wait_for_timeout(1000)
-    page.locator(".st-key-correct_e3 button").click()
+    page.locator(".st-key-correct_e3 button").first.click()
     page.get_by_text("Đã ghi quyết định: sửa — e3.").wait_for(timeout=30_000)
 
     page.goto(servers["operator"] + "/violations")
