@@ -14,15 +14,13 @@ from core import fmt
 from dashboards import access
 from dashboards.actions import review as act
 from dashboards.context import page_context
-from dashboards.data import versioned
 from dashboards.lang import t, t_or
 from views import review
 
 QUEUE_SIZE = 12
-pending = versioned(*review.TABLES)(review.pending)
-pending_count = versioned(*review.TABLES)(review.pending_count)
-precision = versioned(*review.TABLES)(review.precision)
-decisions = versioned(*review.DECISION_TABLES)(review.decisions)
+# Read without the version cache (whose version lookups live a few seconds): a decision made here must
+# leave the queue on the very rerun it causes. The queries are small (a dozen rows, a grouped count).
+pending, pending_count, precision, decisions = review.pending, review.pending_count, review.precision, review.decisions
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
