@@ -51,3 +51,11 @@ dev: install
 
 clean:
 	rm -rf data .dagster_home/storage bench/results
+
+# Mutation score of the modules that decide what people see and what is fined (issue 17; docs/mutation.md).
+# Slow (tens of minutes on 2 cores), so not part of `make test`; a clean run each time, then killed/total per module.
+.PHONY: mutation
+mutation: install
+	rm -rf mutants && mkdir mutants
+	nice -n 10 $(BIN)/mutmut run --max-children 2 > mutants/run.log 2>&1 || (tail -n 40 mutants/run.log; exit 1)
+	$(BIN)/python scripts/mutation_report.py --survivors --min 85

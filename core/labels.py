@@ -367,6 +367,29 @@ _SCREEN: dict[str, Pair] = {
     "wall_pages": ("Trang luân phiên", "Rotating pages"),
     "wall_every": ("Đổi trang sau (giây)", "Switch page every (seconds)"),
     "wall_updated": ("Cập nhật {at}", "Updated {at}"),
+    # freshness of the data, per source, on every page and the wall
+    "fresh_camera": ("Camera", "Camera"),
+    "fresh_gauge": ("Trạm mực nước", "Gauges"),
+    "fresh_reports": ("Phản ánh", "Reports"),
+    "fresh_warnings": ("Cảnh báo CAP", "CAP warnings"),
+    "fresh_ago": ("{source}: {age} trước", "{source}: {age} ago"),
+    "fresh_none": ("{source}: chưa có dữ liệu", "{source}: no data yet"),
+    "age_seconds": ("{n} giây", "{n} s"),
+    "age_minutes": ("{n} phút", "{n} min"),
+    "age_hours": ("{n} giờ", "{n} h"),
+    "age_days": ("{n} ngày", "{n} days"),
+    "fresh_state_green": ("mới", "fresh"),
+    "fresh_state_amber": ("chậm", "late"),
+    "fresh_state_red": ("quá cũ", "stale"),
+    "fresh_state_none": ("chưa có", "none"),
+    # wall: alarm banner and the ticker of newest events
+    "banner_gauge": ("BÁO ĐỘNG {level}: trạm {station} {level_m} m", "ALARM {level}: {station} gauge at {level_m} m"),
+    "banner_cap": ("Cảnh báo đang hiệu lực: {headline}", "Warning in force: {headline}"),
+    "ticker_events": ("Sự kiện mới nhất", "Newest events"),
+    "ev_violation": ("Vi phạm", "Violation"),
+    "ev_reading": ("Mực nước", "Water level"),
+    "ev_report": ("Phản ánh", "Report"),
+    "col_detail": ("Chi tiết", "Detail"),
 }
 
 

@@ -65,6 +65,7 @@ class DashboardSettings(_Strict):
     roles: DashboardRoles = DashboardRoles()
     wall_pages: list[str] | None = None
     wall_seconds: int | None = Field(None, ge=1, le=3600)
+    freshness: dict[str, tuple[float, float]] = {}  # source → (amber after s, red after s); views.freshness
 
 
 class ApiSettings(_Strict):

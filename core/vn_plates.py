@@ -8,18 +8,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Registration codes (Thông tư 24/2023/TT-BCA, annex): a few of the 63 provinces by name, the ones
-# around Huế first. Codes outside this map but in 11..99 are still well-formed.
+# Registration codes of domestic cars and motorbikes (Thông tư 58/2020/TT-BCA, Phụ lục 02; kept unchanged
+# by Thông tư 24/2023/TT-BCA and 79/2024/TT-BCA), by the 63 provinces the circulars name — plates issued
+# before the 2025 province mergers keep their codes. 80 is the Traffic Police Department's registry for
+# central agencies. Codes 01–10 and 13, 42, 44–46, 87, 91, 96 are not assigned (13 was Hà Bắc's before
+# 1997; not re-assigned as far as we know), so a plate carrying one was misread. Not fully sure: 39 for
+# Đồng Nai (beside 60) as Phụ lục 02 lists it.
 PROVINCES: dict[str, str] = {
-    "75": "Huế (Thừa Thiên Huế)", "74": "Quảng Trị", "73": "Quảng Bình", "43": "Đà Nẵng", "92": "Quảng Nam",
-    "76": "Quảng Ngãi", "77": "Bình Định", "38": "Hà Tĩnh", "37": "Nghệ An", "36": "Thanh Hóa",
-    "29": "Hà Nội", "30": "Hà Nội", "31": "Hà Nội", "32": "Hà Nội", "33": "Hà Nội", "40": "Hà Nội",
-    "41": "TP. Hồ Chí Minh", "50": "TP. Hồ Chí Minh", "51": "TP. Hồ Chí Minh", "52": "TP. Hồ Chí Minh",
+    "11": "Cao Bằng", "12": "Lạng Sơn", "14": "Quảng Ninh", "15": "Hải Phòng", "16": "Hải Phòng",
+    "17": "Thái Bình", "18": "Nam Định", "19": "Phú Thọ", "20": "Thái Nguyên", "21": "Yên Bái",
+    "22": "Tuyên Quang", "23": "Hà Giang", "24": "Lào Cai", "25": "Lai Châu", "26": "Sơn La", "27": "Điện Biên",
+    "28": "Hòa Bình", "29": "Hà Nội", "30": "Hà Nội", "31": "Hà Nội", "32": "Hà Nội", "33": "Hà Nội",
+    "34": "Hải Dương", "35": "Ninh Bình", "36": "Thanh Hóa", "37": "Nghệ An", "38": "Hà Tĩnh", "39": "Đồng Nai",
+    "40": "Hà Nội", "41": "TP. Hồ Chí Minh", "43": "Đà Nẵng", "47": "Đắk Lắk", "48": "Đắk Nông",
+    "49": "Lâm Đồng", "50": "TP. Hồ Chí Minh", "51": "TP. Hồ Chí Minh", "52": "TP. Hồ Chí Minh",
     "53": "TP. Hồ Chí Minh", "54": "TP. Hồ Chí Minh", "55": "TP. Hồ Chí Minh", "56": "TP. Hồ Chí Minh",
-    "57": "TP. Hồ Chí Minh", "58": "TP. Hồ Chí Minh", "59": "TP. Hồ Chí Minh", "15": "Hải Phòng",
-    "16": "Hải Phòng", "65": "Cần Thơ", "47": "Đắk Lắk", "79": "Khánh Hòa", "82": "Kon Tum", "81": "Gia Lai",
+    "57": "TP. Hồ Chí Minh", "58": "TP. Hồ Chí Minh", "59": "TP. Hồ Chí Minh", "60": "Đồng Nai",
+    "61": "Bình Dương", "62": "Long An", "63": "Tiền Giang", "64": "Vĩnh Long", "65": "Cần Thơ",
+    "66": "Đồng Tháp", "67": "An Giang", "68": "Kiên Giang", "69": "Cà Mau", "70": "Tây Ninh", "71": "Bến Tre",
+    "72": "Bà Rịa - Vũng Tàu", "73": "Quảng Bình", "74": "Quảng Trị", "75": "Huế (Thừa Thiên Huế)",
+    "76": "Quảng Ngãi", "77": "Bình Định", "78": "Phú Yên", "79": "Khánh Hòa",
+    "80": "Cơ quan trung ương (Cục Cảnh sát giao thông)", "81": "Gia Lai", "82": "Kon Tum", "83": "Sóc Trăng",
+    "84": "Trà Vinh", "85": "Ninh Thuận", "86": "Bình Thuận", "88": "Vĩnh Phúc", "89": "Hưng Yên",
+    "90": "Hà Nam", "92": "Quảng Nam", "93": "Bình Phước", "94": "Bạc Liêu", "95": "Hậu Giang",
+    "97": "Bắc Kạn", "98": "Bắc Giang", "99": "Bắc Ninh",
 }
-UNUSED_CODES = {"10", "13", "42", "44", "45", "46", "87", "91", "96"}
 SERIES_LETTERS = "ABCDEFGHKLMNPSTUVXYZ"  # I, J, O, Q, R, W are not used in series
 _TO_DIGIT = str.maketrans({"O": "0", "Q": "0", "D": "0", "U": "0", "I": "1", "L": "1", "J": "1", "Z": "2",
                            "S": "5", "B": "8", "G": "6", "T": "7", "A": "4"})
@@ -33,7 +46,7 @@ class VNPlate:
     number: str  # 4 or 5 digits
     kind: str  # car | motorbike
     text: str  # normalised: 75A-123.45 | 75-B1 234.56
-    province: str | None  # name when known
+    province: str  # the registering province (or central agencies, 80)
 
     @property
     def is_hue(self) -> bool:
@@ -69,7 +82,7 @@ def parse_vn_plate(text: str) -> VNPlate | None:
     if not 7 <= len(s) <= 10:
         return None
     code = s[:2].translate(_TO_DIGIT)
-    if not code.isdigit() or not 11 <= int(code) <= 99 or code in UNUSED_CODES:
+    if code not in PROVINCES:  # 01–10, 13, 42, ...: no province registers plates under it
         return None
     rest = s[2:]
     inner = [p - 2 for p in seps if 2 < p < len(s)]  # separators after the code: end of the series
@@ -109,5 +122,5 @@ def parse_vn_plate(text: str) -> VNPlate | None:
             formatted = f"{code}-{series} {_fmt_number(num)}"
         else:
             formatted = f"{code}{series}-{_fmt_number(num)}"
-        return VNPlate(code, series, num, "motorbike" if layout == "moto2" else "car", formatted, PROVINCES.get(code))
+        return VNPlate(code, series, num, "motorbike" if layout == "moto2" else "car", formatted, PROVINCES[code])
     return None

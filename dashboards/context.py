@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards.data import get_lake
 from dashboards.filters import default_filters
+from dashboards.freshness import show_freshness
 from dashboards.lang import current_lang, t
 from lake import Lake
 from views.filters import Filters
@@ -28,12 +29,17 @@ class Ctx(NamedTuple):
         return self.role == "wall"
 
 
-def page_context() -> Ctx:
+def page_context(freshness: bool = True) -> Ctx:
+    """The page's context; with ``freshness`` the line of per-source freshness marks goes on top of the page
+    (the wall draws its own, inside its refreshing fragment)."""
     lake = get_lake()
     f = st.session_state.get("filters")
     if not isinstance(f, Filters):
         f = default_filters(lake)
-    return Ctx(lake, f, st.session_state.get("role", "leader"), current_lang())
+    ctx = Ctx(lake, f, st.session_state.get("role", "leader"), current_lang())
+    if freshness:
+        show_freshness(lake, ctx.lang)
+    return ctx
 
 
 def empty_state(what: str | None = None) -> None:

@@ -9,8 +9,9 @@
 """
 
 from lake.catalog import TableSpec, catalog, spec
+from lake.errors import LakeError
 from lake.rejects import Reject, rejects_frame
 from lake.schema import SchemaMismatch
-from lake.store import Lake, LakeError
+from lake.store import Lake
 
 __all__ = ["Lake", "LakeError", "Reject", "SchemaMismatch", "TableSpec", "catalog", "rejects_frame", "spec"]

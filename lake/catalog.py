@@ -50,6 +50,23 @@ class TableSpec:
         return f"{self.layer}/{self.table}"
 
 
+def bronze_table(name: str, what: str) -> TableSpec:
+    """A bronze table: payloads as received, append-only, one row per distinct payload."""
+    return TableSpec(
+        name=f"bronze.{name}",
+        schema=pa.schema([
+            ("raw_id", pa.string()),  # hash of (source, record_id, payload): the same payload again adds nothing
+            ("source", pa.string()),  # simulated | open311 | postgres | file | feed | vndms_csv | ...
+            ("record_id", pa.string()),  # the id the source gave the record (a file name, a URL)
+            ("batch_id", pa.string()),
+            ("ingested_at", TS),
+            ("payload", pa.string()),  # as received (JSON text, XML text, a CSV record as JSON text)
+        ]),
+        keys=("raw_id",),
+        description=f"{what} as received, append-only, one row per distinct payload.",
+    )
+
+
 @lru_cache(maxsize=1)
 def catalog() -> dict[str, TableSpec]:
     """All tables, discovered from the modules in ``lake.tables``."""

@@ -16,6 +16,7 @@ from core import fmt
 from dashboards import maps, reads
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
+from dashboards.freshness import show_banner, show_freshness, ticker_rows
 from dashboards.lang import t, t_or
 from dashboards.ui import show_table, status_label
 from views import floods, violations
@@ -39,7 +40,7 @@ def _config() -> tuple[list[str], int]:
     return panels, max(5, seconds)
 
 
-ctx = page_context()
+ctx = page_context(freshness=False)  # the marks are drawn in the refreshing fragment below
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 panels, seconds = _config()
 if ctx.role != "wall":  # a leader/operator previewing the wall can pick the panels
@@ -148,10 +149,18 @@ def rotate() -> None:
     i = st.session_state.get("wall_i", -1) + 1
     st.session_state["wall_i"] = i
     name = panels[i % len(panels)]
+    show_banner(lake, lang)
+    show_freshness(lake, lang)
     st.title(t(PANEL_TITLES[name]))
     st.caption(t("wall_updated", at=fmt.datetime(dt.datetime.now(dt.UTC))) + " · "
                + t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
     RENDER[name]()
+    st.subheader(t("ticker_events"))
+    events = ticker_rows(lake, lang)
+    if events.is_empty():
+        empty_state()
+    else:
+        show_table(events, {"time": "col_time", "event": "col_event", "detail": "col_detail"}, static=True)
 
 
 rotate()

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import threading
 
 from hue_ioc.dagster_home import ensure_dagster_home
 
@@ -18,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-serve", action="store_true", help="build only")
     p.add_argument("--scale", type=float, default=1.0, help="simulator scale (1.0 = the 3-year set)")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--no-live", action="store_true", help="serve the history only (no simulated live traffic)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("build", help="run a Dagster job in process (default: rebuild_reports)")
@@ -86,10 +88,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("   headline:", json.dumps(_headline(None, None, None), ensure_ascii=False, default=str))
     if args.no_serve:
         return 0
-    print("4/4 dashboard")
+    print("4/4 dashboard" + ("" if args.no_live else ", with live traffic simulated beside it (hue-ioc simulate "
+                             "live --scenario flood-2025: labelled simulated)"))
     from dashboards.serve import serve
 
-    return int(serve(port=args.port) or 0)
+    stop = None if args.no_live else _simulate_live(lake)
+    try:
+        return int(serve(port=args.port) or 0)
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+def _simulate_live(lake: object) -> threading.Event:
+    """`hue-ioc simulate live` in a thread of this process: the dashboard runs in its own process."""
+    from pathlib import Path
+
+    from core.settings import repo_root, settings
+    from detectors.config import load_cameras
+    from hue_ioc.commands.live import DEFAULT_CAMERAS, camera_zones
+    from pipelines.live.simulator_run import run_simulation
+
+    cams = camera_zones(load_cameras(Path(settings().cameras or repo_root() / DEFAULT_CAMERAS)))
+    stop = threading.Event()
+    threading.Thread(target=run_simulation, args=(lake, cams, stop), daemon=True, name="simulate-live",
+                     kwargs={"scenario": "flood-2025", "speed": 120.0, "broker": settings().mqtt_url}).start()
+    return stop
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -2,33 +2,17 @@
 
 import pyarrow as pa
 
-from lake.catalog import TS, TableSpec
+from lake.catalog import TS, TableSpec, bronze_table
 
 STR, F64, I32, I64, BOOL = pa.string(), pa.float64(), pa.int32(), pa.int64(), pa.bool_()
 
 
-def _raw(name: str, what: str) -> TableSpec:
-    return TableSpec(
-        name=f"bronze.{name}",
-        schema=pa.schema([
-            ("raw_id", STR),  # hash of (source, record_id, payload): re-ingesting the same payload adds nothing
-            ("source", STR),  # file | inbox | feed | vndms_csv | generic_csv | generic_json | csv | ...
-            ("record_id", STR),  # file name, URL or the id the record claimed
-            ("batch_id", STR),
-            ("ingested_at", TS),
-            ("payload", STR),  # as received (XML text, or the CSV/JSON record as JSON text)
-        ]),
-        keys=("raw_id",),
-        description=f"{what} as received, append-only, one row per distinct payload.",
-    )
-
-
-_CAP = _raw("cap_alerts_raw", "CAP 1.2 documents (one alert, a container of alerts or an EDXL-DE distribution)")
+_CAP = bronze_table("cap_alerts_raw", "CAP 1.2 documents (one alert, a container of alerts or an EDXL-DE distribution)")
 CAP_ALERTS_RAW = TableSpec(name=_CAP.name, keys=_CAP.keys, description=_CAP.description, schema=_CAP.schema
                            .append(pa.field("raw_bytes", pa.binary()))  # exactly as received
                            .append(pa.field("encoding", STR)))  # as declared (BOM or XML declaration)
-GAUGE_READINGS_RAW = _raw("gauge_readings_raw", "River gauge / reservoir readings")
-SOS_RAW = _raw("sos_raw", "SOS requests imported from CSV")
+GAUGE_READINGS_RAW = bronze_table("gauge_readings_raw", "River gauge / reservoir readings")
+SOS_RAW = bronze_table("sos_raw", "SOS requests imported from CSV")
 
 WARNINGS = TableSpec(
     name="silver.warnings",

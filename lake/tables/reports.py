@@ -2,29 +2,12 @@
 
 import pyarrow as pa
 
-from lake.catalog import TS, TableSpec
+from lake.catalog import TS, TableSpec, bronze_table
 
 STR, F64, I32, I64, BOOL, DATE = pa.string(), pa.float64(), pa.int32(), pa.int64(), pa.bool_(), pa.date32()
 
-
-def _raw(name: str, what: str) -> TableSpec:
-    return TableSpec(
-        name=f"bronze.{name}",
-        schema=pa.schema([
-            ("raw_id", STR),  # hash of (source, record_id, payload): re-ingesting the same payload adds nothing
-            ("source", STR),  # simulated | open311 | postgres | csv | ...
-            ("record_id", STR),  # the id the source gave the record
-            ("batch_id", STR),
-            ("ingested_at", TS),
-            ("payload", STR),  # the record as received (JSON text)
-        ]),
-        keys=("raw_id",),
-        description=f"{what} as received, append-only, one row per distinct payload.",
-    )
-
-
-REPORTS_RAW = _raw("reports_raw", "Citizen reports")
-REPORT_EVENTS_RAW = _raw("report_events_raw", "Report lifecycle events")
+REPORTS_RAW = bronze_table("reports_raw", "Citizen reports")
+REPORT_EVENTS_RAW = bronze_table("report_events_raw", "Report lifecycle events")
 
 REPORTS = TableSpec(
     name="silver.reports",

@@ -6,5 +6,6 @@ plain data), ``frigate`` and ``camera_events`` (camera messages → violations a
 ``telemetry`` (gauge messages → readings), ``batch`` (one micro-batch through the lake), ``advance`` (the
 silver/gold slices a batch touched), ``mqtt`` (the broker connection with manual acknowledgement),
 ``inprocess`` (a source without a broker, for the demo), ``polls`` (PostgreSQL and CAP), ``service`` (the loop
-`hue-ioc live` runs).
+`hue-ioc live` runs), ``simulator``, ``simulator_reports`` and ``simulator_run`` (`hue-ioc simulate live`: the
+traffic of now, labelled simulated, through the same service).
 """

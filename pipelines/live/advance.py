@@ -19,6 +19,7 @@ from lake.catalog import spec
 from pipelines.disasters.flood_status import flood_status
 from pipelines.live import camera_events, frigate
 from pipelines.live.frigate import BadMessage
+from pipelines.live.messages import SIMULATED, declares_simulated
 from pipelines.live.zones import Cameras
 
 FRIGATE_SOURCE, DETECTOR_SOURCE = "mqtt:frigate", "mqtt:detector"
@@ -72,6 +73,7 @@ def recount(lake: Lake, touched: Iterable[tuple[str, dt.datetime]], cams: Camera
                                    "sources": [FRIGATE_SOURCE, DETECTOR_SOURCE], "frigate": FRIGATE_SOURCE,
                                    "minutes": sorted({m for _, m in pairs})})
     seen: dict[tuple[str, int, str, str, str], set[str]] = defaultdict(set)
+    simulated: set[tuple[str, int]] = set()  # (camera, minute) slices counted from simulated messages
     for source, camera, payload in rows.iter_rows():
         try:
             if source == FRIGATE_SOURCE:
@@ -80,6 +82,8 @@ def recount(lake: Lake, touched: Iterable[tuple[str, dt.datetime]], cams: Camera
                 if cam is None:
                     continue
                 minute = _epoch_minute(obj.start)
+                if declares_simulated(payload):
+                    simulated.add((camera, minute))
                 for line, cls, cid in frigate.contributions(obj, cam):
                     seen[(camera, minute, line, cls, "forward")].add(cid)
             else:
@@ -87,11 +91,14 @@ def recount(lake: Lake, touched: Iterable[tuple[str, dt.datetime]], cams: Camera
                 if ev["category"] != "count":
                     continue
                 line, cls, direction, cid = camera_events.contribution(ev)
+                if declares_simulated(payload):
+                    simulated.add((camera, _epoch_minute(ev["start_at"])))
                 seen[(camera, _epoch_minute(ev["start_at"]), line, cls, direction)].add(cid)
         except BadMessage:
             continue  # in silver.rejects already
     out = [{"camera_id": c, "minute": dt.datetime.fromtimestamp(m * 60, dt.UTC), "line_id": line,
-            "class_name": cls, "direction": d, "count": len(ids), "source": "live", "updated_at": now}
+            "class_name": cls, "direction": d, "count": len(ids),
+            "source": SIMULATED if (c, m) in simulated else "live", "updated_at": now}
            for (c, m, line, cls, d), ids in seen.items() if (c, m) in pairs]
     if out:
         lake.merge("silver.traffic_counts", pl.DataFrame(out))

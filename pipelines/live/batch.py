@@ -22,7 +22,7 @@ from pipelines.disasters.common import write_rejects
 from pipelines.disasters.warnings_issuer import issue_flood_warnings
 from pipelines.live import advance, camera_events, frigate, telemetry
 from pipelines.live.frigate import BadMessage
-from pipelines.live.messages import Message, route
+from pipelines.live.messages import SIMULATED, Message, route
 from pipelines.live.zones import Cameras
 
 CAMERA_RAW, GAUGE_RAW = "bronze.camera_events_raw", "bronze.gauge_readings_raw"
@@ -68,7 +68,10 @@ def _frigate(p: _Parsed, m: Message, cams: Cameras, batch_id: str, now: dt.datet
     cam = cams.get(obj.camera)
     if cam is None:
         raise BadMessage(f"unknown camera {obj.camera!r} (not in the camera configuration)")
-    p.violations += frigate.violations(obj, cam, now)
+    found = frigate.violations(obj, cam, now)
+    if m.simulated:
+        found = [v | {"source": SIMULATED} for v in found]
+    p.violations += found
     if frigate.contributions(obj, cam):
         p.count_minutes.add((obj.camera, obj.start))
 
@@ -90,7 +93,8 @@ def _gauge(p: _Parsed, m: Message, station: str, stations: set[str], order: int,
     reading = telemetry.parse(m.payload, station)
     if station not in stations:
         raise BadMessage(f"unknown station code {station!r} (not in silver.gauge_stations)")
-    p.readings.append(reading | {"line": order})  # a later message of the same station and time wins
+    # a later message of the same station and time wins
+    p.readings.append(reading | {"line": order, "source": SIMULATED if m.simulated else "mqtt"})
 
 
 TARGETS = {"frigate": "silver.violations", "camera": "silver.violations", "gauge": "silver.gauge_readings"}
@@ -137,9 +141,12 @@ def process_batch(lake: Lake, messages: list[Message], cams: Cameras, now: dt.da
     res.count_rows = advance.recount(lake, p.count_minutes, cams, now)
     if p.readings:
         frame = pl.DataFrame(p.readings, schema={"station_code": pl.String, "observed_at": pl.Datetime("us", "UTC"),
-                                                 "water_level_m": pl.Float64, "line": pl.Int64})
-        loaded = gauge_loader.load_readings(lake, frame, [], source="mqtt", origin="mqtt", batch_id=res.batch_id)
-        res.readings, res.rejected = loaded.written, loaded.rejected
+                                                 "water_level_m": pl.Float64, "line": pl.Int64, "source": pl.String})
+        for (source,), part in frame.group_by("source", maintain_order=True):
+            loaded = gauge_loader.load_readings(lake, part.drop("source"), [], source=str(source), origin="mqtt",
+                                                batch_id=res.batch_id)
+            res.readings += loaded.written
+            res.rejected += loaded.rejected
         res.stations = sorted(set(frame["station_code"]))
         advance.advance_flood_status(lake, res.stations)
         if issue_warnings and res.readings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 FRIGATE_TOPIC = "frigate/events"
@@ -29,6 +30,23 @@ class Message:
     @property
     def text(self) -> str:
         return self.payload.decode("utf-8", "replace")
+
+    @property
+    def simulated(self) -> bool:
+        """True when the payload declares ``"source": "simulated"`` at its top level (our live simulator does,
+        on a real broker too), so what it becomes in silver is labelled simulated, never presented as real."""
+        return declares_simulated(self.payload)
+
+
+SIMULATED = "simulated"
+
+
+def declares_simulated(payload: bytes | str) -> bool:
+    try:
+        doc = json.loads(payload)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and doc.get("source") == SIMULATED
 
 
 def message_key(topic: str, payload: bytes) -> str:

@@ -46,7 +46,7 @@ def test_reads_the_barrier_plate(reader, assets_dir, models, example_cams):
     ("7SA-I23.4S", "75A-123.45", "car", "Huế (Thừa Thiên Huế)"),  # OCR confusions S→5, I→1
     ("74c-987.65", "74C-987.65", "car", "Quảng Trị"),
     ("29-X3 123.45", "29-X3 123.45", "motorbike", "Hà Nội"),
-    ("88A-123.45", "88A-123.45", "car", None),  # well-formed, province not in our short list
+    ("88A-123.45", "88A-123.45", "car", "Vĩnh Phúc"),  # every assigned code has its province
 ])
 def test_vn_parser(text, expected, kind, province):
     p = parse_vn_plate(text)

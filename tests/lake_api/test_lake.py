@@ -10,7 +10,7 @@ import time
 import polars as pl
 import pytest
 
-from lake import Lake, Reject, SchemaMismatch, rejects_frame
+from lake import Lake, Reject, SchemaMismatch, rejects_frame, spec
 
 
 def units(n: int, suffix: str = "") -> pl.DataFrame:
@@ -133,3 +133,14 @@ def test_s3_code_path(moto_s3):
     assert lake.as_of(1).sql("SELECT count(*) FROM silver.units").item() == 3
     uri = lake.put_artifact("publications", "x.txt", b"xin chao")
     assert uri.startswith("s3://") and lake.get_artifact(uri) == b"xin chao"
+
+
+def test_overwrite_takes_the_catalog_schema_when_it_changed(lake):
+    from deltalake import write_deltalake
+
+    old = units(2)  # the table as an older catalog declared it: without "source"
+    write_deltalake(lake.uri("silver.units"), old.drop("source").to_arrow(), mode="overwrite")
+    assert "source" not in pl.read_delta(lake.uri("silver.units")).columns
+    lake.overwrite("silver.units", units(3))
+    assert pl.read_delta(lake.uri("silver.units")).columns == spec("silver.units").schema.names
+    assert lake.sql("SELECT count(*) FROM silver.units WHERE source = 'test'").item() == 3

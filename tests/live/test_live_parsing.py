@@ -94,3 +94,13 @@ def test_broker_urls():
     assert parse_url("127.0.0.1") == ("127.0.0.1", 1883, None, None)
     with pytest.raises(ValueError, match="scheme"):
         parse_url("http://127.0.0.1")
+
+
+def test_only_a_declared_simulated_source_marks_a_message_simulated():
+    from pipelines.live.messages import Message
+
+    assert Message("frigate/events", b'{"type": "end", "source": "simulated"}').simulated
+    assert not Message("frigate/events", b'{"type": "end", "after": {"sub_label": "simulated"}}').simulated
+    assert not Message("hue-ioc/gauges/71520/level", b'{"source": "vndms"}').simulated
+    assert not Message("hue-ioc/gauges/71520/level", b"not json").simulated
+    assert not Message("hue-ioc/gauges/71520/level", b'["simulated"]').simulated

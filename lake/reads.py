@@ -1,0 +1,59 @@
+"""Reads: polars scans of a table's snapshot, and SQL through the lake's DuckDB engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from lake.catalog import spec
+
+if TYPE_CHECKING:
+    from deltalake import DeltaTable
+
+    from lake.engine import SqlEngine
+
+
+class Reads:
+    """The read half of :class:`lake.Lake` (a mixin over the lake's snapshots and its SQL engine)."""
+
+    storage_options: Mapping[str, str]
+    _engine: SqlEngine
+
+    if TYPE_CHECKING:  # provided by Lake
+        def uri(self, name: str) -> str: ...
+        def exists(self, name: str) -> bool: ...
+        def _delta(self, name: str) -> DeltaTable | None: ...
+
+    def scan(self, name: str) -> pl.LazyFrame:
+        """Lazy polars scan of the table (at the lake's pin)."""
+        table = self._delta(name)
+        if table is None:
+            return _empty(name).lazy()
+        return pl.scan_delta(self.uri(name), version=table.version(),
+                             storage_options=dict(self.storage_options) or None)
+
+    def read(self, name: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
+        """The whole table as a polars frame (columns in catalog order)."""
+        lf = self.scan(name)
+        if columns:
+            lf = lf.select(columns)
+        elif self.exists(name):  # catalog order; a column the catalog gained since the last write reads as null
+            have = set(lf.collect_schema().names())
+            empty = _empty(name)
+            lf = lf.select([pl.col(c) if c in have else pl.lit(None, empty[c].dtype).alias(c) for c in empty.columns])
+        return lf.collect()
+
+    def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
+        """Run DuckDB SQL over the lake's tables (named ``layer.table``) with bound parameters.
+
+        Each table shows its current (or pinned) snapshot, looked up at most every ``max_staleness_s``
+        (writes through this lake are seen at once); gold is held in memory per Delta version."""
+        return self._engine.sql(query, params)
+
+
+def _empty(name: str) -> pl.DataFrame:
+    out = pl.from_arrow(spec(name).schema.empty_table())
+    assert isinstance(out, pl.DataFrame)
+    return out

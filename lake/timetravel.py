@@ -1,0 +1,55 @@
+"""Time travel: open a table's Delta snapshot at a version, a moment or a per-table version map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from deltalake import DeltaTable
+from deltalake.exceptions import TableNotFoundError
+
+from core.tz import parse_moment
+from lake.errors import LakeError
+
+AsOf = int | dt.datetime | dt.date | str | Mapping[str, int] | None
+
+
+def snapshot(uri: str, name: str, when: AsOf, storage_options: Mapping[str, str] | None) -> DeltaTable | None:
+    """The DeltaTable at ``uri`` as of ``when`` (None: the newest); None when it does not exist then.
+
+    ``when`` is a version, a moment (datetime, date = end of that day in Vietnam time, ISO string) or
+    ``{table name: version}`` (tables not named read their newest version, a None version reads as absent)."""
+    try:
+        table = DeltaTable(uri, storage_options=dict(storage_options) if storage_options else None)
+    except TableNotFoundError:
+        return None
+    if when is None:
+        return table
+    if isinstance(when, Mapping):
+        if name not in when:
+            return table
+        when = when[name]
+        if when is None:
+            return None
+    try:
+        if isinstance(when, int):
+            table.load_as_version(when)
+        else:
+            moment = parse_moment(when)
+            first = min(h["timestamp"] for h in table.history())  # ms since epoch
+            if moment.timestamp() * 1000 < first:
+                return None  # the table did not exist yet
+            table.load_as_version(moment)
+    except Exception as exc:  # noqa: BLE001 - delta-rs raises several kinds here
+        raise LakeError(f"{name}: cannot time-travel to {when!r}: {exc}") from exc
+    return table
+
+
+def history(uri: str, storage_options: Mapping[str, str] | None, limit: int | None = None) -> list[dict[str, Any]]:
+    """The table's commits, newest first: version, timestamp (ms), operation and its metrics."""
+    try:
+        table = DeltaTable(uri, storage_options=dict(storage_options) if storage_options else None)
+    except TableNotFoundError:
+        return []
+    return table.history(limit)
