@@ -7,13 +7,16 @@ Role, first match wins:
    else ``leader``;
 3. HUE_IOC_ROLE, then the TOML key ``role``; default ``leader``.
 
-Only operators see reporter identity (silver.reports.reporter_name/phone) and full plate numbers.
+Only operators see reporter identity (silver.reports.reporter_name/phone) and full plate numbers, and only
+operators act (review a violation): the page hides the controls for other roles, and every action function
+checks the role again through ``require`` before it writes, so a forged widget event changes nothing.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from typing import Any
 
 ROLES = ("wall", "leader", "operator")
@@ -55,6 +58,39 @@ def role_from_claims(user: dict[str, Any], toml: dict[str, Any] | None = None) -
         if role in found:
             return role
     return DEFAULT_ROLE
+
+
+class Refused(PermissionError):
+    """An action asked for by a role that may not take it."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the role resolved by the server (never sent by the browser) and a name for the audit."""
+
+    role: str
+    name: str
+
+
+def may_act(role: str) -> bool:
+    """Operators review, correct and decide; leaders and the wall only look."""
+    return role == "operator"
+
+
+def require(actor: Actor) -> None:
+    """Raise ``Refused`` unless ``actor`` may act: the server-side check of every action."""
+    if not may_act(actor.role):
+        raise Refused(f"vai trò {actor.role!r} không được thao tác / role {actor.role!r} may not act")
+    if not actor.name.strip():
+        raise Refused("thiếu tên người thao tác / the actor has no name")
+
+
+def actor_name(user: dict[str, Any] | None = None) -> str:
+    """The audit name: the OIDC e-mail (or name) when logged in, else the server account (USER), or the role."""
+    for key in ("email", "name", "sub"):
+        if user and user.get(key):
+            return str(user[key])
+    return os.environ.get("USER") or configured_role()
 
 
 def may_see_personal_data(role: str) -> bool:

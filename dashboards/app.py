@@ -50,7 +50,9 @@ def resolve_role() -> str:
 
 
 role = resolve_role()
-st.session_state["role"] = role
+st.session_state["role"] = role  # resolved here, on the server, every run: the actions trust nothing else
+st.session_state["actor_name"] = access.actor_name(
+    st.user.to_dict() if _auth_configured() and st.user.is_logged_in else None)
 lake = get_lake()
 
 if role == "wall":
@@ -67,6 +69,7 @@ else:
         st.Page(PAGES / "units.py", title=t("page_units"), icon=":material/leaderboard:", url_path="units"),
         st.Page(PAGES / "reports_map.py", title=t("page_reports"), icon=":material/map:", url_path="reports"),
         st.Page(PAGES / "violations.py", title=t("page_violations"), icon=":material/traffic:", url_path="violations"),
+        st.Page(PAGES / "review.py", title=t("page_review"), icon=":material/fact_check:", url_path="review"),
         st.Page(PAGES / "floods.py", title=t("page_floods"), icon=":material/flood:", url_path="floods"),
         st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall"),
     ]

@@ -34,5 +34,6 @@ unit_transfers = versioned("gold.unit_transfers", "silver.units")(unit_detail.un
 
 map_reports = versioned(*REPORTS)(reports_map.map_reports)
 map_reports_total = versioned(*REPORTS)(reports_map.map_reports_total)
+unlocated_count = versioned(*REPORTS)(reports_map.unlocated_count)
 report_details = versioned(*REPORTS, *NAMES)(reports_map.report_details)
 commune_geometries = versioned("silver.admin_units")(reports_map.commune_geometries)

@@ -146,11 +146,11 @@ def headline_json(data: ReportData) -> dict:
         {"vi": "Thay đổi", "en": "change", "align": "right"},
     ]
     if data.unit:
-        note = ("Số liệu của đơn vị lấy từ gold.kpi_daily (theo ngày tiếp nhận, giờ Việt Nam), như bảng xếp hạng. "
-                "Unit figures come from gold.kpi_daily (by receipt date, Vietnam time), as the ranking.")
+        note = ("Số liệu của đơn vị lấy từ bảng chỉ tiêu hằng ngày (theo ngày tiếp nhận, giờ Việt Nam), như bảng "
+                "xếp hạng. Unit figures come from the daily KPI table (by receipt date, Vietnam time), as the ranking.")
     else:
-        note = ("Số liệu toàn tỉnh lấy từ gold.kpi_daily (theo ngày tiếp nhận, giờ Việt Nam). "
-                "Province figures come from gold.kpi_daily (by receipt date, Vietnam time).")
+        note = ("Số liệu toàn tỉnh lấy từ bảng chỉ tiêu hằng ngày (theo ngày tiếp nhận, giờ Việt Nam). "
+                "Province figures come from the daily KPI table (by receipt date, Vietnam time).")
     return {"cards": cards, "table": {"columns": columns, "rows": rows}, "note": note}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
-from core.labels import KPIS, column_label, definitions
+from core.labels import KPIS, VALUE_LABELS, column_label, definitions, value_label
 from core.tz import VN_TZ
 from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
 from publications.provenance import stamp
@@ -96,9 +96,12 @@ def write_frame(wb: xlsxwriter.Workbook, f: _Formats, name: str, frame: pl.DataF
         if c in ("unit_name", "name_vi", "name_en", "category_vi", "category_en", "title", "name", "bulletin_vi"):
             width = 38
         ws.set_column(j, j, min(width + 2, 45), _format_for(c, frame.schema[c], f))
+    coded = {j for j, c in enumerate(cols) if c in VALUE_LABELS and frame.schema[c] == pl.Utf8}
     for i, row in enumerate(frame.iter_rows(), start=HEADER_ROWS):
         for j, x in enumerate(row):
             x = _excel_value(x)
+            if j in coded and x is not None:  # codes (Severe, open, …) in words, as on the screens
+                x = value_label(cols[j], x)
             if x is None:
                 ws.write_blank(i, j, None)
             elif isinstance(x, dt.datetime):

@@ -15,10 +15,11 @@ from views.sql import query
 
 
 def _where(params: dict[str, Any], statuses: tuple[str, ...], categories: tuple[str, ...],
-           channels: tuple[str, ...]) -> str:
+           channels: tuple[str, ...], located: bool = True) -> str:
     return " AND ".join([
-        "r.is_valid", "r.received_at >= $start_ts", "r.received_at < $end_ts", "r.lat IS NOT NULL",
-        "r.lon IS NOT NULL", AREA_SQL.format(col="r.admin_unit_code_2025"),
+        "r.is_valid", "r.received_at >= $start_ts", "r.received_at < $end_ts",
+        "r.lat IS NOT NULL AND r.lon IS NOT NULL" if located else "(r.lat IS NULL OR r.lon IS NULL)",
+        AREA_SQL.format(col="r.admin_unit_code_2025"),
         list_filter("r.status", "statuses", statuses, params),
         list_filter("r.category_code", "cats", categories, params),
         list_filter("r.channel", "chans", channels, params),
@@ -60,6 +61,19 @@ def map_reports_total(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), ca
     params = f.params()
     where = _where(params, statuses, categories, channels)
     return int(query(lake, f"SELECT count(*) n FROM silver.reports r WHERE {where}", params)["n"][0])
+
+
+def unlocated_count(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
+                    channels: tuple[str, ...] = (), overdue_only: bool = False,
+                    at: dt.datetime | None = None) -> int:
+    """How many reports the map's filters match but the map cannot place (no coordinates)."""
+    params = f.params()
+    where = _where(params, statuses, categories, channels, located=False)
+    frame = query(lake, f"""SELECT r.report_id, r.received_at, r.status, r.deadline_at, r.extension_granted_at,
+               r.extended_deadline_at, r.resolved_at FROM silver.reports r WHERE {where}""", params)
+    if overdue_only:
+        frame = flag_reports(frame, at).filter(pl.col("overdue"))
+    return frame.height
 
 
 def report_details(lake: Lake, report_ids: tuple[str, ...], personal: bool = False) -> pl.DataFrame:

@@ -24,7 +24,9 @@ def pending(lake: Lake, areas: Sequence[str] = (), limit: int = 24) -> pl.DataFr
     with camera name, plate, confidence, evidence and fine."""
     return lake.sql(f"""
         SELECT v.event_id, v.start_at, v.camera_id, coalesce(c.name, v.camera_id) camera_name,
-               v.violation_type, v.class_name, v.vehicle_type, v.plate_text, v.plate_confidence, v.score,
+               coalesce(c.location_name, '') location_name, v.rule_id, v.rule,
+               split_part(v.rule_id, ':', 1) zone_id, v.vehicle_color,
+               v.violation_type, v.class_name, v.vehicle_type, v.plate_text, v.plate_raw, v.plate_confidence, v.score,
                v.evidence_uri, v.fine_vnd
         FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
         WHERE {PENDING}
@@ -34,3 +36,32 @@ def pending(lake: Lake, areas: Sequence[str] = (), limit: int = 24) -> pl.DataFr
 def pending_count(lake: Lake, areas: Sequence[str] = ()) -> int:
     """How many violations of the cameras in ``areas`` (all when empty) wait for review: the queue's length."""
     return int(lake.sql(f"SELECT count(*) FROM silver.violations v WHERE {PENDING}", camera_filter(lake, areas)).item())
+
+
+DECISION_TABLES = ("silver.review_decisions",)
+
+
+def precision(lake: Lake, areas: Sequence[str] = ()) -> pl.DataFrame:
+    """How often the cameras are right, from the officers' decisions: per camera and violation type,
+    confirmed, dismissed, still pending, and precision = confirmed / (confirmed + dismissed) (null before
+    any decision), worst first."""
+    return lake.sql("""
+        SELECT v.camera_id, coalesce(c.name, v.camera_id) camera_name, v.violation_type,
+               count(*) FILTER (WHERE v.review_status = 'confirmed')::BIGINT confirmed,
+               count(*) FILTER (WHERE v.review_status = 'dismissed')::BIGINT dismissed,
+               count(*) FILTER (WHERE coalesce(v.review_status, 'pending') = 'pending')::BIGINT pending,
+               CAST(count(*) FILTER (WHERE v.review_status = 'confirmed') AS DOUBLE)
+                 / nullif(count(*) FILTER (WHERE v.review_status IN ('confirmed', 'dismissed')), 0) "precision"
+        FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
+        WHERE coalesce(v.category, 'violation') = 'violation'
+          AND ($all_cams OR list_contains($cams::VARCHAR[], v.camera_id))
+        GROUP BY ALL ORDER BY "precision" NULLS LAST, camera_name, v.violation_type""", camera_filter(lake, areas))
+
+
+def decisions(lake: Lake, limit: int = 20) -> pl.DataFrame:
+    """The latest review decisions, newest first: who decided what, when, and the values before and after."""
+    if not lake.exists("silver.review_decisions"):
+        return pl.DataFrame()
+    return lake.sql("""SELECT decided_at, reviewer, event_id, decision, reason, previous_status, new_status,
+               previous_plate, new_plate, previous_type, new_type
+        FROM silver.review_decisions ORDER BY decided_at DESC, decision_id LIMIT $limit""", {"limit": limit})

@@ -11,7 +11,8 @@ from core import fmt
 from dashboards import access, maps, reads
 from dashboards.context import empty_state, page_context
 from dashboards.lang import t
-from dashboards.ui import channel_label, rating_label, show_table, status_label
+from dashboards.tables import show_sortable
+from dashboards.ui import channel_label, rating_label, status_label
 
 MAX_POINTS = 20_000
 TABLE_ROWS = 200
@@ -45,6 +46,9 @@ if overdue_only:  # the overdue flag is the KPI module's, computed on the rows: 
 else:
     total = reads.map_reports_total(lake, f, *picked)
 st.markdown(f"**{t('n_reports', n=fmt.num(total, lang=lang))}**")
+unlocated = reads.unlocated_count(lake, f, *picked, overdue_only, at)
+if unlocated:  # said, not dropped: these reports count everywhere else
+    st.caption(t("reports_unlocated", n=fmt.num(unlocated, lang=lang)))
 
 area_name = dict(zip(*(reads.communes(lake)[c].to_list() for c in ("code", "name")), strict=True))
 points = reports.with_columns(
@@ -107,7 +111,7 @@ else:
                "rating": "col_rating"}
     if access.may_see_personal_data(ctx.role):
         columns |= {"reporter_name": "col_reporter", "reporter_phone": "col_phone"}
-    show_table(table, columns,
+    show_sortable(table, columns,
                {"received_at": fmt.datetime, "deadline_at": fmt.datetime, "resolved_at": fmt.datetime,
                 "status": lambda s: status_label(s, lang), "channel": lambda c: channel_label(c, lang),
                 "rating": lambda r: rating_label(r, lang), "overdue": lambda b: "⚠️" if b else ""},

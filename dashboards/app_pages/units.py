@@ -7,11 +7,12 @@ import polars as pl
 import streamlit as st
 
 from core import fmt
-from dashboards import reads
+from dashboards import charts, reads
 from dashboards.context import empty_state, page_context
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from dashboards.lang import t
-from dashboards.ui import show_table, status_label
+from dashboards.tables import show_sortable
+from dashboards.ui import status_label
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
@@ -57,9 +58,9 @@ st.caption(t("n_units", n=fmt.num(n_ranked, lang=lang)) + " · " + t("score_help
 n1 = lambda v: fmt.num(v, 1, lang)  # noqa: E731
 n0 = lambda v: fmt.num(v, lang=lang)  # noqa: E731
 pc = lambda v: fmt.pct(v, lang=lang)  # noqa: E731
-show_table(ranking, {c: k for c, k in EXPORT_COLUMNS.items()},
+show_sortable(ranking, {c: k for c, k in EXPORT_COLUMNS.items()},
            {"score": n1, "score_on_time": n1, "score_satisfaction": n1, "score_processed": n1, "score_speed": n1,
-            "rank": lambda v: "" if v is None else str(v),  # units without reports: unranked
+            "rank": n0,  # units without reports: unranked (an empty cell)
             "received": n0, "processed": n0, "on_time": n0, "late_with_extension": n0, "open_overdue": n0,
             "transfers_in": n0, "transfers_out": n0, "processed_rate": pc, "on_time_rate": pc,
             "satisfaction_rate": pc,
@@ -70,8 +71,9 @@ out = export_frame(ranking)
 st.session_state["units_export"] = out  # what the buttons export: the table above, same rows and order
 stem = f"hieu-qua-don-vi_{f.start:%Y%m%d}-{f.end:%Y%m%d}"
 c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(t("export_csv"), to_csv_bytes(out), f"{stem}.csv", "text/csv", key="dl_csv")
-c2.download_button(t("export_xlsx"), to_xlsx_bytes(out, "don_vi"), f"{stem}.xlsx",
+rates = [t(k) for c, k in EXPORT_COLUMNS.items() if c.endswith("_rate")]  # fractions: % in both files
+c1.download_button(t("export_csv"), to_csv_bytes(out, rates), f"{stem}.csv", "text/csv", key="dl_csv")
+c2.download_button(t("export_xlsx"), to_xlsx_bytes(out, "don_vi", rates), f"{stem}.xlsx",
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
 
 # ------------------------------------------------------------------------------------ drill-down
@@ -100,14 +102,14 @@ with left:
         bars = base.mark_bar(opacity=0.5).encode(y=alt.Y("received:Q", title=t("col_received")))
         line = base.mark_line(point=True, color="#d62728").encode(
             y=alt.Y("score:Q", title=t("col_score"), scale=alt.Scale(domain=[0, 100])))
-        st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
+        charts.show(alt.layer(bars, line).resolve_scale(y="independent"), lang)
 with right:
     st.markdown(f"**{t('unit_categories')}**")
     cats = reads.unit_categories(lake, unit_id, f)
     if cats.is_empty():
         empty_state()
     else:
-        show_table(cats, {f"name_{lang}": "col_category", "received": "col_received", "processed": "col_processed"},
+        show_sortable(cats, {f"name_{lang}": "col_category", "received": "col_received", "processed": "col_processed"},
                    {"received": n0, "processed": n0}, height=280, key="unit_cats")
 
 st.markdown(f"**{t('unit_open')}**")
@@ -116,7 +118,7 @@ open_reports = reads.unit_open_reports(lake, unit_id, f, at)
 if open_reports.is_empty():
     empty_state()
 else:
-    show_table(open_reports, {"report_id": "col_report", "received_at": "col_time", f"category_{lang}": "col_category",
+    show_sortable(open_reports, {"report_id": "col_report", "received_at": "col_time", f"category_{lang}": "col_category",
                               "status": "col_status", "deadline_at": "col_deadline", "open_overdue": "col_overdue"},
                {"received_at": fmt.datetime, "deadline_at": fmt.datetime, "status": lambda s: status_label(s, lang),
                 "open_overdue": lambda b: "⚠️ " + t("status_overdue") if b else ""}, height=300, key="unit_open")
@@ -128,12 +130,12 @@ with c1:
     if into.is_empty():
         empty_state()
     else:
-        show_table(into, {"other_name": "col_from_unit", "transfers": "col_transfers"}, {"transfers": n0},
+        show_sortable(into, {"other_name": "col_from_unit", "transfers": "col_transfers"}, {"transfers": n0},
                    key="unit_in")
 with c2:
     st.markdown(f"**{t('transfers_out')}**")
     if away.is_empty():
         empty_state()
     else:
-        show_table(away, {"other_name": "col_to_unit", "transfers": "col_transfers"}, {"transfers": n0},
+        show_sortable(away, {"other_name": "col_to_unit", "transfers": "col_transfers"}, {"transfers": n0},
                    key="unit_out")

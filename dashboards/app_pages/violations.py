@@ -9,7 +9,7 @@ import pydeck as pdk
 import streamlit as st
 
 from core import fmt
-from dashboards import access, maps
+from dashboards import access, charts, maps
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
 from dashboards.lang import t, t_or
@@ -26,7 +26,7 @@ lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 st.title(t("page_violations"))
 st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
 if not lake.exists("silver.violations"):
-    empty_state("silver.violations")
+    empty_state(t("data_violations"))
     st.stop()
 
 
@@ -55,9 +55,8 @@ def bar(frame: pl.DataFrame, x: str, y: str, x_title: str, y_title: str, horizon
     pdf = frame.to_pandas()
     enc = (dict(x=alt.X(f"{y}:Q", title=y_title), y=alt.Y(f"{x}:N", sort="-x", title=None)) if horizontal
            else dict(x=alt.X(f"{x}:O", title=x_title), y=alt.Y(f"{y}:Q", title=y_title)))
-    st.altair_chart(alt.Chart(pdf).mark_bar().encode(**enc, tooltip=[alt.Tooltip(f"{x}:N", title=x_title),
-                                                                    alt.Tooltip(f"{y}:Q", title=y_title)]),
-                    width="stretch")
+    charts.show(alt.Chart(pdf).mark_bar().encode(**enc, tooltip=[alt.Tooltip(f"{x}:N", title=x_title),
+                                                                alt.Tooltip(f"{y}:Q", title=y_title)]), lang)
 
 
 c1, c2 = st.columns(2)
@@ -81,14 +80,14 @@ with c4:
         empty_state()
     else:
         daily = days.group_by("day").agg(pl.col("detected").sum()).sort("day").to_pandas()
-        st.altair_chart(alt.Chart(daily).mark_line(point=len(daily) <= 62).encode(
+        charts.show(alt.Chart(daily).mark_line(point=len(daily) <= 62).encode(
             x=alt.X("day:T", title=t("day"), axis=alt.Axis(format="%d/%m/%Y")), y=alt.Y("detected:Q", title=t("count")),
             tooltip=[alt.Tooltip("day:T", format="%d/%m/%Y", title=t("day")), alt.Tooltip("detected:Q", title=t("count"))]),
-            width="stretch")
+            lang)
 
 st.subheader(t("camera_map"))
 if cams.is_empty() or cams["lat"].drop_nulls().is_empty():
-    empty_state("silver.cameras")
+    empty_state(t("data_cameras"))
 else:
     counts = dict(zip(per_cam["camera_id"].to_list(), per_cam["detected"].to_list(), strict=True))
     top = max(counts.values(), default=1)
@@ -134,9 +133,8 @@ else:
 st.subheader(t("traffic_flow"))
 flow = traffic_flow(lake, f.start, f.end, f.areas)
 if flow.is_empty():
-    empty_state("silver.traffic_counts")
+    empty_state(t("data_traffic"))
 else:
-    st.altair_chart(alt.Chart(flow.to_pandas()).mark_line().encode(
+    charts.show(alt.Chart(flow.to_pandas()).mark_line().encode(
         x=alt.X("hour:T", title=t("col_time"), axis=alt.Axis(format="%d/%m %Hh")),
-        y=alt.Y("vehicles:Q", title=t("col_vehicles")), color=alt.Color("name:N", title=t("col_camera"))),
-        width="stretch")
+        y=alt.Y("vehicles:Q", title=t("col_vehicles")), color=alt.Color("name:N", title=t("col_camera"))), lang)

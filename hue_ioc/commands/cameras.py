@@ -36,11 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--out", default="data/camera_check", help="folder for the PNGs")
     c.set_defaults(func=cmd_check)
 
-    r = csub.add_parser("review", help="confirm or dismiss a violation (the detection itself is kept as it was)")
+    r = csub.add_parser("review", help="confirm or dismiss a violation, audited in silver.review_decisions "
+                                       "(the same action as the Duyệt vi phạm page)")
     r.add_argument("event_id")
-    r.add_argument("status", choices=["confirmed", "dismissed", "pending"])
+    r.add_argument("status", choices=["confirmed", "dismissed"])
     r.add_argument("--by", required=True, help="the reviewing officer")
-    r.add_argument("--note", default="")
+    r.add_argument("--note", default="", help="the reason (required to dismiss)")
     r.set_defaults(func=cmd_review)
 
     p = sub.add_parser("assets", help="model files / tệp mô hình")
@@ -169,11 +170,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from detectors.review import review_violation
+    from dashboards.access import Actor
+    from dashboards.actions.review import decide
     from lake import Lake
 
     lake = Lake.open()
-    review_violation(lake, args.event_id, args.status, args.by, args.note)
+    # whoever runs the CLI on the server holds the lake already: they act as an operator, by name
+    decide(lake, Actor("operator", args.by), args.event_id, args.status, reason=args.note)
     row = lake.sql("select event_id, violation_type, review_status, reviewed_by, reviewed_at from silver.violations "
                    "where event_id = $id", {"id": args.event_id}).row(0, named=True)
     print(f"✓ {row['event_id']} {row['violation_type']}: {row['review_status']} bởi / by {row['reviewed_by']} "

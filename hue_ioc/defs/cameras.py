@@ -11,7 +11,7 @@ import dagster as dg
 from core.settings import assets_dir, repo_root
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
-from pipelines.live.advance import violations_daily as violations_daily_rows
+from lake.recompute import violations_daily as violations_daily_rows
 from pipelines.sources.camera_simulator import CameraSimConfig, load_camera_history
 
 if TYPE_CHECKING:

@@ -48,7 +48,9 @@ VIOLATIONS = TableSpec(
         ("fine_vnd", I64),  # the fine the schedule sets for this type and class (0 for incidents)
         ("source", STR),  # detector | simulated
         ("detected_at", TS),  # when the row was written
-        # review: set later by an officer; the fields above are never overwritten
+        # review: set later by an officer. The detection fields above are kept as detected, except that an
+        # officer's correction replaces plate_text, violation_type and fine_vnd (plate_raw keeps the OCR text;
+        # silver.review_decisions keeps every previous value)
         ("review_status", STR),  # pending | confirmed | dismissed
         ("reviewed_by", STR),
         ("reviewed_at", TS),
@@ -114,4 +116,28 @@ VIOLATIONS_DAILY = TableSpec(
     description="Violations per day, camera, type and class, with review outcome and fines.",
 )
 
-TABLES = [CAMERA_EVENTS_RAW, VIOLATIONS, TRAFFIC_COUNTS, CAMERAS, VIOLATIONS_DAILY]
+REVIEW_DECISIONS = TableSpec(
+    name="silver.review_decisions",
+    schema=pa.schema([
+        ("decision_id", STR),  # uuid4 hex: two decisions on one violation are two rows
+        ("event_id", STR),
+        ("decision", STR),  # confirmed | dismissed | corrected
+        ("reason", STR),  # why dismissed (a reason code) or the officer's note
+        ("reviewer", STR),  # who: the login e-mail, or the local user name
+        ("role", STR),  # the role the action was allowed under
+        ("decided_at", TS),
+        ("previous_status", STR),  # the violation's values before this decision
+        ("previous_plate", STR),
+        ("previous_type", STR),
+        ("previous_fine_vnd", I64),
+        ("new_status", STR),  # and after it
+        ("new_plate", STR),
+        ("new_type", STR),
+        ("new_fine_vnd", I64),
+    ]),
+    keys=("decision_id",),
+    description="Every review decision an officer made on a violation, append-only: who, when, why, and "
+                "the values before and after.",
+)
+
+TABLES = [CAMERA_EVENTS_RAW, VIOLATIONS, TRAFFIC_COUNTS, CAMERAS, VIOLATIONS_DAILY, REVIEW_DECISIONS]

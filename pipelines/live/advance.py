@@ -1,5 +1,5 @@
 """Silver and gold advanced for what a micro-batch touched only: the count minutes of its cameras, the
-violation days of its cameras, the flood status of its stations.
+violation days of its cameras (lake.recompute, shared with the operators' review), the flood status of its stations.
 
 Counts are recomputed, not incremented: the count of a (camera, minute, line, class, direction) is the number
 of distinct contributions (Frigate object × zone, or detector event) in bronze for that minute, so a message
@@ -14,10 +14,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from core.tz import VN_TZ, VN_TZ_NAME
 from lake import Lake
 from lake.catalog import spec
-from lake.schema import conform
 from pipelines.disasters.flood_status import flood_status
 from pipelines.live import camera_events, frigate
 from pipelines.live.frigate import BadMessage
@@ -105,44 +103,6 @@ def recount(lake: Lake, touched: Iterable[tuple[str, dt.datetime]], cams: Camera
     if out:
         lake.merge("silver.traffic_counts", pl.DataFrame(out))
     return len(out)
-
-
-def violations_daily(lake: Lake, days: list[dt.date] | None = None,
-                     cameras: list[str] | None = None) -> pl.DataFrame:
-    """gold.violations_daily rows: every day and camera, or only the days × cameras given."""
-    where = "" if days is None else (
-        f" and list_contains($days, cast(timezone('{VN_TZ_NAME}', start_at) as date))"
-        " and list_contains($cams, camera_id)")
-    params = None if days is None else {"days": days, "cams": cameras or []}
-    return lake.sql(f"""
-        select cast(timezone('{VN_TZ_NAME}', start_at) as date) as day, camera_id, violation_type,
-               class_name, source,
-               count(*) as detected,
-               count(*) filter (where review_status = 'confirmed') as confirmed,
-               count(*) filter (where review_status = 'dismissed') as dismissed,
-               count(*) filter (where review_status = 'pending') as pending,
-               count(plate_text) as plates_read,
-               cast(coalesce(sum(fine_vnd) filter (where review_status = 'confirmed'), 0) as bigint) as fines_vnd
-        from silver.violations
-        where category = 'violation'{where}
-        group by all order by day, camera_id, violation_type, class_name
-    """, params)
-
-
-def advance_violations_daily(lake: Lake, touched: Iterable[tuple[str, dt.datetime]]) -> int:
-    """Recompute the (day, camera) slices of gold.violations_daily that new violations fall in."""
-    pairs = {(c, t.astimezone(VN_TZ).date()) for c, t in touched}
-    if not pairs:
-        return 0
-    days, cams = sorted({d for _, d in pairs}), sorted({c for c, _ in pairs})
-    fresh = violations_daily(lake, days, cams)  # every (day, camera) of the cross product, recomputed whole
-    slices = pl.DataFrame({"camera_id": cams}).join(pl.DataFrame({"day": days}, schema={"day": pl.Date}),
-                                                    how="cross")
-    keep = lake.read("gold.violations_daily").join(slices, on=["camera_id", "day"], how="anti")
-    gold = pl.from_arrow(conform(spec("gold.violations_daily"), pl.concat([keep, fresh], how="vertical_relaxed")))
-    assert isinstance(gold, pl.DataFrame)
-    lake.overwrite("gold.violations_daily", gold.sort(["day", "camera_id", "violation_type", "class_name"]))
-    return fresh.height
 
 
 def advance_flood_status(lake: Lake, stations: Iterable[str]) -> int:

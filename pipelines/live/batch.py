@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from lake import Lake, Reject
+from lake.recompute import refresh_violations_daily
 from pipelines.batches import new_batch_id
 from pipelines.disasters import gauges as gauge_loader
 from pipelines.disasters.common import write_rejects
@@ -136,7 +137,7 @@ def process_batch(lake: Lake, messages: list[Message], cams: Cameras, now: dt.da
         new = advance.insert_absent(lake, "silver.violations", pl.DataFrame(p.violations, infer_schema_length=None))
         res.violations = new.height
         if res.violations:
-            advance.advance_violations_daily(lake, zip(new["camera_id"], new["start_at"], strict=True))
+            refresh_violations_daily(lake, zip(new["camera_id"], new["start_at"], strict=True))
     res.count_rows = advance.recount(lake, p.count_minutes, cams, now)
     if p.readings:
         frame = pl.DataFrame(p.readings, schema={"station_code": pl.String, "observed_at": pl.Datetime("us", "UTC"),

@@ -14,7 +14,7 @@ from lake import Lake
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 PAGES = ["app_pages/overview.py", "app_pages/units.py", "app_pages/reports_map.py",
-         "app_pages/violations.py", "app_pages/floods.py", "app_pages/wall.py"]
+         "app_pages/violations.py", "app_pages/review.py", "app_pages/floods.py", "app_pages/wall.py"]
 
 
 @pytest.fixture(scope="session")

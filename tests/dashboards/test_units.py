@@ -7,7 +7,6 @@ import io
 import openpyxl
 import polars as pl
 
-from core import fmt
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from lake import Lake
 from tests.dashboards.conftest import no_errors, table_with
@@ -33,7 +32,8 @@ def test_ranking_matches_gold_and_exports_the_table(reports_lake: Lake, make_app
     want = _expected(reports_lake)
     got = dict(zip(table["Đơn vị"], table["Tiếp nhận"], strict=True))
     assert len(table) == want.height  # every unit, idle ones included (unranked, last)
-    assert got == {r["unit_name"]: fmt.num(r["received"]) for r in want.iter_rows(named=True)}
+    assert got == {r["unit_name"]: r["received"] for r in want.iter_rows(named=True)}
+    assert table["Tiếp nhận"].dtype.kind in "iu"  # numbers stay numbers: the column sorts 9 < 92
     out: pl.DataFrame = at.session_state["units_export"]
     # ranked by score, best first; units without reports follow without rank or score
     ranked = out.filter(pl.col("Hạng").is_not_null())
@@ -45,8 +45,10 @@ def test_ranking_matches_gold_and_exports_the_table(reports_lake: Lake, make_app
     parts = ranked.select(pl.sum_horizontal("Điểm đúng hạn", "Điểm hài lòng", "Điểm xử lý", "Điểm tốc độ"))
     assert (parts.to_series() - ranked["Điểm"]).abs().max() < 1e-6
     # CSV and XLSX hold exactly the rows and columns on screen
-    csv = pl.read_csv(io.BytesIO(to_csv_bytes(out)))
-    assert csv.height == len(table) and csv.columns == list(table.columns)
+    rates = ["Tỷ lệ xử lý", "Tỷ lệ đúng hạn", "Tỷ lệ hài lòng"]
+    csv = pl.read_csv(io.BytesIO(to_csv_bytes(out, rates)))
+    assert csv.height == len(table)
+    assert csv.columns == [c + " (%)" if c in rates else c for c in table.columns]
     assert csv["Đơn vị"].to_list() == table["Đơn vị"].tolist()
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(out))).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -97,4 +99,4 @@ def test_area_filter_ranks_the_units_that_handled_the_area(reports_lake: Lake, m
     shown = table_with(at, "Hạng", "Điểm")
     assert 0 < len(shown) < everyone
     assert dict(zip(shown["Đơn vị"], shown["Tiếp nhận"], strict=True)) == {
-        r["name"]: fmt.num(r["n"]) for r in want.iter_rows(named=True)}
+        r["name"]: r["n"] for r in want.iter_rows(named=True)}  # numbers, not texts: they sort

@@ -23,8 +23,9 @@ import cv2
 import numpy as np
 import pytest
 
+from dashboards.access import Actor
+from dashboards.actions.review import decide
 from detectors.config import camera_by_id
-from detectors.review import review_violation
 from detectors.runner import CameraPipeline
 
 pytestmark = pytest.mark.assets
@@ -81,7 +82,7 @@ def test_rerun_is_idempotent_and_review_keeps_original(le_loi_run, session_lake,
     lake = session_lake
     before = lake.sql("select count(*) n from silver.violations")["n"][0]
     target = lake.sql("select * from silver.violations where violation_type = 'red_light'")
-    review_violation(lake, target["event_id"][0], "confirmed", "cb.nguyen", "đã xác minh")
+    decide(lake, Actor("operator", "cb.nguyen"), target["event_id"][0], "confirmed", reason="đã xác minh")
     cam = camera_by_id(example_cams, "hue-le-loi-01")
     again = CameraPipeline(cam, lake, models).run()  # the same file again
     assert again.count("red_light") == 1
@@ -90,8 +91,8 @@ def test_rerun_is_idempotent_and_review_keeps_original(le_loi_run, session_lake,
     assert after["review_status"][0] == "confirmed" and after["reviewed_by"][0] == "cb.nguyen"
     for col in ("start_at", "end_at", "score", "box_x0", "evidence_uri", "fine_vnd", "track_id"):
         assert after[col][0] == target[col][0]
-    with pytest.raises(ValueError, match="review status"):
-        review_violation(lake, target["event_id"][0], "maybe", "x")
+    with pytest.raises(ValueError, match="review decision"):
+        decide(lake, Actor("operator", "x"), target["event_id"][0], "maybe")
     counts = lake.sql("select sum(count) n from silver.traffic_counts")["n"][0]
     assert counts == 4  # the rerun rewrote the same minute, not added to it
 

@@ -9,7 +9,7 @@ import openpyxl
 import polars as pl
 import pytest
 
-from core.labels import COLUMNS, KPIS
+from core.labels import COLUMNS, KPIS, VALUE_LABELS, value_label
 from lake import Lake
 from publications.provenance import tables_used
 from publications.xlsx import HEADER_ROWS, SHEETS
@@ -62,7 +62,8 @@ def test_ranking_sheet_equals_unit_performance(workbook, report_lake: Lake) -> N
         got = rows[r["unit_id"]]
         for col in ("unit_name", "unit_type", "received", "processed", "on_time", "late_with_extension",
                     "overdue", "open_overdue", "rated", "satisfied"):
-            assert got[col] == r[col], (r["unit_id"], col)
+            want = value_label(col, r[col]) if col in VALUE_LABELS else r[col]  # codes written in words
+            assert got[col] == want, (r["unit_id"], col)
         for col in ("score", "score_on_time", "score_satisfaction", "score_processed", "score_speed",
                     "on_time_rate", "satisfaction_rate", "strict_on_time_rate"):
             assert got[col] == pytest.approx(r[col], rel=1e-12, abs=1e-12, nan_ok=False) if r[col] is not None \
