@@ -10,6 +10,7 @@ import streamlit as st
 
 from core import fmt
 from dashboards.lang import t, t_or
+from lake import Lake
 
 WALL_CSS = """
 <style>
@@ -63,3 +64,17 @@ def show_table(df: pl.DataFrame, columns: dict[str, str],
 
 def lang_name(row: dict[str, Any], lang: str, base: str = "category") -> str:
     return row.get(f"{base}_{lang}") or row.get(f"{base}_vi") or ""
+
+
+def show_evidence(lake: Lake, uri: str | None) -> None:
+    """A violation's evidence crop, or a caption saying there is none (missing or unreadable file)."""
+    image = None
+    if uri:
+        try:
+            image = lake.get_artifact(uri)
+        except (OSError, ValueError):
+            image = None
+    if image:
+        st.image(image, width="stretch")
+    else:
+        st.caption(t("no_evidence"))

@@ -15,6 +15,7 @@ from dashboards import access
 from dashboards.actions import review as act
 from dashboards.context import page_context
 from dashboards.lang import t, t_or
+from dashboards.ui import show_evidence
 from views import review
 
 QUEUE_SIZE = 12
@@ -70,16 +71,7 @@ for i, row in enumerate(queue.iter_rows(named=True)):
     with st.container(border=True, key=f"card_{eid}"):
         left, right = st.columns([1, 2])
         with left:
-            image = None
-            if row["evidence_uri"]:
-                try:
-                    image = lake.get_artifact(row["evidence_uri"])
-                except (OSError, ValueError):
-                    image = None
-            if image:
-                st.image(image, width="stretch")
-            else:
-                st.caption(t("no_evidence"))
+            show_evidence(lake, row["evidence_uri"])
         with right:
             plate = row["plate_text"] if operator else access.mask_plate(row["plate_text"])
             rule = row["rule"]

@@ -13,6 +13,7 @@ from dashboards import access, charts, maps
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
 from dashboards.lang import t, t_or
+from dashboards.ui import show_evidence
 from views import review, violations
 
 slices = versioned(*violations.TABLES)(violations.slices)
@@ -115,16 +116,7 @@ else:
     cols = st.columns(4)
     for i, row in enumerate(queue.iter_rows(named=True)):
         with cols[i % 4].container(border=True):
-            image = None
-            if row["evidence_uri"]:
-                try:
-                    image = lake.get_artifact(row["evidence_uri"])
-                except (OSError, ValueError):
-                    image = None
-            if image:
-                st.image(image, width="stretch")
-            else:
-                st.caption(t("no_evidence"))
+            show_evidence(lake, row["evidence_uri"])
             plate = row["plate_text"] if operator else access.mask_plate(row["plate_text"])
             st.markdown(f"**{vt(row['violation_type'])}** · {plate or fmt.DASH}  \n"
                         f"{row['camera_name']} · {fmt.datetime(row['start_at'])}  \n"
