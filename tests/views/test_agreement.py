@@ -15,6 +15,7 @@ import openpyxl
 import pypdfium2 as pdfium
 import pytest
 
+from core import fmt
 from hue_ioc.cli import main
 from lake import Lake
 from publications.publish import render
@@ -45,8 +46,11 @@ def _random_ranges(n: int = 3, seed: int = 20220) -> list[Period]:
 PERIODS = MONTHS + QUARTERS + _random_ranges()
 
 
-def _num(text: str) -> float | None:
-    """A number as printed the Vietnamese way ("1.234", "88,7"), None for "—"."""
+def _num(text: str | float | None) -> float | None:
+    """A number as printed the Vietnamese way ("1.234", "88,7"), None for "—"; a sortable table cell
+    already holds the number itself."""
+    if text is None or isinstance(text, int | float):
+        return None if text is None or text != text else float(text)
     text = text.strip()
     return None if text in ("—", "") else float(text.replace(".", "").replace(",", "."))
 
@@ -66,8 +70,9 @@ def _screen(lake: Lake, period: Period, make_app) -> dict[str, Row]:
     at.switch_page("app_pages/units.py").run()
     no_errors(at)
     table = table_with(at, "Hạng", "Điểm")
+    # a sortable table holds the score itself; the page draws it with one decimal, as the PDF prints it
     return {r["Đơn vị"]: (int(_num(r["Tiếp nhận"])), int(_num(r["Đã xử lý"])), int(_num(r["Đúng hạn"])),
-                          _num(r["Điểm"])) for r in table.to_dict("records")}
+                          _num(fmt.num(_num(r["Điểm"]), 1))) for r in table.to_dict("records")}
 
 
 _ROW = re.compile(r"(?P<rank>\d+|—) {name} (?:Nhà nước|Tổ chức, DN) (?P<received>[\d.]+) (?P<processed>[\d.]+) "
