@@ -26,7 +26,7 @@ def kpis_json(capsys: pytest.CaptureFixture[str], start: str, end: str, as_of: s
 
 
 def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:
-    """The text of pages first..last (1-based, inclusive, like pdftotext -f/-l), one line per line of
+    """The text of pages first..last (1-based, inclusive, as a reader numbers them), one line per line of
     the page, pages separated by a form feed."""
     doc = pdfium.PdfDocument(pdf)
     try:
