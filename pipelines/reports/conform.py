@@ -32,6 +32,7 @@ EVENT_FIELDS = {
     "rating": pl.String, "note": pl.String,
 }
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+DELETED_REASON = "deleted_at_source"  # invalid_reason of a report whose row the source no longer has
 
 
 @dataclass
@@ -197,6 +198,7 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
         rating=pl.col("rating").filter(t == "rated").last(),
         rated_at=pl.col("at").filter(t == "rated").max(),
         invalidated=(t == "invalidated").any(),
+        deleted=(t == "deleted").any(),
         invalid_note=pl.col("note").filter(t == "invalidated").last(),
         last_event_at=pl.col("at").max(),
     )
@@ -208,12 +210,15 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
         on="admin_unit_code", how="left")
     is_open_again = pl.col("last_reopened_at").is_not_null() & (
         pl.col("last_resolved_at").is_null() | (pl.col("last_reopened_at") > pl.col("last_resolved_at")))
-    invalid = (~pl.col("is_valid").fill_null(True)) | pl.col("invalidated").fill_null(False)
+    deleted = pl.col("deleted").fill_null(False)
+    invalid = (~pl.col("is_valid").fill_null(True)) | pl.col("invalidated").fill_null(False) | deleted
     df = df.with_columns(
         admin_unit_code_2025=pl.when(pl.col("admin_unit_code").str.ends_with("@2025"))
         .then(pl.col("admin_unit_code")).otherwise(pl.col("_succ")),
         is_valid=~invalid,
-        invalid_reason=pl.when(invalid).then(pl.coalesce("invalid_reason", "invalid_note")),
+        # a report deleted at its source leaves the figures as invalid reports do (DELETED_REASON)
+        invalid_reason=pl.when(deleted).then(pl.lit(DELETED_REASON))
+        .when(invalid).then(pl.coalesce("invalid_reason", "invalid_note")),
         resolved_at=pl.when(is_open_again).then(None).otherwise(pl.col("last_resolved_at")),
         updated_at=pl.max_horizontal("updated_at", "last_event_at"),
     )
