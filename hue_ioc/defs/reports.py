@@ -71,6 +71,7 @@ def reference_tables(context: dg.AssetExecutionContext, lake: LakeResource, simu
     missing = build.missing_reference(lk)
     yield dg.AssetCheckResult(check_name="reference_present", asset_key=["silver", "units"], passed=not missing,
                               severity=dg.AssetCheckSeverity.ERROR,
+                              description=f"missing or empty: {', '.join(missing)}" if missing else None,
                               metadata={"missing_or_empty": ", ".join(missing) or "none"})
 
 
