@@ -127,3 +127,25 @@ def test_the_dsn_password_appears_nowhere(tmp_path: Path, monkeypatch, caplog):
     finally:
         with psycopg.connect(SERVER, autocommit=True) as conn:
             conn.execute(f'drop schema if exists "{schema}" cascade')
+
+
+def test_the_production_code_location_shows_no_secret(monkeypatch, tmp_path: Path):
+    """Every resource of the production code location, as the UI's Resources page reads it: the DSN, an S3
+    secret key and the partner API keys in the environment appear nowhere in it."""
+    from hue_ioc.defs import cameras, disasters, publications
+
+    s3_secret, api_key = f"s3-{uuid.uuid4().hex}", f"key-{uuid.uuid4().hex}"
+    monkeypatch.setenv("HUE_IOC_CONFIG", "/nonexistent/hue_ioc.toml")
+    monkeypatch.setenv("HUE_IOC_DEPLOYMENT", "production")
+    monkeypatch.setenv("HUE_IOC_PG_DSN", f"{SERVER} password={SECRET}")
+    monkeypatch.setenv("HUE_IOC_S3_SECRET_ACCESS_KEY", s3_secret)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", s3_secret)
+    monkeypatch.setenv("HUE_IOC_API_KEYS", f"{api_key}=Partner A")
+    reports = dg.Definitions(assets=domain.defs.assets, asset_checks=domain.defs.asset_checks,
+                             jobs=domain.defs.jobs, schedules=domain.defs.schedules, resources=domain._resources())
+    defs = dg.Definitions.merge(dg.Definitions(resources={"lake": LakeResource()}), reports, cameras.defs,
+                                disasters.defs, publications.defs)
+    shown = serialize_value(RepositorySnap.from_def(defs.get_repository_def()))
+    assert "HUE_IOC_PG_DSN" in shown
+    for secret in (SECRET, s3_secret, api_key):
+        assert secret not in shown
