@@ -35,7 +35,7 @@ EVENT_KEYS: tuple[str, ...] = (
 )
 EVENT_TYPES: frozenset[str] = frozenset({
     "received", "validated", "invalidated", "assigned", "transferred", "extension_requested",
-    "extension_granted", "resolved", "reopened", "rated", "rejected",
+    "extension_granted", "resolved", "reopened", "rated", "rejected", "withdrawn",
 })
 REPORTS_RAW = "bronze.reports_raw"
 EVENTS_RAW = "bronze.report_events_raw"
