@@ -29,7 +29,7 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
     if simulator.enabled:
         sources["simulated"] = simulator.source()
         build_params.record(lk, {"scale": simulator.scale, "seed": simulator.seed, "start": simulator.start,
-                                 "end": simulator.end})
+                                 "end": simulator.end, "until": simulator.config().last_day.isoformat()})
     if open311.base_url or open311.path:
         sources["open311"] = open311.source()
     if postgres_source.dsn:

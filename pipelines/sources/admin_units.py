@@ -176,3 +176,30 @@ def inside_hue(lat: list[float | None], lon: list[float | None]) -> list[bool]:
         shapely.prepare(outline)
         out[known] = shapely.contains_xy(outline, lo[known], la[known])
     return out.tolist()
+
+
+@lru_cache(maxsize=1)
+def _first_old_commune() -> dict[str, str]:
+    """2025 commune (5-digit code) → a commune of early 2025 it absorbed (the first in code order)."""
+    old = admin_units_frame().filter((pl.col("level") == "commune") & pl.col("successor_code").is_not_null())
+    out: dict[str, str] = {}
+    for code, succ in sorted(zip(old["code"], old["successor_code"], strict=True)):
+        out.setdefault(succ, code)
+    return out
+
+
+def admin_unit_of_date(at_utc: np.ndarray, lon: np.ndarray, lat: np.ndarray, commune_2025: np.ndarray) -> np.ndarray:
+    """The admin unit of each moment and place, at the finest level its era has in the reference data:
+    the 2019 district until 2024-12-31, a commune of early 2025 (one the 2025 commune absorbed) until
+    2025-06-30, the 2025 commune (``…@2025``) after."""
+    at = np.asarray(at_utc).astype("datetime64[us]") + np.timedelta64(7, "h")
+    day = at.astype("datetime64[D]")
+    before = day < np.datetime64(CITY_DAY)
+    early = ~before & (day < np.datetime64(REFORM_DAY))
+    out = np.array([None if c is None else f"{c}@2025" for c in commune_2025], dtype=object)
+    if early.any():
+        first = _first_old_commune()
+        out[early] = [first.get(c) for c in np.asarray(commune_2025, dtype=object)[early]]
+    if before.any():
+        out[before] = district_2019_at(np.asarray(lon, dtype=float)[before], np.asarray(lat, dtype=float)[before])
+    return out

@@ -126,7 +126,9 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
     units = units_frame(admin, rng, cfg.start)
     n_valid = cfg.n_valid
     n = n_valid + round(n_valid * cfg.invalid_share / (1 - cfg.invalid_share))
-    end = horizon(cfg.last_day)
+    # the timeline ends with its last day, or now when that day is today: nothing after now has happened
+    now = np.datetime64(dt.datetime.now(dt.UTC).replace(tzinfo=None), "us")
+    end = min(horizon(cfg.last_day), now)
 
     came = arrivals(rng, cfg.start, cfg.end, cfg.last_day, n, n_valid, cfg.channels)
     where = places(rng, admin, came.hotline, cfg.missing_coords_share, came.flood)
@@ -155,6 +157,8 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
     events = event_log(ids, received=came.received, valid=came.valid, validated=validated,
                        invalid_reason=why_invalid, routed=routed, assigned=assigned, due=due, ended=ended,
                        rated=rated, horizon=end)
+    if (came.received > end).any():
+        reports = reports.filter(pl.Series(came.received <= end))
     reports, events = messy(rng, reports, events, late_edit_share=cfg.late_edit_share,
                             resend_share=cfg.resend_share,
                             conflicting=round(cfg.conflicting_duplicates * cfg.scale), seed=cfg.seed)
