@@ -208,5 +208,30 @@ UNIT_TRANSFERS = TableSpec(
     description="Transfer chains between units per day (the drill-down reads this, not millions of events).",
 )
 
-TABLES = [REPORTS_RAW, REPORT_EVENTS_RAW, REPORTS, REPORT_EVENTS, UNITS, CATEGORIES, ADMIN_UNITS,
+APP_ADOPTION = TableSpec(
+    name="silver.app_adoption",
+    schema=pa.schema([("date", DATE), ("installs", I64), ("visits", I64), ("source", STR)]),
+    keys=("date",),
+    description="Hue-S app adoption per day (Vietnam time): new installs and visits. Simulated, calibrated to "
+                "the published 793,050 installs by May 2022 and 17,371,225 visits in 2021.",
+)
+
+ENVIRONMENT_FINES = TableSpec(
+    name="silver.environment_fines",
+    schema=pa.schema([("report_id", STR), ("decided_at", TS), ("fine_vnd", I64), ("source", STR)]),
+    keys=("report_id",),
+    description="Fines levied after environment reports (category environment), one row per fined report. "
+                "Simulated, calibrated to the published 394.2 million VND over the May 2019 – May 2022 reports.",
+)
+
+TRACING_REQUESTS = TableSpec(
+    name="silver.tracing_requests",
+    schema=pa.schema([("request_id", STR), ("requested_at", TS), ("requesting_unit_id", STR), ("case_type", STR),
+                      ("camera_id", STR), ("answered_at", TS), ("footage_found", BOOL), ("source", STR)]),
+    keys=("request_id",),
+    description="Police requests for camera footage (truy vết) and whether footage was found. Simulated "
+                "(source='simulated'), calibrated to the published 'more than 485 cases' helped by May 2022.",
+)
+
+TABLES = [APP_ADOPTION, ENVIRONMENT_FINES, TRACING_REQUESTS, REPORTS_RAW, REPORT_EVENTS_RAW, REPORTS, REPORT_EVENTS, UNITS, CATEGORIES, ADMIN_UNITS,
           UNIT_PERFORMANCE, KPI_DAILY, UNIT_TRANSFERS]

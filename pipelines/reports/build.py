@@ -26,6 +26,7 @@ from pipelines.reports.conform import Conformed, conform_events, conform_reports
 from pipelines.sources.admin_units import admin_units_frame
 from pipelines.sources.base import EVENTS_RAW, REPORTS_RAW
 from pipelines.sources.categories import categories_frame
+from pipelines.sources.hues.seed_facts import load_seed_facts
 from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig, roster
 
 LEASE = "reports"  # silver and gold of reports: one writer at a time (lake.lease), any process
@@ -209,4 +210,5 @@ def build_reports_lake(lake: Lake, seed: int = 7, start: dt.date | None = None, 
                                "end": cfg.end.isoformat(), "until": cfg.last_day.isoformat()})
     silver = build_silver(lake)
     out: dict[str, object] = {**silver.metadata(), **build_gold(lake)}
+    out.update(load_seed_facts(lake, seed, cfg.start, cfg.end, cfg.last_day))
     return out

@@ -141,7 +141,9 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
                  cfg.after_satisfied_share)]
     segments = [s for s in segments if s[0].any()]
     ended = merge_outcomes([(seg, outcomes(
-        rng, unit_ids=units["unit_id"].to_numpy(), final_unit=routed.final_unit, progress=came.progress,
+        # after the seed window the units hold the level they reached (its own calibration, flat)
+        rng, unit_ids=units["unit_id"].to_numpy(), final_unit=routed.final_unit,
+        progress=np.minimum(came.progress, 1.0),
         valid=came.valid & seg, last_assign=assigned.last_assign, due=due, horizon=end, processed_rate=processed,
         on_time_share=on_time, overdue_closed_share=cfg.overdue_closed_share))
         for seg, processed, on_time, _, _ in segments])
