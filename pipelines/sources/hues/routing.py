@@ -97,11 +97,21 @@ def _selector_of(unit_id: str) -> str:
         "ca_tinh",) else base
 
 
+def _move(where: Places, i: int, j: int) -> None:
+    """Report ``i`` is made at report ``j``'s place."""
+    for name in ("lonlat", "new_code", "old_code", "district", "district_2019"):
+        getattr(where, name)[i] = getattr(where, name)[j]
+
+
 def cover_every_unit(rng: np.random.Generator, final_unit: np.ndarray, category: np.ndarray, where: Places,
                      received: np.ndarray, valid: np.ndarray, units: pl.DataFrame) -> np.ndarray:
     """Each unit in service gets at least one valid report of its sector in every calendar year it serves
     (a small unit is seldom drawn at a small scale): one of that year's reports of its categories — in its
     area for a local unit — is given to it, taken from the unit that holds the most that year."""
+    from pipelines.sources.admin_units import admin_units_frame
+
+    admin = admin_units_frame().filter(pl.col("level") == "commune")
+    parent_of = dict(zip(admin["code"], admin["parent_code"], strict=True))
     out = final_unit.copy()
     cats = _unit_categories()
     years = received.astype("datetime64[Y]").astype(int) + 1970
@@ -116,18 +126,54 @@ def cover_every_unit(rng: np.random.Generator, final_unit: np.ndarray, category:
         hi = np.datetime64(u["valid_to"]) if u["valid_to"] is not None else last_day
         in_service = valid & (days >= lo) & (days <= hi) & np.isin(category, list(ucats))
         key = u["admin_unit_code"]
+        anywhere = in_service
+        home = None
         if sel in ("commune", "district", "police", "power", "env") and key:
             field = ("district_2019" if key.endswith("@2019") else "new_code" if key.endswith("@2025")
                      else "old_code" if sel == "commune" else "district")
-            in_service &= getattr(where, field) == key
+            home = getattr(where, field) == key
+            in_service = in_service & home
         uid = u["unit_id"]
-        for y in np.unique(years[in_service]):
+        if home is not None and not home.any() and sel == "commune" and u["admin_unit_code_2025"]:
+            # a commune nobody reported from yet: places of the 2025 commune that absorbed it
+            home = (where.new_code == u["admin_unit_code_2025"]) & False
+            twins = np.flatnonzero(where.new_code == u["admin_unit_code_2025"])
+            if len(twins):
+                j = twins[rng.integers(0, len(twins))]
+                home_place = (j, key, parent_of.get(key))
+            else:
+                home_place = None
+        else:
+            home_place = None
+        for y in np.unique(years[anywhere]):
             mine = in_service & (years == y)
-            if (out[mine] == uid).any():
+            if mine.any() and (out[mine] == uid).any():
                 continue
+            year_idx = np.flatnonzero(years == y)
+            held, counts = np.unique(out[year_idx], return_counts=True)
+            spare = set(held[counts > 1])  # never take the only report of a unit's year
             pool = np.flatnonzero(mine)
-            held, counts = np.unique(out[pool], return_counts=True)
-            donors = pool[out[pool] == held[counts.argmax()]]
+            pool = pool[np.isin(out[pool], list(spare))]
+            if not len(pool):  # none of its sector in its area that year: one made there (a place of it)
+                cand = np.flatnonzero(anywhere & (years == y))
+                cand = cand[np.isin(out[cand], list(spare))]
+                if not len(cand):
+                    continue
+                i = cand[rng.integers(0, len(cand))]
+                if home is not None and home.any():
+                    places_there = np.flatnonzero(home)
+                    _move(where, i, places_there[rng.integers(0, len(places_there))])
+                elif home_place is not None:
+                    _move(where, i, home_place[0])
+                    where.old_code[i] = home_place[1]
+                    if home_place[2] is not None:
+                        where.district[i] = home_place[2]
+                elif home is not None:
+                    continue
+                out[i] = uid
+                continue
+            holders, hc = np.unique(out[pool], return_counts=True)
+            donors = pool[out[pool] == holders[hc.argmax()]]
             out[donors[rng.integers(0, len(donors))]] = uid
     return out
 
