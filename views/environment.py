@@ -13,6 +13,8 @@ from views.sql import query
 def environment_fines(lake: Lake, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
     """Valid environment reports received in the period (Vietnam days), how many were fined and the fines
     (VND) levied after them."""
+    if not lake.exists("silver.reports"):
+        return {"reports": 0, "fined": 0, "fines_vnd": 0}
     where = ("r.is_valid AND r.category_code = 'environment' "
              f"AND ($start IS NULL OR CAST(timezone('{VN_TZ_NAME}', r.received_at) AS DATE) >= $start) "
              f"AND ($end IS NULL OR CAST(timezone('{VN_TZ_NAME}', r.received_at) AS DATE) <= $end)")

@@ -34,6 +34,8 @@ def _median(lake: Lake, start: dt.date, end: dt.date) -> float | None:
 def processing_time_cut(lake: Lake, end: dt.date | None = None, months: int = 3) -> dict[str, Any]:
     """The median processing time of the first ``months`` months after launch (the first report) against
     that of the ``months`` months ending ``end`` (default: the last report), and the cut between them."""
+    if not lake.exists("silver.reports"):
+        return {"launch_median_hours": None, "recent_median_hours": None, "cut": None}
     bounds = query(lake, f"SELECT min({LOCAL_DAY}) lo, max({LOCAL_DAY}) hi FROM silver.reports WHERE is_valid")
     lo, hi = bounds["lo"][0], bounds["hi"][0]
     if lo is None:
