@@ -134,7 +134,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     lake = Lake.open()
     print("2/4 cameras")
     from hue_ioc.defs.cameras import build_demo_cameras
-
     from pipelines.disasters.demo import timeline_end
     from pipelines.sources.camera_simulator import CameraSimConfig
 

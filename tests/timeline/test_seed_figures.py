@@ -64,10 +64,10 @@ def test_the_seed_facts_are_in_the_lake(timeline_lake):
                          AND requested_at < TIMESTAMPTZ '2022-05-28 00:00:00+07'""").item()
     assert traced > 485 and tracing_cases(lake, SEED_START, SEED_END)["answered_with_footage"] == traced
     # the median processing time fell since launch (60-70 % in the seed; wider at this small scale)
-    first = lake.sql(f"""SELECT median(date_diff('second', received_at, resolved_at)) FROM silver.reports
+    first = lake.sql("""SELECT median(date_diff('second', received_at, resolved_at)) FROM silver.reports
                          WHERE is_valid AND status = 'resolved' AND
                          CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE) < DATE '2019-08-01'""").item()
-    last = lake.sql(f"""SELECT median(date_diff('second', received_at, resolved_at)) FROM silver.reports
+    last = lake.sql("""SELECT median(date_diff('second', received_at, resolved_at)) FROM silver.reports
                         WHERE is_valid AND status = 'resolved' AND
                         CAST(timezone('Asia/Ho_Chi_Minh', received_at) AS DATE) BETWEEN DATE '2022-02-28' AND DATE '2022-05-27'""").item()
     cut = processing_time_cut(lake, SEED_END)
