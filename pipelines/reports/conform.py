@@ -134,7 +134,9 @@ def conform_reports(raw: pl.DataFrame, *, categories: set[str], admin_codes: set
         pl.when(pl.col("received_at").is_null()).then(pl.lit("missing received_at")),
         pl.when(pl.col("received_at") > future).then(pl.format("timestamp in the future: received_at {}",
                                                                pl.col("received_at"))),
-        pl.when(pl.col("category_code").is_null() | ~pl.col("category_code").is_in(list(categories)))
+        # pl.format gives null for a null argument, so a missing value needs its own reason
+        pl.when(pl.col("category_code").is_null()).then(pl.lit("missing category_code")),
+        pl.when(~pl.col("category_code").is_in(list(categories)))
         .then(pl.format("unknown category {}", pl.col("category_code"))),
         pl.when(pl.col("lat").is_null() != pl.col("lon").is_null()).then(pl.lit("only one of lat/lon given")),
         pl.when(pl.col("lat").is_not_null() & ~pl.col("_inside"))
@@ -160,11 +162,13 @@ def conform_events(raw: pl.DataFrame, *, known_reports: set[str], known_units: s
         pl.col("_parse"),
         pl.when(pl.col("event_id").is_null()).then(pl.lit("missing event_id")),
         pl.col("_type"),
-        pl.when(~pl.col("event_type").is_in(sorted(EVENT_TYPES)) | pl.col("event_type").is_null())
+        pl.when(pl.col("event_type").is_null()).then(pl.lit("missing event_type")),
+        pl.when(~pl.col("event_type").is_in(sorted(EVENT_TYPES)))
         .then(pl.format("unknown event type {}", pl.col("event_type"))),
         pl.when(pl.col("at").is_null()).then(pl.lit("missing event time")),
         pl.when(pl.col("at") > future).then(pl.format("timestamp in the future: at {}", pl.col("at"))),
-        pl.when(~pl.col("report_id").is_in(list(known_reports)) | pl.col("report_id").is_null())
+        pl.when(pl.col("report_id").is_null()).then(pl.lit("missing report_id")),
+        pl.when(~pl.col("report_id").is_in(list(known_reports)))
         .then(pl.format("unknown report {}", pl.col("report_id"))),
         pl.when(pl.col("unit_id").is_not_null() & ~pl.col("unit_id").is_in(units))
         .then(pl.format("unknown unit {}", pl.col("unit_id"))),
