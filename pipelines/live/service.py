@@ -14,6 +14,7 @@ from typing import Protocol
 
 from lake import Lake, Reject
 from pipelines.disasters.common import write_rejects
+from pipelines.disasters.warning_drafts import issue_approved
 from pipelines.live.batch import BatchResult, process_batch
 from pipelines.live.messages import Message
 from pipelines.live.polls import poll_cap_feeds, poll_postgres, refresh_report_gold
@@ -48,6 +49,7 @@ class LiveConfig:
     cap_feeds: list[str] = field(default_factory=list)
     cap_every_s: float = 60.0
     compact_every_s: float = 600.0
+    issue_every_s: float = 2.0  # warnings approved by an operator are issued within this
     retry_max_s: float = 30.0  # backoff ceiling when the lake refuses a batch
 
 
@@ -81,7 +83,8 @@ class LiveService:
         self.stats = {"batches": 0, "messages": 0, "acked": 0, "failures": 0}
         self._clocks = {"postgres": _Clock(self.config.postgres_every_s),
                         "gold": _Clock(self.config.report_gold_every_s),
-                        "cap": _Clock(self.config.cap_every_s), "compact": _Clock(self.config.compact_every_s)}
+                        "cap": _Clock(self.config.cap_every_s), "compact": _Clock(self.config.compact_every_s),
+                        "issue": _Clock(self.config.issue_every_s)}
         self._clocks["compact"].last = time.monotonic()  # the first compaction after one period
         self._reports_dirty = False
 
@@ -111,6 +114,8 @@ class LiveService:
             self._guarded("report gold", self._report_gold)
         if c.cap_feeds and self._clocks["cap"].due(now):
             self._guarded("CAP feeds", lambda: log.info("CAP feeds: %s", poll_cap_feeds(self.lake, c.cap_feeds)))
+        if self._clocks["issue"].due(now):
+            self._guarded("approved warnings", self._issue_approved)
         if self._clocks["compact"].due(now):
             self._guarded("compaction", lambda: log.info("compacted: %s", compact_hot(self.lake)))
 
@@ -163,6 +168,10 @@ class LiveService:
         if res.reports or res.events:
             self._reports_dirty = True
             log.info("PostgreSQL: %s", res)
+
+    def _issue_approved(self) -> None:
+        if n := issue_approved(self.lake):
+            log.info("issued %d approved warning(s)", n)
 
     def _report_gold(self) -> None:
         log.info("report gold: %s", refresh_report_gold(self.lake))
