@@ -33,13 +33,6 @@ def frigate(kind: str, oid: str, label: str, start: float, frame: float, current
                        "after": after}).encode()
 
 
-@pytest.fixture
-def publisher():
-    p = Publisher(SYSTEM_BROKER)
-    yield p
-    p.close()
-
-
 def test_frigate_events_become_violations_and_counts(lake: Lake, publisher: Publisher):
     run = uuid.uuid4().hex[:6]  # object ids of this run: the system broker is shared
     a, b, c, d = (f"{T0}-{x}{run}" for x in "abcd")
