@@ -17,6 +17,7 @@ from pipelines.disasters.common import write_rejects
 from pipelines.disasters.warning_drafts import issue_approved
 from pipelines.live.batch import BatchResult, process_batch
 from pipelines.live.messages import Message
+from pipelines.live.pg_notify import NotifyListener
 from pipelines.live.polls import poll_cap_feeds, poll_postgres, refresh_report_gold
 from pipelines.live.zones import Cameras
 from pipelines.sources.postgres import PostgresReportSource
@@ -45,6 +46,7 @@ class LiveConfig:
     batch_wait_s: float = 1.0  # and at most this long after the first one
     postgres: PostgresReportSource | None = None
     postgres_every_s: float = 5.0
+    postgres_listen: bool = True  # LISTEN for the app's NOTIFY (pg_notify.sql): poll at once on a change
     report_gold_every_s: float = 60.0
     cap_feeds: list[str] = field(default_factory=list)
     cap_every_s: float = 60.0
@@ -87,6 +89,9 @@ class LiveService:
                         "issue": _Clock(self.config.issue_every_s)}
         self._clocks["compact"].last = time.monotonic()  # the first compaction after one period
         self._reports_dirty = False
+        pg = self.config.postgres
+        self._listener = NotifyListener(pg.dsn) if pg is not None and self.config.postgres_listen and \
+            isinstance(getattr(pg, "dsn", None), str) else None
 
     def run(self, stop: threading.Event) -> None:
         if self.consumer is not None:
@@ -97,6 +102,8 @@ class LiveService:
         finally:
             if self.consumer is not None:
                 self.consumer.stop()
+            if self._listener is not None:
+                self._listener.close()
 
     def step(self, stop: threading.Event) -> None:
         """One turn: a micro-batch (waiting at most ``batch_wait_s``), then whatever schedule is due."""
@@ -108,7 +115,7 @@ class LiveService:
         else:
             stop.wait(c.batch_wait_s)
         now = time.monotonic()
-        if c.postgres is not None and self._clocks["postgres"].due(now):
+        if c.postgres is not None and (self._notified(now) or self._clocks["postgres"].due(now)):
             self._guarded("postgres", self._poll_postgres)
         if self._reports_dirty and self._clocks["gold"].due(now):
             self._guarded("report gold", self._report_gold)
@@ -160,6 +167,13 @@ class LiveService:
                 except Exception:  # noqa: BLE001
                     log.exception("cannot write a reject either; the batch is tried again later")
                     return False
+        return True
+
+    def _notified(self, now: float) -> bool:
+        """A NOTIFY from the app's database arrived: poll now (and restart the schedule from here)."""
+        if self._listener is None or not self._listener.pending():
+            return False
+        self._clocks["postgres"].last = now
         return True
 
     def _poll_postgres(self) -> None:
