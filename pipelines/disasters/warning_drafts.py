@@ -83,6 +83,11 @@ def draft_flood_warnings(lake: Lake, stations: Iterable[str] | None = None, now:
         st = st.filter(pl.col("station_code").is_in(codes))
     if st.is_empty() or not lake.exists("silver.gauge_readings"):
         return 0
+    # A crossing needs a reading at alarm 1 or above (the state starts below level 1): without one, no gauge
+    # can have crossed, and the readings need not be read (the common case, on every live batch).
+    if not lake.sql("SELECT count(*) FROM silver.gauge_readings WHERE list_contains($codes::VARCHAR[], station_code) "
+                    "AND alarm_level >= 1", {"codes": st["station_code"].to_list()}).item():
+        return 0
     readings = lake.sql("""
         SELECT station_code, observed_at, water_level_m, bulletin_vi, source FROM silver.gauge_readings
         WHERE list_contains($codes::VARCHAR[], station_code)""", {"codes": st["station_code"].to_list()})
