@@ -207,7 +207,7 @@ def page_latencies(probes: list[tuple[float, str]], shown: dict[str, float]) -> 
     """Publish → page per probe: the first time the page showed this probe's level or a later probe's
     (a later one shown first means this one's figure was overtaken before a refresh); and the probes never shown."""
     out, missed = [], 0
-    for k, (sent_at, text) in enumerate(probes):
+    for k, (sent_at, _) in enumerate(probes):
         seen = [shown[t] for _, t in probes[k:] if t in shown and shown[t] >= sent_at]
         if seen:
             out.append(min(seen) - sent_at)

@@ -26,7 +26,13 @@ from pipelines.disasters.cap.model import CapAlert
 from pipelines.disasters.cap.parse import parse_cap
 from pipelines.disasters.cap.rules import format_cap_datetime
 from pipelines.disasters.cap.write import build_cap_xml
-from pipelines.disasters.cap_ingest import TARGET, alert_to_row, apply_supersession, warning_id, warnings_frame
+from pipelines.disasters.cap_ingest import (
+    TARGET,
+    alert_to_row,
+    apply_supersession,
+    warning_id,
+    warnings_frame,
+)
 from pipelines.disasters.common import insert_new, utcnow
 from pipelines.disasters.warnings_issuer import concerns_hue, flood_warnings_for, relay_alert
 
