@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.postgres and args.pg_notify_install:
         from pipelines.live.pg_notify import install_notify
 
-        install_notify(s.pg_dsn, args.pg_schema)
+        install_notify(s.pg_dsn, args.pg_schema or s.pg_schema)
     feeds = [*args.cap_feed, *[u.strip() for u in (s.cap_feeds or "").split(",") if u.strip()]]
     config = LiveConfig(batch_max=args.batch_max, batch_wait_s=args.batch_wait,
                         postgres=PostgresReportSource(s.pg_dsn, args.pg_schema or s.pg_schema,
