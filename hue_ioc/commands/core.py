@@ -54,10 +54,10 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
 
 def _simulator_config(args: argparse.Namespace) -> dict:
     """Run config for the simulator resource: the lake's recorded build parameters, overridden by flags."""
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.reports.build_params import resolve
 
-    params, message = resolve(Lake.open(), {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end")})
+    params, message = resolve(Lake.open(role=SERVICE), {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end")})
     if message:
         print(f"  {message}")
     return {"resources": {"simulator": {"config": params}}} if params else {}
@@ -128,9 +128,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not run_job("rebuild_reports", _simulator_config(args)):
         print("hue-ioc demo: the reports job failed; see the Dagster logs above", file=sys.stderr)
         return 1
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     print("2/4 cameras")
     from hue_ioc.defs.cameras import build_demo_cameras
 
@@ -175,10 +175,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> dict:
-    from lake import Lake
+    from lake import SERVICE, Lake
     from views.headline import headline
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     if as_of:
         lake = lake.as_of(as_of)
     out = headline(lake, start=start, end=end)
@@ -188,11 +188,11 @@ def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> 
 
 
 def _ranking_rows(as_of: str | None, period_text: str) -> list[dict]:
-    from lake import Lake
+    from lake import SERVICE, Lake
     from views.period import Period
     from views.ranking import ranking
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     if as_of:
         lake = lake.as_of(as_of)
     return ranking(lake, Period.parse(period_text)).to_dicts()
@@ -244,9 +244,9 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def cmd_lake(args: argparse.Namespace) -> int:
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     if args.action == "tables":
         import polars as pl
 
@@ -269,12 +269,12 @@ def cmd_lake(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """A file of canonical records → bronze → silver (incremental) → gold."""
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.reports import build
     from pipelines.reports.bronze import ingest_batch
     from pipelines.sources.jsonl_file import JsonLinesReportSource
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     batch = JsonLinesReportSource(args.file, source=args.source).fetch()
     ingested = ingest_batch(lake, batch, prefix=args.source)
     # silver applies every bronze row after its watermark (this file's, and any a killed run left)

@@ -65,9 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _lake():
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    return Lake.open()
+    return Lake.open(role=SERVICE)
 
 
 def cmd_load(args: argparse.Namespace) -> int:

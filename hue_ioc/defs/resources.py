@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from lake import Lake
+from lake import SERVICE, Lake
 
 
 class LakeResource(dg.ConfigurableResource):
@@ -13,4 +13,4 @@ class LakeResource(dg.ConfigurableResource):
     root: str = ""
 
     def lake(self) -> Lake:
-        return Lake.open(self.root or None)
+        return Lake.open(self.root or None, role=SERVICE)

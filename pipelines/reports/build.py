@@ -48,7 +48,8 @@ def load_reference(lake: Lake, units: pl.DataFrame) -> None:
     """Units, categories and admin units into silver (upserts: reruns change nothing)."""
     lake.merge("silver.units", units)
     lake.merge("silver.categories", categories_frame())
-    lake.merge("silver.admin_units", admin_units_frame())
+    # the lake names the key admin_unit_code, as every other table does (the reference frame says "code")
+    lake.merge("silver.admin_units", admin_units_frame().rename({"code": "admin_unit_code"}))
 
 
 def conform_all(reports_raw: pl.DataFrame, events_raw: pl.DataFrame, units: pl.DataFrame,
