@@ -7,14 +7,13 @@ the columns the catalog marks ``personal`` (a reporter's name and phone, full pl
 that hold them). For every other role the Lake API (``read``, ``scan``, ``sql``, ``diff``) shows them masked,
 the same way the screens do (``mask_name``, ``mask_phone``, ``mask_plate``), or hides them (``hide``: null).
 
-A lake's role is its ``role`` argument, else ``HUE_IOC_LAKE_ROLE``, else ``analyst``: a notebook that just
-says ``Lake.open()`` sees no personal data. A masked lake is read-only (what it reads is not the data).
+A lake's role is its ``role`` argument, else the setting ``lake_role`` (``HUE_IOC_LAKE_ROLE`` or the TOML
+key), else ``analyst``: a notebook that just says ``Lake.open()`` sees no personal data. A masked lake is read-only (what it reads is not the data).
 This is the API's rule, not a storage permission: whoever can read the files can read them.
 """
 
 from __future__ import annotations
 
-import os
 import re
 
 import polars as pl
@@ -25,16 +24,18 @@ from lake.errors import LakeError
 ROLES = ("wall", "leader", "analyst", "operator", "service")
 DEFAULT_ROLE = "analyst"
 SERVICE = "service"
-ROLE_ENV = "HUE_IOC_LAKE_ROLE"
 
 
 def resolve_role(role: str | None) -> str:
-    """``role``, else HUE_IOC_LAKE_ROLE, else ``analyst``; an unknown role is refused with a message."""
-    raw = role if role is not None else (os.environ.get(ROLE_ENV) or DEFAULT_ROLE)
-    norm = str(raw).strip().lower()
+    """``role``, else the setting ``lake_role`` (HUE_IOC_LAKE_ROLE; the settings refuse an unknown one), else
+    ``analyst``; an unknown role is refused with a message."""
+    if role is None:
+        from core.settings import settings
+
+        return settings().lake_role
+    norm = str(role).strip().lower()
     if norm not in ROLES:
-        source = "role" if role is not None else ROLE_ENV
-        raise LakeError(f"unknown lake role {raw!r} (from {source}); known: {', '.join(ROLES)}")
+        raise LakeError(f"unknown lake role {role!r}; known: {', '.join(ROLES)}")
     return norm
 
 

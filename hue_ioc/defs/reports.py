@@ -5,6 +5,7 @@ from pydantic import Field
 
 from core.settings import settings
 from core.tz import VN_TZ_NAME
+from hue_ioc.defs.catalog import SOURCE_RETRY, lake_spec, materialized
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from pipelines.reports import build, build_params
@@ -18,9 +19,14 @@ GROUP = "reports"
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["bronze", "reports_raw"], group_name=GROUP, deps=[["silver", "units"]]),
-           dg.AssetSpec(["bronze", "report_events_raw"], group_name=GROUP, deps=[["silver", "units"]])],
-    description="Raw reports and events from every configured source (simulator, Open311, PostgreSQL).",
+    specs=[lake_spec("bronze.reports_raw", GROUP, deps=["silver.units"],
+                     description="Citizen reports as every configured source gave them (simulator, Open311, "
+                                 "PostgreSQL), append-only, one row per distinct payload (the payload names the "
+                                 "reporter: operators only)."),
+           lake_spec("bronze.report_events_raw", GROUP, deps=["silver.units"],
+                     description="Report lifecycle events (received, assigned, transferred, resolved, rated, ...) "
+                                 "as every configured source gave them, append-only.")],
+    retry_policy=SOURCE_RETRY,
 )
 def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simulator: HueSSimulatorResource,
                    open311: Open311Resource, postgres_source: PostgresSourceResource):
@@ -36,26 +42,23 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
         sources["postgres"] = postgres_source.source()
     meta = ingest_sources(lk, sources)
     context.log.info(f"ingested: {meta}")
-    yield dg.MaterializeResult(asset_key=["bronze", "reports_raw"],
-                               metadata={"sources": dg.MetadataValue.json(meta),
-                                         "version": lk.version("bronze.reports_raw")})
-    yield dg.MaterializeResult(asset_key=["bronze", "report_events_raw"],
-                               metadata={"version": lk.version("bronze.report_events_raw")})
+    yield materialized(lk, "bronze.reports_raw", {"sources": dg.MetadataValue.json(meta)})
+    yield materialized(lk, "bronze.report_events_raw")
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["silver", "units"], group_name=GROUP, description="Handling units (đơn vị xử lý)."),
-           dg.AssetSpec(["silver", "categories"], group_name=GROUP,
-                        description="Categories with their deadline rules (pipelines/sources/categories.yaml)."),
-           dg.AssetSpec(["silver", "admin_units"], group_name=GROUP,
-                        description="Huế's communes and districts before and after 2025-07-01, with boundaries.")],
+    specs=[lake_spec("silver.units", GROUP),
+           lake_spec("silver.categories", GROUP,
+                     description="Report categories (lĩnh vực) with their processing type and deadline rule "
+                                 "(pipelines/sources/categories.yaml)."),
+           lake_spec("silver.admin_units", GROUP)],
+    retry_policy=SOURCE_RETRY,
 )
 def reference_tables(lake: LakeResource, simulator: HueSSimulatorResource):
     lk = lake.lake()
     build.load_reference(lk, roster(simulator.config()))
-    for name in ("units", "categories", "admin_units"):
-        yield dg.MaterializeResult(asset_key=["silver", name], metadata={
-            "rows": lk.sql(f"SELECT count(*) FROM silver.{name}").item(), "version": lk.version(f"silver.{name}")})
+    for name in ("silver.units", "silver.categories", "silver.admin_units"):
+        yield materialized(lk, name)
 
 
 class SilverConfig(dg.Config):
@@ -63,15 +66,15 @@ class SilverConfig(dg.Config):
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["silver", "reports"], group_name=GROUP,
-                        deps=[["bronze", "reports_raw"], ["bronze", "report_events_raw"], ["silver", "units"]]),
-           dg.AssetSpec(["silver", "report_events"], group_name=GROUP,
-                        deps=[["bronze", "reports_raw"], ["bronze", "report_events_raw"]])],
+    specs=[lake_spec("silver.reports", GROUP, deps=["bronze.reports_raw", "bronze.report_events_raw", "silver.units"],
+                     description="One row per citizen report, its current state folded from its events: typed, "
+                                 "de-duplicated, on-time flags frozen at closing (reporter identity: operators "
+                                 "only)."),
+           lake_spec("silver.report_events", GROUP, deps=["bronze.reports_raw", "bronze.report_events_raw"])],
     check_specs=[dg.AssetCheckSpec("reconciliation", asset=["silver", "reports"],
                                    description="rows read = kept + superseded versions + rejects"),
                  dg.AssetCheckSpec("reconciliation", asset=["silver", "report_events"],
                                    description="rows read = kept + rejects")],
-    description="Typed, de-duplicated reports (current state, frozen on-time flags) and their events.",
 )
 def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake: LakeResource):
     lk = lake.lake()
@@ -82,9 +85,8 @@ def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake
         result = build.build_silver(lk)
     md = result.metadata()
     context.log.info(f"silver: {md}")
-    yield dg.MaterializeResult(asset_key=["silver", "reports"], metadata={**md, "version": lk.version("silver.reports")})
-    yield dg.MaterializeResult(asset_key=["silver", "report_events"],
-                               metadata={"version": lk.version("silver.report_events")})
+    yield materialized(lk, "silver.reports", md)
+    yield materialized(lk, "silver.report_events")
     yield dg.AssetCheckResult(check_name="reconciliation", asset_key=["silver", "reports"],
                               passed=result.reports.reconciles, metadata=md)
     yield dg.AssetCheckResult(check_name="reconciliation", asset_key=["silver", "report_events"],
@@ -92,23 +94,15 @@ def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["gold", "unit_performance"], group_name=GROUP,
-                        deps=[["silver", "reports"], ["silver", "report_events"], ["silver", "units"]]),
-           dg.AssetSpec(["gold", "kpi_daily"], group_name=GROUP, deps=[["silver", "reports"]]),
-           dg.AssetSpec(["gold", "unit_transfers"], group_name=GROUP, deps=[["silver", "report_events"]])],
-    description="Per unit and month: the figures leaders judge units by; daily KPIs by category/channel/area; "
-                "transfer chains between units per day.",
+    specs=[lake_spec("gold.unit_performance", GROUP, deps=["silver.reports", "silver.report_events", "silver.units"]),
+           lake_spec("gold.kpi_daily", GROUP, deps=["silver.reports"]),
+           lake_spec("gold.unit_transfers", GROUP, deps=["silver.report_events"])],
 )
 def gold_reports(lake: LakeResource):
     lk = lake.lake()
-    md = build.build_gold(lk)
-    yield dg.MaterializeResult(asset_key=["gold", "unit_performance"],
-                               metadata={"rows": md["unit_months"], "version": lk.version("gold.unit_performance")})
-    yield dg.MaterializeResult(asset_key=["gold", "kpi_daily"],
-                               metadata={"rows": md["kpi_daily_rows"], "version": lk.version("gold.kpi_daily")})
-    yield dg.MaterializeResult(asset_key=["gold", "unit_transfers"],
-                               metadata={"rows": md["unit_transfer_rows"],
-                                         "version": lk.version("gold.unit_transfers")})
+    build.build_gold(lk)
+    for table in ("gold.unit_performance", "gold.kpi_daily", "gold.unit_transfers"):
+        yield materialized(lk, table)
 
 
 # ---------------------------------------------------------------- checks on what landed

@@ -18,7 +18,7 @@ DAGSTER = Path(sys.executable).with_name("dagster")
 def _env(tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    (home / "dagster.yaml").write_text((REPO / "configs" / "dagster.yaml").read_text())
     return {**os.environ, "DAGSTER_HOME": str(home), "HUE_IOC_LAKE": str(tmp_path / "lake")}
 
 
