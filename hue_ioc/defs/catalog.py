@@ -88,13 +88,14 @@ def _definition_metadata(s: TableSpec) -> dict[str, Any]:
             **({"partitioned_by": ", ".join(s.partition_by)} if s.partition_by else {})}
 
 
-def lake_spec(table: str, group: str, *, deps: Iterable[str] = (), description: str | None = None) -> dg.AssetSpec:
+def lake_spec(table: str, group: str, *, deps: Iterable[str] = (), description: str | None = None,
+              **kwargs: Any) -> dg.AssetSpec:
     """The AssetSpec of a lake table in a multi-asset: its own description (the catalog's, or ``description``
     when the step's view adds to it), the ``delta`` kind, its column schema, owner, group and freshness."""
     s = spec(table)
     return dg.AssetSpec(key_of(table), group_name=group, deps=[key_of(d) for d in deps],
                         description=description or s.description, kinds={"delta"}, owners=OWNERS[group],
-                        metadata=_definition_metadata(s), freshness_policy=WALL_FRESHNESS.get(table))
+                        metadata=_definition_metadata(s), freshness_policy=WALL_FRESHNESS.get(table), **kwargs)
 
 
 def lake_asset(table: str, group: str, *, deps: Iterable[str] = (), description: str | None = None,
