@@ -112,6 +112,8 @@ def run_job(name: str, run_config: dict | None = None, asset_selection: list | N
                                         asset_selection=asset_selection,
                                         tags={RUN_PID: str(os.getpid()), RUN_HOST: socket.gethostname()})
     print(f"  dagster run {result.run_id} of {name}: {'success' if result.success else 'FAILED'}")
+    if not result.success:
+        _record_failed_run(result, name, asset_selection or list(job.asset_layer.executable_asset_keys))
     for ev in result.all_events:
         if ev.event_type_value == "ASSET_CHECK_EVALUATION":
             data = ev.event_specific_data
@@ -119,6 +121,21 @@ def run_job(name: str, run_config: dict | None = None, asset_selection: list | N
             why = f": {data.description}" if not data.passed and getattr(data, "description", None) else ""
             print(f"  check {mark} {data.asset_key.to_user_string()}:{data.check_name}{why}")
     return result.success
+
+
+def _record_failed_run(result, name: str, keys: list) -> None:
+    """A failed run of this CLI is recorded where the screens' freshness marks show it, as the run-failure
+    sensor does for runs the daemon sees (insert-only by run id: both recording it changes nothing)."""
+    from hue_ioc.defs.catalog import table_of
+    from hue_ioc.defs.operations import record_failure
+    from lake import SERVICE, Lake
+
+    events = result.all_events
+    tables = {table_of(k) for k in keys}  # what the run was to write
+    steps = [e.step_key for e in events if e.event_type_value == "STEP_FAILURE" and e.step_key]
+    message = next((e.message for e in events if e.event_type_value in ("STEP_FAILURE", "RUN_FAILURE")), "") or ""
+    record_failure(Lake.open(role=SERVICE), result.run_id, name, [t for t in tables if t], steps, message,
+                   dt.datetime.now(dt.UTC))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -21,10 +21,10 @@ FAILURES = "silver.pipeline_failures"
 def record_failure(lake: Lake, run_id: str, job_name: str, tables: Iterable[str], steps: Iterable[str],
                    message: str, failed_at: dt.datetime) -> None:
     """One row per failed run (a rerun of the sensor over the same run changes nothing)."""
+    lines = (message or "").strip().splitlines()
     lake.merge(FAILURES, pl.DataFrame({
         "run_id": [run_id], "job_name": [job_name], "tables": [json.dumps(sorted(set(tables)))],
-        "steps": [json.dumps(sorted(set(steps)))], "message": [(message or "").strip().splitlines()[0][:500]
-                                                               if message else ""],
+        "steps": [json.dumps(sorted(set(steps)))], "message": [lines[0][:500] if lines else ""],
         "failed_at": [failed_at.astimezone(dt.UTC)]}), update=False)
 
 

@@ -123,3 +123,29 @@ def test_the_demo_jobs_cover_every_domain(name: str) -> None:
     groups = {GRAPH.get(k).group_name for k in job.asset_layer.executable_asset_keys}
     assert groups == {"build_cameras": {"cameras"}, "build_disasters": {"disasters"},
                       "rebuild_reports": {"reports"}}[name]
+
+
+def test_a_failed_cli_run_is_recorded_without_the_daemon(tmp_path, monkeypatch) -> None:
+    """`hue-ioc build` / `hue-ioc demo` run jobs in process: a failure is recorded by the command itself."""
+    from hue_ioc.commands import core
+    from pipelines.reports import build
+    from views.freshness import freshness
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("HUE_IOC_LAKE", str(tmp_path / "lake"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("silver build broke")
+
+    monkeypatch.setattr(build, "build_silver", broken)
+    ok = core.run_job("rebuild_reports", {"resources": {"simulator": {"config": {"scale": 0.002, "seed": 4}}}})
+    assert not ok
+    from lake import Lake
+
+    lake = Lake.open(tmp_path / "lake", role="service")
+    row = lake.read("silver.pipeline_failures").row(0, named=True)
+    assert row["job_name"] == "rebuild_reports" and row["steps"] == '["silver_reports"]'
+    assert "silver.reports" in json.loads(row["tables"]) and "gold.kpi_daily" in json.loads(row["tables"])
+    assert freshness(lake).filter(pl.col("source") == "reports")["state"].item() == "failed"
