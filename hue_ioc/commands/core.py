@@ -49,7 +49,8 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=float, help="simulator scale (1.0 = the 3-year set; default: as built)")
     p.add_argument("--seed", type=int, help="simulator seed (default: as built, else 7)")
     p.add_argument("--start", help="first simulated day, YYYY-MM-DD (default: as built)")
-    p.add_argument("--end", help="last simulated day, YYYY-MM-DD (default: as built)")
+    p.add_argument("--end", help="last day of the seed window, YYYY-MM-DD (default: as built)")
+    p.add_argument("--until", help="last day of the timeline, YYYY-MM-DD (default: as built, else today)")
 
 
 def _simulator_config(args: argparse.Namespace) -> dict:
@@ -57,7 +58,8 @@ def _simulator_config(args: argparse.Namespace) -> dict:
     from lake import SERVICE, Lake
     from pipelines.reports.build_params import resolve
 
-    params, message = resolve(Lake.open(role=SERVICE), {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end")})
+    params, message = resolve(Lake.open(role=SERVICE),
+                              {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end", "until")})
     if message:
         print(f"  {message}")
     return {"resources": {"simulator": {"config": params}}} if params else {}

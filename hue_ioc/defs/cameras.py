@@ -1,6 +1,7 @@
 """Cameras: simulated violation history, real detections over registered video files, an inbox sensor,
 and the daily violations roll-up. Asset logic lives in plain functions (tested directly)."""
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -115,6 +116,7 @@ def new_inbox_files(folder: Path, seen: dict[str, float]) -> list[tuple[str, Pat
 # ------------------------------------------------------------------ assets
 class CameraHistoryConfig(dg.Config):
     seed: int = 2019
+    until: str = ""  # last day of the timeline, YYYY-MM-DD; empty: the reports' timeline (their build parameters)
 
 
 @dg.asset(**lake_asset("silver.violations", GROUP,
@@ -125,7 +127,10 @@ class CameraHistoryConfig(dg.Config):
 def camera_violation_history(context: dg.AssetExecutionContext, config: CameraHistoryConfig,
                              lake: LakeResource) -> dg.MaterializeResult:
     lk = lake.lake()
-    counts = load_camera_history(lk, CameraSimConfig(seed=config.seed))
+    from pipelines.disasters.demo import timeline_end
+
+    until = dt.date.fromisoformat(config.until) if config.until else timeline_end(lk)
+    counts = load_camera_history(lk, CameraSimConfig(seed=config.seed, until=until))
     return dg.MaterializeResult(metadata=table_metadata(
         lk, "silver.violations", {f"written/{k}": dg.MetadataValue.int(v) for k, v in counts.items()}))
 

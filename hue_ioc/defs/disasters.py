@@ -23,7 +23,7 @@ from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap.write import validate_cap
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.common import local_moment
-from pipelines.disasters.demo import shared_cap_samples
+from pipelines.disasters.demo import shared_cap_samples, timeline_end
 from pipelines.disasters.feeds import feed_documents, file_documents
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.replay import DEFAULT_START, replay
@@ -127,7 +127,7 @@ def cap_warnings_asset(context: dg.AssetExecutionContext, config: CapConfig, lak
     name="sos_and_hotline")
 def sos_asset(context: dg.AssetExecutionContext, lake: LakeResource):
     lk = lake.lake()
-    r = sos.load_simulated(lk)
+    r = sos.load_simulated(lk, until=timeline_end(lk))  # the SOS timeline runs as far as the reports' one
     yield materialized(lk, "silver.sos_requests", {"written": r["sos_requests"]})
     yield materialized(lk, "silver.hotline_calls", {"written": r["hotline_calls"]})
 

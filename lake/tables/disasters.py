@@ -184,6 +184,7 @@ SOS_REQUESTS = TableSpec(
         ("channel", STR),
         ("place", STR),
         ("admin_unit_code_2025", STR),
+        ("admin_unit_code", STR),
         ("lat", F64),
         ("lon", F64),
         ("people", I32),
@@ -196,6 +197,7 @@ SOS_REQUESTS = TableSpec(
     ]),
     keys=("sos_id",),
     docs={
+        "admin_unit_code": Column("the admin unit of its date (era codes as in silver.admin_units)"),
         "channel": Column(values=("app", "hotline", "sms", "csv")),
         "needs": Column("comma separated: rescue, evacuation, food, water, medical, boat, ..."),
         "status": Column(values=("new", "assigned", "in_progress", "resolved", "cancelled")),
@@ -213,6 +215,7 @@ HOTLINE_CALLS = TableSpec(
         ("duration_s", I32),
         ("topic", STR),
         ("admin_unit_code_2025", STR),
+        ("admin_unit_code", STR),
         ("sos_id", STR),
         ("source", STR),
     ]),
@@ -220,9 +223,11 @@ HOTLINE_CALLS = TableSpec(
     docs={
         "direction": Column(values=("in", "out")),
         "duration_s": Column(unit="s"),
+        "admin_unit_code": Column("the admin unit of its date (era codes as in silver.admin_units)"),
         "sos_id": Column("when the call raised or followed an SOS"),
     },
-    description="Flood-season hotline calls (1900 1075), in and out.",
+    description="Flood-season hotline calls (1900 1075), in and out: the 2020 season (the published 1,919 in / "
+                "488 out) and the November 2025 flood (simulated), at the hours people call.",
 )
 
 FLOOD_STATUS = TableSpec(
