@@ -198,10 +198,10 @@ def rates_in_range(lake: LakeResource) -> dg.AssetCheckResult:
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["silver", t], group_name=GROUP, deps=[["silver", "reports"]], tags={REFRESH_TAG: PER_BUILD})
+    # the seed's other facts (simulated): app installs and visits, environment fines, police tracing requests
+    # answered with camera footage; each table's own description comes from the lake catalog
+    specs=[lake_spec(f"silver.{t}", GROUP, deps=["silver.reports"], tags={REFRESH_TAG: PER_BUILD})
            for t in ("app_adoption", "environment_fines", "tracing_requests")],
-    description="The seed's other facts (simulated): app installs and visits, environment fines, police "
-                "tracing requests answered with camera footage.",
 )
 def seed_facts(lake: LakeResource, simulator: HueSSimulatorResource):
     from pipelines.sources.hues.seed_facts import load_seed_facts
@@ -210,7 +210,7 @@ def seed_facts(lake: LakeResource, simulator: HueSSimulatorResource):
     cfg = simulator.config()
     counts = load_seed_facts(lk, cfg.seed, cfg.start, cfg.end, cfg.last_day)
     for t in ("app_adoption", "environment_fines", "tracing_requests"):
-        yield dg.MaterializeResult(asset_key=["silver", t], metadata={"counts": dg.MetadataValue.json(counts)})
+        yield materialized(lk, f"silver.{t}", {"counts": dg.MetadataValue.json(counts)})
 
 
 ALL = dg.AssetSelection.groups(GROUP)

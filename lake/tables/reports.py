@@ -307,6 +307,8 @@ APP_ADOPTION = TableSpec(
     name="silver.app_adoption",
     schema=pa.schema([("date", DATE), ("installs", I64), ("visits", I64), ("source", STR)]),
     keys=("date",),
+    docs={"installs": Column("new installs of the app that day", unit="installs"),
+          "visits": Column("visits of the app that day", unit="visits")},
     description="Hue-S app adoption per day (Vietnam time): new installs and visits. Simulated, calibrated to "
                 "the published 793,050 installs by May 2022 and 17,371,225 visits in 2021.",
 )
@@ -315,6 +317,7 @@ ENVIRONMENT_FINES = TableSpec(
     name="silver.environment_fines",
     schema=pa.schema([("report_id", STR), ("decided_at", TS), ("fine_vnd", I64), ("source", STR)]),
     keys=("report_id",),
+    docs={"fine_vnd": Column("the fine levied", unit="VND"), "decided_at": Column("when it was decided (UTC)")},
     description="Fines levied after environment reports (category environment), one row per fined report. "
                 "Simulated, calibrated to the published 394.2 million VND over the May 2019 – May 2022 reports.",
 )

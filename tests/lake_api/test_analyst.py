@@ -124,7 +124,8 @@ def test_describe_gives_type_meaning_unit_and_values_from_the_catalog(lake):
     assert depth["unit"] == "m"
     # tables() lists columns as a list, not one long string
     row = lake.tables().filter(pl.col("table") == "silver.units").row(0, named=True)
-    assert row["columns"] == ["unit_id", "name", "unit_type", "sector", "admin_unit_code", "joined_on", "source"]
+    assert row["columns"] == ["unit_id", "name", "unit_type", "sector", "admin_unit_code", "joined_on", "source",
+                              "valid_from", "valid_to", "successor_unit_id", "admin_unit_code_2025"]
     assert row["keys"] == ["unit_id"]
 
 
