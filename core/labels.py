@@ -430,6 +430,7 @@ _SCREEN: dict[str, Pair] = {
     "fresh_warnings": ("Cảnh báo CAP", "CAP warnings"),
     "fresh_ago": ("{source}: {age} trước", "{source}: {age} ago"),
     "fresh_none": ("{source}: chưa có dữ liệu", "{source}: no data yet"),
+    "fresh_failed": ("{source}: lần chạy {job} bị lỗi", "{source}: run {job} failed"),
     "age_seconds": ("{n} giây", "{n} s"),
     "age_minutes": ("{n} phút", "{n} min"),
     "age_hours": ("{n} giờ", "{n} h"),
@@ -438,6 +439,7 @@ _SCREEN: dict[str, Pair] = {
     "fresh_state_amber": ("chậm", "late"),
     "fresh_state_red": ("quá cũ", "stale"),
     "fresh_state_none": ("chưa có", "none"),
+    "fresh_state_failed": ("lần chạy lỗi", "run failed"),
     # wall: alarm banner and the ticker of newest events
     "banner_gauge": ("BÁO ĐỘNG {level}: trạm {station} {level_m} m", "ALARM {level}: {station} gauge at {level_m} m"),
     "banner_cap": ("Cảnh báo đang hiệu lực: {headline}", "Warning in force: {headline}"),

@@ -77,9 +77,9 @@ def cmd_cap_issue_approved(args: argparse.Namespace) -> int:
 
 
 def _lake():
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    return Lake.open()
+    return Lake.open(role=SERVICE)
 
 
 def cmd_load(args: argparse.Namespace) -> int:

@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.live.mqtt import MqttConsumer
     from pipelines.live.service import LiveConfig, LiveService
     from pipelines.sources.mapping import load_mapping
@@ -70,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
     consumer = MqttConsumer(url, client_id=args.client_id) if url else None
     if consumer is None and config.postgres is None and not feeds:
         raise ValueError("nothing to ingest: give a broker (--mqtt or HUE_IOC_MQTT_URL), --postgres or a CAP feed")
-    service = LiveService(Lake.open(), cams, consumer, config)
+    service = LiveService(Lake.open(role=SERVICE), cams, consumer, config)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
