@@ -1,6 +1,6 @@
 """A local Dagster instance for the CLI: DAGSTER_HOME defaults to the repo's .dagster_home/, and its
-dagster.yaml starts as a copy of configs/dagster.yaml (kept out of the repo root: `dagster dev` warns about a
-dagster.yaml in the folder it starts from that is not the instance's)."""
+dagster.yaml starts as a copy of the repo's dagster.yaml (`make dev` starts `dagster dev` from DAGSTER_HOME, so
+that copy is the one in the folder it starts from, and it does not warn)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def ensure_dagster_home() -> Path:
     home.mkdir(parents=True, exist_ok=True)
     os.environ["DAGSTER_HOME"] = str(home)
     cfg = home / "dagster.yaml"
-    src = repo_root() / "configs" / "dagster.yaml"
+    src = repo_root() / "dagster.yaml"
     if not cfg.exists() and src.exists():
         shutil.copy(src, cfg)
     elif not cfg.exists():

@@ -18,7 +18,7 @@ DAGSTER = Path(sys.executable).with_name("dagster")
 def _env(tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "dagster_home"
     home.mkdir()
-    (home / "dagster.yaml").write_text((REPO / "configs" / "dagster.yaml").read_text())
+    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
     return {**os.environ, "DAGSTER_HOME": str(home), "HUE_IOC_LAKE": str(tmp_path / "lake")}
 
 
@@ -36,7 +36,7 @@ def test_dagster_dev_serves_the_code_location(tmp_path):
         port = s.getsockname()[1]
     # its own process group: `dagster dev` ignores SIGTERM sent only to itself
     proc = subprocess.Popen([str(DAGSTER), "dev", "-m", "hue_ioc.definitions", "-h", "127.0.0.1", "-p", str(port)],
-                            cwd=REPO, env=_env(tmp_path), stdout=(tmp_path / "dev.log").open("wb"),
+                            cwd=tmp_path / "dagster_home", env=_env(tmp_path), stdout=(tmp_path / "dev.log").open("wb"),
                             stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
@@ -60,7 +60,7 @@ def test_dagster_dev_serves_the_code_location(tmp_path):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-    # started from the repository root: no "Found a dagster instance configuration ... in the current folder"
-    # (the instance's template lives in configs/, the instance in DAGSTER_HOME)
+    # started as `make dev` starts it, from DAGSTER_HOME: no "Found a dagster instance configuration ... in the
+    # current folder" warning
     log = (tmp_path / "dev.log").read_text(errors="replace")
     assert "dagster instance configuration" not in log, log
