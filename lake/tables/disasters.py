@@ -18,13 +18,13 @@ WARNINGS = TableSpec(
     name="silver.warnings",
     schema=pa.schema([
         ("warning_id", STR),  # hash of (sender, identifier, sent UTC): the CAP de-duplication key
-        ("direction", STR),  # received | issued (issued = produced by the Huế IOC itself)
-        ("source", STR),  # file | inbox | feed | ioc | simulated
+        ("direction", STR),  # received | issued (produced by the Huế IOC itself) | sample (a spec example)
+        ("source", STR),  # file | inbox | feed | ioc | simulated | sample
         ("origin", STR),  # file path / feed URL / station code that produced it
         ("identifier", STR),
         ("sender", STR),
         ("sent", TS),
-        ("status", STR),  # Actual | Exercise | System | Test | Draft
+        ("status", STR),  # Actual | Exercise | System | Test | Draft (CAP); Sample = a specification example
         ("msg_type", STR),  # Alert | Update | Cancel | Ack | Error
         ("cap_source", STR),  # the CAP <source> element
         ("scope", STR),
@@ -70,7 +70,9 @@ WARNINGS = TableSpec(
     ]),
     keys=("warning_id",),
     description="CAP 1.2 warnings: received from files/inbox/feeds and issued by the IOC (direction column), "
-                "with supersession by Update/Cancel references and expiry.",
+                "with supersession by Update/Cancel references and expiry. The CAP specification's example "
+                "alerts are kept as samples (direction 'sample', status 'Sample', source 'sample'): they are "
+                "not Huế's warnings and no count includes them.",
 )
 
 GAUGE_STATIONS = TableSpec(
