@@ -96,7 +96,12 @@ GAUGE_STATIONS = TableSpec(
         ("source", STR),
     ]),
     keys=("station_code",),
-    description="River gauges (with alarm levels BĐ1-3) and reservoirs of central Vietnam, from VNDMS.",
+    description="River gauges (with alarm levels BĐ1-3) and reservoirs of central Vietnam, from VNDMS. "
+                "Coordinates: VNDMS station metadata (rounded to arc-minutes), except Huế's two gauges, placed "
+                "on the river lines of ../shared/data/geo/hue_rivers_huong_basin_vnexpress.geojson "
+                "(pipelines/disasters/station_places.csv gives each one's source): Kim Long (71520) on the "
+                "Hương where it passes Phường Kim Long (VNDMS's point lies ~4.3 km upstream, south), Phú Ốc "
+                "(71518) at the nearest point of the Sông Bồ line (~530 m from VNDMS's point).",
 )
 
 GAUGE_READINGS = TableSpec(
