@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.dashboards.conftest import last_day, no_errors
 from views.filters import Filters
 from views.period import Period
-from tests.dashboards.conftest import last_day, no_errors
 
 
 def _period(at) -> Period:

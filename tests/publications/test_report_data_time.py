@@ -17,6 +17,7 @@ from publications.report_data import build_report_data
 from .conftest import PERIOD
 from .helpers import pdf_pages, pdf_text
 
+
 @pytest.fixture(scope="module")
 def report(report_lake: Lake, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dt.datetime, Lake, dt.datetime]:
     data = build_report_data(report_lake, PERIOD, now=dt.datetime.now(dt.UTC))  # long after the data end
