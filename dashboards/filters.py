@@ -76,47 +76,56 @@ def default_filters(lake: Lake) -> Filters:
     return Filters(default_period(reads.data_bounds(lake)))
 
 
-def _restore(key: str, allowed: list | None = None) -> None:
-    """Put the kept choice back under the widget's key before the widget is drawn (see the module doc)."""
+def widget_key(name: str, lang: str) -> str:
+    """A widget's key in ``lang``: its label and option texts differ per language, and the browser resets a
+    widget whose texts change; a widget of its own per language, filled from the kept choice, cannot."""
+    return name if lang == "vi" else f"{name}_{lang}"
+
+
+def _restore(key: str, allowed: list | None = None, name: str | None = None) -> None:
+    """Put the kept choice (of ``name``, default ``key``) back under the widget's key before the widget is
+    drawn (see the module doc)."""
     if key in st.session_state:  # the widget's own value (a fresh click included) wins
         return
-    kept = st.session_state.get(f"_keep_{key}")
+    kept = st.session_state.get(f"_keep_{name or key}")
     if kept is not None and (allowed is None or kept in allowed):
         st.session_state[key] = kept
 
 
-def _keep(key: str) -> None:
-    st.session_state[f"_keep_{key}"] = st.session_state.get(key)
+def _keep(key: str, name: str | None = None) -> None:
+    st.session_state[f"_keep_{name or key}"] = st.session_state.get(key)
 
 
 def _pick_period(lang: str, bounds: tuple[dt.date, dt.date] | None) -> Period:
-    _restore("period_preset", list(PRESETS))
-    preset = st.selectbox(t("period"), PRESETS, key="period_preset",
-                          format_func=lambda p, lang=lang: t(f"preset_{p}", lang))
-    _keep("period_preset")
+    key = widget_key("period_preset", lang)
+    _restore(key, list(PRESETS), "period_preset")
+    st.session_state.setdefault(key, DEFAULT_PRESET)
+    preset = st.selectbox(t("period"), PRESETS, key=key, format_func=lambda p, lang=lang: t(f"preset_{p}", lang))
+    _keep(key, "period_preset")
     if preset in CALENDAR:
         options = calendar_periods(preset, bounds)
         labels = {p.label: (p.label_en if lang == "en" else p.label_vi) for p in options}
-        key = f"period_{preset}"
-        _restore(key, list(labels))
+        name = f"period_{preset}"
+        key = widget_key(name, lang)
+        _restore(key, list(labels), name)
         if st.session_state.get(key) not in labels:
             default = default_period(bounds)
             st.session_state[key] = next((p.label for p in options if p.start <= default.start <= p.end),
                                          options[0].label)
         picked = st.selectbox(t(f"pick_{preset}"), list(labels), key=key,
                               format_func=lambda code, labels=labels: labels[code])
-        _keep(key)
+        _keep(key, name)
         return Period.parse(picked)
     custom = None
     if preset == "custom":
         lo, hi = bounds or period_for(RANGE_DAYS, None)
-        _restore("period_custom")
-        kept = st.session_state.get("period_custom")
+        key = widget_key("period_custom", lang)
+        _restore(key, None, "period_custom")
+        kept = st.session_state.get(key)
         if not (isinstance(kept, tuple | list) and all(lo <= d <= hi for d in kept)):
-            st.session_state["period_custom"] = (max(lo, hi - dt.timedelta(days=29)), hi)
-        picked = st.date_input(t("date_range"), min_value=lo, max_value=hi, format="DD/MM/YYYY",
-                               key="period_custom")
-        _keep("period_custom")
+            st.session_state[key] = (max(lo, hi - dt.timedelta(days=29)), hi)
+        picked = st.date_input(t("date_range"), min_value=lo, max_value=hi, format="DD/MM/YYYY", key=key)
+        _keep(key, "period_custom")
         if isinstance(picked, tuple | list) and len(picked) == 2:
             custom = (picked[0], picked[1])
     return Period.range(*period_for(preset, bounds, custom))
@@ -142,11 +151,12 @@ def render_sidebar(lake: Lake, role: str) -> Filters:
         st.caption(t("period_caption", start=fmt.date(period.start), end=fmt.date(period.end)))
         names = reads.communes(lake)
         label = dict(zip(names["code"].to_list(), names["name"].to_list(), strict=True))
-        _restore("areas")
-        st.session_state["areas"] = [c for c in st.session_state.get("areas", []) if c in label]
-        areas = st.multiselect(t("area"), list(label), key="areas", format_func=lambda c: label.get(c, c),
+        key = widget_key("areas", lang)
+        _restore(key, None, "areas")
+        st.session_state[key] = [c for c in st.session_state.get(key, []) if c in label]
+        areas = st.multiselect(t("area"), list(label), key=key, format_func=lambda c: label.get(c, c),
                                placeholder=t("area_all"))
-        _keep("areas")
+        _keep(key, "areas")
         st.caption(f"{t('role')}: **{t('role_' + role)}**")
     return Filters(period, tuple(sorted(areas)))
 
@@ -154,5 +164,5 @@ def render_sidebar(lake: Lake, role: str) -> Filters:
 def init_session_defaults() -> None:
     _restore("lang", list(LANGS))
     st.session_state.setdefault("lang", current_lang())
-    st.session_state.setdefault("period_preset", DEFAULT_PRESET)
-    st.session_state.setdefault("areas", [])
+    st.session_state.setdefault("_keep_period_preset", DEFAULT_PRESET)
+    st.session_state.setdefault("_keep_areas", [])
