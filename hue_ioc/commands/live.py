@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--postgres", action="store_true", help="poll the citizen app's PostgreSQL (HUE_IOC_PG_DSN)")
     p.add_argument("--pg-schema", default=None, help="the app's schema (default: setting pg_schema)")
     p.add_argument("--pg-every", type=float, default=5.0, help="seconds between PostgreSQL polls")
+    p.add_argument("--pg-notify-install", action="store_true",
+                   help="install the NOTIFY triggers on the app's tables (pipelines/live/pg_notify.sql) first; "
+                        "the service LISTENs and polls at once on a change")
     p.add_argument("--cap-feed", action="append", default=[],
                    help="CAP Atom/RSS feed URL, polled every minute (also HUE_IOC_CAP_FEEDS, comma separated)")
     p.add_argument("--compact-every", type=float, default=600.0, help="seconds between compactions")
@@ -55,6 +58,10 @@ def _run(args: argparse.Namespace) -> int:
     s = settings()
     cams = camera_zones(load_cameras(Path(args.cameras or s.cameras or repo_root() / DEFAULT_CAMERAS)))
     url = args.mqtt or s.mqtt_url
+    if args.postgres and args.pg_notify_install:
+        from pipelines.live.pg_notify import install_notify
+
+        install_notify(s.pg_dsn, args.pg_schema or s.pg_schema)
     feeds = [*args.cap_feed, *[u.strip() for u in (s.cap_feeds or "").split(",") if u.strip()]]
     config = LiveConfig(batch_max=args.batch_max, batch_wait_s=args.batch_wait,
                         postgres=PostgresReportSource(s.pg_dsn, args.pg_schema or s.pg_schema,

@@ -19,6 +19,8 @@ from pipelines.sources.resources import HueSSimulatorResource, Open311Resource, 
 from pipelines.sources.simulator import roster
 
 GROUP = "reports"
+# assets simulated once per build (the seed's other facts), left out of the hourly sync
+REFRESH_TAG, PER_BUILD = "hue_ioc/refresh", "per-build"
 
 
 @dg.multi_asset(
@@ -34,7 +36,7 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
     if simulator.enabled:
         sources["simulated"] = simulator.source()
         build_params.record(lk, {"scale": simulator.scale, "seed": simulator.seed, "start": simulator.start,
-                                 "end": simulator.end})
+                                 "end": simulator.end, "until": simulator.config().last_day.isoformat()})
     if open311.base_url or open311.path:
         sources["open311"] = open311.source()
     if postgres_source.enabled():
@@ -203,11 +205,28 @@ def rates_in_range(lake: LakeResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bad == 0, metadata={"violations": bad})
 
 
+@dg.multi_asset(
+    specs=[dg.AssetSpec(["silver", t], group_name=GROUP, deps=[["silver", "reports"]], tags={REFRESH_TAG: PER_BUILD})
+           for t in ("app_adoption", "environment_fines", "tracing_requests")],
+    description="The seed's other facts (simulated): app installs and visits, environment fines, police "
+                "tracing requests answered with camera footage.",
+)
+def seed_facts(lake: LakeResource, simulator: HueSSimulatorResource):
+    from pipelines.sources.hues.seed_facts import load_seed_facts
+
+    lk = lake.lake()
+    cfg = simulator.config()
+    counts = load_seed_facts(lk, cfg.seed, cfg.start, cfg.end, cfg.last_day)
+    for t in ("app_adoption", "environment_fines", "tracing_requests"):
+        yield dg.MaterializeResult(asset_key=["silver", t], metadata={"counts": dg.MetadataValue.json(counts)})
+
+
 ALL = dg.AssetSelection.groups(GROUP)
 rebuild_reports = dg.define_asset_job("rebuild_reports", selection=ALL,
                                       description="Rebuild everything of reports from the sources.")
 sync_reports = dg.define_asset_job(
-    "sync_reports", selection=ALL,
+    # the seed's other facts are simulated once per build, not pulled hourly
+    "sync_reports", selection=ALL - dg.AssetSelection.tag(REFRESH_TAG, PER_BUILD),
     config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
     description="Pull the reference tables (changed rows only) and the incremental sources; apply only what "
                 "changed. Nothing new at the source: nothing written.")
@@ -227,7 +246,7 @@ def _resources() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[reference_tables, bronze_reports, silver_reports, gold_reports],
+    assets=[reference_tables, bronze_reports, silver_reports, gold_reports, seed_facts],
     asset_checks=[unique_report_ids, unique_event_ids, deadlines_after_receipt, rates_in_range],
     jobs=[rebuild_reports, sync_reports],
     schedules=[hourly_sync],

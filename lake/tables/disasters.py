@@ -136,6 +136,7 @@ SOS_REQUESTS = TableSpec(
         ("channel", STR),  # app | hotline | sms | csv
         ("place", STR),
         ("admin_unit_code_2025", STR),
+        ("admin_unit_code", STR),  # the admin unit of its date (era codes as in silver.admin_units)
         ("lat", F64),
         ("lon", F64),
         ("people", I32),
@@ -159,11 +160,13 @@ HOTLINE_CALLS = TableSpec(
         ("duration_s", I32),
         ("topic", STR),
         ("admin_unit_code_2025", STR),
+        ("admin_unit_code", STR),  # the admin unit of its date (era codes as in silver.admin_units)
         ("sos_id", STR),  # when the call raised or followed an SOS
         ("source", STR),
     ]),
     keys=("call_id",),
-    description="Flood-season hotline calls (1900 1075), in and out.",
+    description="Flood-season hotline calls (1900 1075), in and out: the 2020 season (the published 1,919 in / "
+                "488 out) and the November 2025 flood (simulated), at the hours people call.",
 )
 
 FLOOD_STATUS = TableSpec(
@@ -193,5 +196,56 @@ FLOOD_STATUS = TableSpec(
     description="Per river gauge: latest level and alarm, 3-hour trend, peak so far and time above each level.",
 )
 
+WARNING_DRAFTS = TableSpec(
+    name="silver.warning_drafts",
+    schema=pa.schema([
+        ("draft_id", STR),  # the drafted alert's warning_id: the same crossing or received alert drafts once
+        ("kind", STR),  # flood (a Huế gauge crossed an alarm level) | relay (a received CAP alert for Huế)
+        ("source", STR),  # ioc | simulated (the source of what triggered it; the issued warning keeps it)
+        ("origin", STR),  # station code, or the received warning's id
+        ("identifier", STR),  # the CAP identifier it will be issued under
+        ("station_code", STR),
+        ("alarm_level", I32),  # flood: the level reached (0 = back below level 1)
+        ("previous_level", I32),
+        ("water_level_m", F64),
+        ("observed_at", TS),  # flood: the reading that crossed; relay: when the received alert was sent
+        ("severity", STR),
+        ("created_at", TS),
+        ("status", STR),  # draft | approved | discarded | issued
+        ("headline_vi", STR),  # the texts an operator may edit, Vietnamese and English
+        ("description_vi", STR),
+        ("instruction_vi", STR),
+        ("headline_en", STR),
+        ("description_en", STR),
+        ("instruction_en", STR),
+        ("xml", STR),  # the CAP 1.2 document as drafted (not published)
+        ("decided_by", STR),
+        ("decided_at", TS),  # approval time: the issued alert's <sent>
+        ("issued_warning_id", STR),  # silver.warnings row once issued
+        ("issued_at", TS),
+    ]),
+    keys=("draft_id",),
+    description="IOC warnings drafted from gauge crossings and received CAP alerts for Huế, waiting for an "
+                "operator: edited, approved (then issued) or discarded.",
+)
+
+WARNING_DECISIONS = TableSpec(
+    name="silver.warning_decisions",
+    schema=pa.schema([
+        ("decision_id", STR),  # uuid4 hex
+        ("draft_id", STR),
+        ("decision", STR),  # edited | approved | discarded
+        ("reason", STR),
+        ("actor", STR),  # who: the login e-mail, or the local user name
+        ("role", STR),
+        ("decided_at", TS),
+        ("previous_status", STR),
+        ("previous_texts", STR),  # JSON {headline_vi: …, …}: the texts before this decision
+        ("new_texts", STR),  # and after it
+    ]),
+    keys=("decision_id",),
+    description="Every operator decision on a warning draft, append-only: who, when, the texts before and after.",
+)
+
 TABLES = [CAP_ALERTS_RAW, GAUGE_READINGS_RAW, SOS_RAW, WARNINGS, GAUGE_STATIONS, GAUGE_READINGS,
-          SOS_REQUESTS, HOTLINE_CALLS, FLOOD_STATUS]
+          SOS_REQUESTS, HOTLINE_CALLS, FLOOD_STATUS, WARNING_DRAFTS, WARNING_DECISIONS]
