@@ -310,6 +310,8 @@ _SCREEN: dict[str, Pair] = {
     "data_violations": ("dữ liệu vi phạm từ camera", "camera violation data"),
     "data_cameras": ("danh sách camera có tọa độ", "the list of cameras with positions"),
     "data_traffic": ("dữ liệu lưu lượng giao thông", "traffic count data"),
+    "data_reports": ("dữ liệu phản ánh hiện trường", "citizen report data"),
+    "data_gauges": ("dữ liệu mực nước các trạm thủy văn", "river gauge readings"),
     "reports_unlocated": ("Thêm {n} phản ánh không có tọa độ nên không hiện trên bản đồ (vẫn được tính trong "
                           "các chỉ tiêu).", "{n} more reports have no coordinates and are not on the map "
                           "(they still count in every figure)."),
@@ -463,6 +465,8 @@ TEXT: dict[str, Pair] = {
     **_prefixed("vt_", VIOLATION_TYPES),
     **_prefixed("alarm_", ALARM_LEVELS),
     **_prefixed("unit_type_", UNIT_TYPES),
+    **_prefixed("severity_", SEVERITY),
+    **_prefixed("direction_", DIRECTIONS),
 }
 
 

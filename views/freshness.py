@@ -99,3 +99,29 @@ def freshness(lake: Lake, now: dt.datetime | None = None,
                      "state": "failed" if failed else state_of(age, amber, red),
                      "failed_job": failed[0] if failed else None, "failed_at": failed[1] if failed else None})
     return pl.DataFrame(rows, schema=SCHEMA)
+
+
+# "Dữ liệu đến <time>": the newest event each screen's data reflects (the data's own clock, never the wall
+# clock or a build time). Reports: the as_of stamp gold.unit_performance carries (the newest report update
+# the gold build saw; gold.kpi_daily and gold.unit_transfers are written with it in one snapshot); floods:
+# gold.flood_status.as_of, else the newest gauge reading; violations: the newest detection or review.
+DATA_TIME_QUERIES: dict[str, tuple[str, ...]] = {
+    "reports": ("SELECT max(as_of) FROM gold.unit_performance", "SELECT max(updated_at) FROM silver.reports"),
+    "floods": ("SELECT max(as_of) FROM gold.flood_status", "SELECT max(observed_at) FROM silver.gauge_readings"),
+    "violations": ("SELECT max(greatest(detected_at, coalesce(reviewed_at, detected_at))) FROM silver.violations",),
+}
+DATA_TIME_TABLES = ("gold.unit_performance", "silver.reports", "gold.flood_status", "silver.gauge_readings",
+                    "silver.violations")
+
+
+def data_time(lake: Lake, kind: str) -> dt.datetime | None:
+    """The newest event the ``kind`` of data (reports | floods | violations) reflects; the first query of
+    the kind that has an answer wins (gold's own stamp before silver); None when the lake holds none."""
+    for q in DATA_TIME_QUERIES[kind]:
+        table = q.rsplit("FROM ", 1)[1].split()[0]
+        if not lake.exists(table):
+            continue
+        got = lake.sql(q).item()
+        if got is not None:
+            return got if got.tzinfo else got.replace(tzinfo=dt.UTC)
+    return None

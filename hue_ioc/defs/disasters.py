@@ -21,7 +21,7 @@ from hue_ioc.defs.catalog import SOURCE_RETRY, lake_asset, lake_spec, materializ
 from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap.write import validate_cap
-from pipelines.disasters.cap_ingest import ingest_documents
+from pipelines.disasters.cap_ingest import SAMPLE_SOURCE, ingest_documents
 from pipelines.disasters.common import local_moment
 from pipelines.disasters.demo import shared_cap_samples, timeline_end
 from pipelines.disasters.feeds import feed_documents, file_documents
@@ -104,8 +104,9 @@ def gauge_readings_asset(context: dg.AssetExecutionContext, config: GaugeReading
     name="cap_warnings", retry_policy=SOURCE_RETRY)
 def cap_warnings_asset(context: dg.AssetExecutionContext, config: CapConfig, lake: LakeResource):
     lk = lake.lake()
-    files = [Path(f) for f in config.files] + (shared_cap_samples() if config.include_samples else [])
-    docs = list(file_documents(files))
+    docs = list(file_documents([Path(f) for f in config.files]))
+    if config.include_samples:  # the specification's examples: samples, not Huế's warnings
+        docs += list(file_documents(shared_cap_samples(), source=SAMPLE_SOURCE))
     for url in config.feeds:
         docs += list(feed_documents(url))
     res = ingest_documents(lk, docs)

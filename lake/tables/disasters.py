@@ -72,10 +72,12 @@ WARNINGS = TableSpec(
     keys=("warning_id",),
     docs={
         "warning_id": Column("hash of (sender, identifier, sent UTC): the CAP de-duplication key"),
-        "direction": Column("issued = produced by the Huế IOC itself", values=("received", "issued")),
-        "source": Column(values=("file", "inbox", "feed", "ioc", "simulated")),
+        "direction": Column("issued = produced by the Huế IOC itself; sample = a CAP specification example",
+                            values=("received", "issued", "sample")),
+        "source": Column(values=("file", "inbox", "feed", "ioc", "simulated", "sample")),
         "origin": Column("file path / feed URL / station code that produced it"),
-        "status": Column(values=("Actual", "Exercise", "System", "Test", "Draft")),
+        "status": Column("CAP status; Sample marks a specification example",
+                         values=("Actual", "Exercise", "System", "Test", "Draft", "Sample")),
         "msg_type": Column(values=("Alert", "Update", "Cancel", "Ack", "Error")),
         "cap_source": Column("the CAP <source> element"),
         "codes": Column("JSON list of <code>"),
@@ -100,7 +102,9 @@ WARNINGS = TableSpec(
         "xml": Column("the CAP 1.2 document"),
     },
     description="CAP 1.2 warnings: received from files/inbox/feeds and issued by the IOC (direction column), "
-                "with supersession by Update/Cancel references and expiry.",
+                "with supersession by Update/Cancel references and expiry. The CAP specification's example "
+                "alerts are kept as samples (direction 'sample', status 'Sample', source 'sample'): they are "
+                "not Huế's warnings and no count includes them.",
 )
 
 GAUGE_STATIONS = TableSpec(
@@ -135,7 +139,12 @@ GAUGE_STATIONS = TableSpec(
         "normal_level_m": Column("reservoirs: mực nước dâng bình thường", unit="m"),
         "capacity_m3": Column("reservoirs: design volume (million m3 as VNDMS gives it)", unit="m³"),
     },
-    description="River gauges (with alarm levels BĐ1-3) and reservoirs of central Vietnam, from VNDMS.",
+    description="River gauges (with alarm levels BĐ1-3) and reservoirs of central Vietnam, from VNDMS. "
+                "Coordinates: VNDMS station metadata (rounded to arc-minutes), except Huế's two gauges, placed "
+                "on the river lines of ../shared/data/geo/hue_rivers_huong_basin_vnexpress.geojson "
+                "(pipelines/disasters/station_places.csv gives each one's source): Kim Long (71520) on the "
+                "Hương where it passes Phường Kim Long (VNDMS's point lies ~4.3 km upstream, south), Phú Ốc "
+                "(71518) at the nearest point of the Sông Bồ line (~530 m from VNDMS's point).",
 )
 
 GAUGE_READINGS = TableSpec(
