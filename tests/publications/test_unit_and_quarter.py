@@ -21,9 +21,10 @@ from .test_report_xlsx import sheet_rows
 
 def test_unit_report(report_lake: Lake, report_lake_root: Path, tmp_path: Path,
                      monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    # the busiest unit-month that has overdue reports (where one falls depends on the simulation)
-    up = report_lake.sql("SELECT * FROM gold.unit_performance WHERE overdue > 0 "
-                         "ORDER BY received DESC, month, unit_id LIMIT 1").row(0, named=True)
+    # the unit-month with the most overdue reports, then the busiest (the seed's processed reports are all on time
+    # or late with an extension, so a small lake may hold no overdue report at all: the list is then empty)
+    up = report_lake.sql("SELECT * FROM gold.unit_performance "
+                         "ORDER BY overdue DESC, received DESC, month, unit_id LIMIT 1").row(0, named=True)
     UNIT_PERIOD = up["month"]  # noqa: N806
     monkeypatch.setenv("HUE_IOC_LAKE", str(report_lake_root))
     pdf, xlsx = tmp_path / "unit.pdf", tmp_path / "unit.xlsx"
@@ -38,7 +39,7 @@ def test_unit_report(report_lake: Lake, report_lake_root: Path, tmp_path: Path,
         assert head[col] == up[col], col
     assert head["on_time_rate"] == pytest.approx(up["on_time_rate"])
     overdue = sheet_rows(wb[SHEETS["overdue"]])
-    assert len(overdue) == up["overdue"] and {r["unit_id"] for r in overdue} == {up["unit_id"]}
+    assert len(overdue) == up["overdue"] and {r["unit_id"] for r in overdue} <= {up["unit_id"]}
 
 
 def test_unknown_unit_is_a_clear_error(report_lake: Lake) -> None:
