@@ -9,6 +9,7 @@ writes (``lake.writes``), reads and SQL (``lake.reads`` over ``lake.engine``), t
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable
 
+from lake import snapshots
 from lake.artifacts import Artifacts
 from lake.catalog import catalog, spec
 from lake.engine import SqlEngine
@@ -53,26 +55,37 @@ class Lake(Writes, Reads, Maintenance, Artifacts):
     >>> lake.sql("select count(*) n from silver.reports")
     >>> lake.scan("gold.unit_performance").filter(...).collect()
     >>> old = lake.as_of("2022-05-31")           # every read pinned to that moment
+    >>> screen = Lake.open(consistent=True)      # a reader: tables that must agree read at a recorded set
+
+    ``consistent=True`` makes a *reader*: every table named in the newest consistent set
+    (``lake.snapshots``: silver reports and events, units and the gold built from them) reads at the version
+    recorded there, so no screen shows a half-applied batch. Writers keep the default: they see the newest.
     """
 
     def __init__(self, root: str, storage_options: Mapping[str, str] | None = None,
-                 as_of: AsOf = None, max_staleness_s: float = 0.0) -> None:
+                 as_of: AsOf = None, max_staleness_s: float = 0.0, consistent: bool = False) -> None:
         self.root = root.rstrip("/")
         self.is_local = "://" not in self.root or self.root.startswith("file://")
         if self.is_local:
             self.root = str(Path(self.root.removeprefix("file://")).resolve())
         self.storage_options = dict(storage_options or _storage_options_from_env(self.root))
         self._as_of = as_of
-        self._engine = SqlEngine(self._delta, None if self.is_local else self._remote_arrow,
-                                 pinned=as_of is not None, max_staleness_s=max_staleness_s)
+        # a reader follows the consistent sets; explicit versions ({table: version}, an int) are taken as given
+        self._consistent = consistent and not isinstance(as_of, (Mapping, int))
+        self._pins: tuple[float, dict[str, int]] | None = None  # (when looked up, {table: version})
+        self._engine = SqlEngine(self._delta_at, None if self.is_local else self._remote_arrow,
+                                 pinned=as_of is not None, max_staleness_s=max_staleness_s,
+                                 pins=self._refresh_pins if self._consistent else None)
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None,
-             storage_options: Mapping[str, str] | None = None, max_staleness_s: float = 0.0) -> Lake:
+             storage_options: Mapping[str, str] | None = None, max_staleness_s: float = 0.0,
+             consistent: bool = False) -> Lake:
         """Open the lake at ``root`` (default: HUE_IOC_LAKE, then ./data/lake).
 
         ``max_staleness_s``: how old SQL's picture of a table may be before its Delta log is read again
-        (0: before every query; writes through this object are always seen at once)."""
+        (0: before every query; writes through this object are always seen at once).
+        ``consistent``: a reader (screens, API, publications), see the class docstring."""
         if root is None:
             from core.settings import settings
 
@@ -80,7 +93,7 @@ class Lake(Writes, Reads, Maintenance, Artifacts):
         root = str(root)
         if "://" not in root:
             Path(root).mkdir(parents=True, exist_ok=True)
-        return cls(root, storage_options, max_staleness_s=max_staleness_s)
+        return cls(root, storage_options, max_staleness_s=max_staleness_s, consistent=consistent)
 
     def as_of(self, when: AsOf) -> Lake:
         """A read-only view of the lake at a moment, a version number or ``{table: version}``.
@@ -88,8 +101,22 @@ class Lake(Writes, Reads, Maintenance, Artifacts):
         A moment is a datetime, a date or an ISO string: a date (``"2022-06-01"``) means the end of that
         day in Vietnam time, a time without a zone is UTC. A table that did not exist yet reads as empty.
         Every read of the view (sql, read, scan, versions) sees that snapshot, so a report built from it
-        later gives the same numbers even after new data arrived."""
-        return Lake(self.root, self.storage_options, as_of=when, max_staleness_s=self.max_staleness_s)
+        later gives the same numbers even after new data arrived. A reader lake pinned to a moment reads the
+        tables of a consistent set at the newest set recorded by then."""
+        return Lake(self.root, self.storage_options, as_of=when, max_staleness_s=self.max_staleness_s,
+                    consistent=self._consistent)
+
+    def reading_consistent(self) -> Lake:
+        """This lake as a reader (``consistent=True``), at the same pin (see the class docstring)."""
+        if self._consistent:
+            return self
+        return Lake(self.root, self.storage_options, as_of=self._as_of, max_staleness_s=self.max_staleness_s,
+                    consistent=True)
+
+    @property
+    def consistent(self) -> bool:
+        """Whether this lake reads the tables of consistent sets at their recorded versions (a reader)."""
+        return self._consistent
 
     @property
     def max_staleness_s(self) -> float:
@@ -111,8 +138,34 @@ class Lake(Writes, Reads, Maintenance, Artifacts):
 
     # ------------------------------------------------------------------ metadata
     def _delta(self, name: str) -> DeltaTable | None:
-        """The DeltaTable of ``name`` at the lake's pin; None when it does not exist then."""
+        """The DeltaTable of ``name`` at the lake's pin; None when it does not exist then. A reader lake
+        reads a table of a recorded consistent set at its recorded version."""
+        return self._delta_at(name, None)
+
+    def _delta_at(self, name: str, pins: Mapping[str, int] | None) -> DeltaTable | None:
+        """``_delta`` with the consistent sets given (SQL's engine looks them up once for all its tables)."""
+        if self._consistent and name != snapshots.TABLE:
+            version = (self._consistent_pins() if pins is None else pins).get(name)
+            if version is not None:
+                return snapshot(self.uri(name), name, version, self.storage_options)
         return snapshot(self.uri(name), name, self._as_of, self.storage_options)
+
+    def _consistent_pins(self) -> dict[str, int]:
+        """{table: version} of the newest consistent sets, looked up again after ``max_staleness_s``
+        (never again for a lake pinned to a moment). SQL's engine looks them up itself when it looks at its
+        tables (``_refresh_pins``), so the tables of one query are read at one set."""
+        cached = self._pins
+        if cached is not None and (self.pinned or time.monotonic() - cached[0] < self.max_staleness_s):
+            return cached[1]
+        return self._refresh_pins()
+
+    def _refresh_pins(self) -> dict[str, int]:
+        cached = self._pins
+        if cached is not None and self.pinned:
+            return cached[1]
+        pins = snapshots.pins(self)
+        self._pins = (time.monotonic(), pins)
+        return pins
 
     def _remote_arrow(self, name: str, version: int) -> pa.Table:
         return pl.scan_delta(self.uri(name), version=version,
