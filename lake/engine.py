@@ -268,8 +268,8 @@ class SqlEngine:
             finally:
                 db.checkin(cur)
         for _ in range(8):
+            pin_generation = self._pin_generation  # before looking: a move from here on runs the query again
             pictures = self._look(parsed.tables)
-            pin_generation = self._pin_generation
             db = self._database("fast" if all(p.fast for p in pictures) else "wide")
             self._ready(db, parsed.tables, pictures)
             generation = db.generation
