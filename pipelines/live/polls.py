@@ -9,7 +9,7 @@ from lake import Lake
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import feed_documents
 from pipelines.disasters.warnings_issuer import relay_received_for_hue
-from pipelines.reports.bronze import ingest_batch, source_watermark
+from pipelines.reports.bronze import WATERMARKS, ingest_batch, source_watermark  # noqa: F401 - WATERMARKS: the copy's name
 from pipelines.reports.build import build_gold, sync_silver
 from pipelines.sources.postgres import PostgresReportSource
 
