@@ -33,7 +33,7 @@ def recompute(lake: Lake, versions: dict[str, int]) -> dict[str, int]:
                  "count(*) FILTER (WHERE is_valid AND rating IS NOT NULL) AS rated, "
                  "count(*) FILTER (WHERE is_valid AND rating IN ('hai_long', 'chap_nhan')) AS satisfied "
                  "FROM silver.reports").row(0, named=True)
-    row["units"] = at.sql("SELECT count(*) FROM silver.units").item()
+    row["units"] = at.sql("SELECT count(*) FROM silver.units WHERE valid_to IS NULL").item()  # in service now
     return {k: int(v) for k, v in row.items()}
 
 
