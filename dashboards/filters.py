@@ -87,7 +87,7 @@ def render_sidebar(lake: Lake, role: str) -> Filters:
         period = _pick_period(lang, reads.data_bounds(lake))
         st.caption(t("period_caption", start=fmt.date(period.start), end=fmt.date(period.end)))
         names = reads.communes(lake)
-        label = dict(zip(names["code"].to_list(), names["name"].to_list(), strict=True))
+        label = dict(zip(names["admin_unit_code"].to_list(), names["name"].to_list(), strict=True))
         areas = st.multiselect(t("area"), list(label), key="areas", format_func=lambda c: label.get(c, c),
                                placeholder=t("area_all"))
         st.caption(f"{t('role')}: **{t('role_' + role)}**")

@@ -72,3 +72,28 @@ def of_period(lake: Lake, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
                count(*) AS warnings, count(*) FILTER (WHERE cancelled) AS cancelled
         FROM silver.warnings WHERE sent >= $t0 AND sent < $t1
         GROUP BY ALL ORDER BY warnings DESC, 1, 2, 3""", {"t0": start, "t1": end})
+
+
+DRAFT_TABLES = ("silver.warning_drafts",)
+DRAFT_COLUMNS = ("draft_id, kind, source, origin, identifier, station_code, alarm_level, previous_level, water_level_m, "
+                 "observed_at, severity, created_at, status, headline_vi, description_vi, instruction_vi, headline_en, "
+                 "description_en, instruction_en, decided_by, decided_at, issued_warning_id, issued_at")
+
+
+def drafts(lake: Lake, statuses: tuple[str, ...] = ("draft",), limit: int = 50) -> pl.DataFrame:
+    """Warning drafts in the given statuses (draft | approved | discarded | issued), newest first: what an
+    operator decides on (the flood page's drafts panel)."""
+    if not lake.exists("silver.warning_drafts"):
+        return pl.DataFrame()
+    return lake.sql(f"SELECT {DRAFT_COLUMNS} FROM silver.warning_drafts WHERE list_contains($s, status) "
+                    "ORDER BY observed_at DESC, draft_id LIMIT $limit", {"s": list(statuses), "limit": int(limit)})
+
+
+def draft_decisions(lake: Lake, limit: int = 20) -> pl.DataFrame:
+    """The newest operator decisions on warning drafts (who, when, what), newest first."""
+    if not lake.exists("silver.warning_decisions"):
+        return pl.DataFrame()
+    return lake.sql("""
+        SELECT d.decided_at, d.decision, d.actor, d.reason, w.headline_vi, d.draft_id
+        FROM silver.warning_decisions d LEFT JOIN silver.warning_drafts w USING (draft_id)
+        ORDER BY d.decided_at DESC, d.decision_id LIMIT $limit""", {"limit": int(limit)})

@@ -39,7 +39,7 @@ def decide(lake: Lake, actor: Actor, event_id: str, decision: str, *, reason: st
         raise ValueError("a correction needs a plate or a violation type")
     if violation_type is not None and violation_type not in VIOLATION_TYPES:
         raise ValueError(f"unknown violation type {violation_type!r}")
-    current = Lake(lake.root, lake.storage_options)  # the row as it is now, not as a cached view saw it
+    current = Lake(lake.root, lake.storage_options, role=lake.role)  # the row as it is now, not as a cached view saw it
     try:
         cur = current.sql("SELECT * FROM silver.violations WHERE event_id = $id", {"id": event_id})
     finally:

@@ -1,6 +1,8 @@
 """Thiên tai & ngập lụt: gauges coloured by alarm level with hydrographs, warning areas, SOS points
-and flood reports, at a moment chosen on a time slider (replay an event). The layers come from
-``views.floods_layers.map_layers(lake, at)``."""
+and flood reports, at a moment chosen on a time slider (replay an event), or live: while readings arrive the page
+follows them by itself (a fragment re-checks the tables' versions every few seconds and reruns the page when they
+moved). The layers come from ``views.floods_layers.map_layers(lake, at)``. Operators approve the IOC's warning
+drafts here (``dashboards.drafts_panel``)."""
 
 from __future__ import annotations
 
@@ -15,14 +17,19 @@ from core import fmt
 from core.tz import VN_TZ, VN_TZ_NAME
 from dashboards import access, maps, reads
 from dashboards.context import empty_state, page_context
-from dashboards.data import versioned
+from dashboards.data import table_versions, versioned
+from dashboards.drafts_panel import show_drafts
 from dashboards.lang import t
 from dashboards.ui import show_table, status_label
-from views import floods, floods_layers
+from views import floods, floods_layers, warnings
 
 replay_bounds = versioned(*floods.GAUGE_TABLES)(floods.replay_bounds)
 map_layers = versioned(*floods_layers.LAYER_TABLES)(floods_layers.map_layers)
 hydrograph = versioned(*floods.GAUGE_TABLES)(floods.hydrograph)
+# Live: the newest reading is this recent; the page then shows the gauges as they stand and follows new data.
+LIVE_WITHIN = dt.timedelta(hours=6)
+FOLLOW_SECONDS = 3
+FOLLOWED = (*floods_layers.LAYER_TABLES, *warnings.DRAFT_TABLES)
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
@@ -32,15 +39,32 @@ if (bounds := replay_bounds(lake)) is None:
     empty_state("silver.gauge_readings")
     st.stop()
 span, peak = bounds[:2], bounds[2]
+st.session_state["flood_seen"] = table_versions(lake, FOLLOWED)  # what this run shows (the follower compares)
+live = st.toggle(t("flood_live"), value=span[1] >= dt.datetime.now(dt.UTC) - LIVE_WITHIN, key="flood_live",
+                 help=t("flood_live_help"))
 
 lo, hi = (fmt.to_local(x).replace(tzinfo=None, minute=0, second=0, microsecond=0) for x in span)
 hi = max(hi, lo + dt.timedelta(hours=1))
 if "flood_at" not in st.session_state or not lo <= st.session_state["flood_at"] <= hi:
     st.session_state["flood_at"] = (fmt.to_local(peak).replace(tzinfo=None, minute=0, second=0, microsecond=0)
                                     if peak is not None else hi)
-picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedelta(hours=1),
-                   format="DD/MM/YYYY HH:mm", key="flood_at")
-at = picked.replace(tzinfo=VN_TZ).astimezone(dt.UTC)
+if live:  # the gauges as they stand: up to the newest reading, to the minute
+    at = span[1]
+    picked = fmt.to_local(at).replace(tzinfo=None)
+else:
+    picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedelta(hours=1),
+                       format="DD/MM/YYYY HH:mm", key="flood_at")
+    at = picked.replace(tzinfo=VN_TZ).astimezone(dt.UTC)
+
+
+@st.fragment(run_every=dt.timedelta(seconds=FOLLOW_SECONDS))
+def _follow() -> None:
+    """While live, rerun the page as soon as a followed table moved (a new reading, a draft, a decision)."""
+    if st.session_state.get("flood_live") and table_versions(lake, FOLLOWED) != st.session_state.get("flood_seen"):
+        st.rerun(scope="app")
+
+
+_follow()
 
 layers_data = map_layers(lake, at)
 gauges = pl.DataFrame(layers_data["gauges"], infer_schema_length=None) if layers_data["gauges"] else pl.DataFrame()
@@ -55,6 +79,7 @@ k[0].metric(t("gauges"), f"{fmt.num(counts['alarmed'], lang=lang)} / {fmt.num(co
 k[1].metric(t("warning_areas"), fmt.num(counts["warnings"], lang=lang), border=True)
 k[2].metric(t("sos_points"), fmt.num(counts["sos_open"], lang=lang), border=True)
 k[3].metric(t("flood_reports"), fmt.num(counts["flood_reports"], lang=lang), border=True)
+show_drafts(lake, ctx.role, lang)
 
 
 def _level_text(row: dict) -> str:
