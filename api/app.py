@@ -82,7 +82,7 @@ def create_app(lake: Lake | None = None, config: ApiConfig | None = None) -> Fas
     if lake is None:
         from core.settings import settings
 
-        lake = Lake.open(settings().lake, max_staleness_s=cfg.lake_staleness_s, role=SERVICE)
+        lake = Lake.open(settings().lake, max_staleness_s=cfg.lake_staleness_s, role=SERVICE, consistent=True)
     app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, docs_url="/docs", redoc_url=None)
     app.state.config = cfg
     app.state.lake = lake

@@ -27,8 +27,9 @@ VERSION_TTL_S = float(os.environ.get("HUE_IOC_DASHBOARD_VERSION_TTL", "3"))
 
 @st.cache_resource(show_spinner=False)
 def _open_lake(root: str) -> Lake:
-    # the same freshness as the page cache: the Delta log is read at most every VERSION_TTL_S per table
-    return Lake.open(root, max_staleness_s=VERSION_TTL_S, role=SERVICE)
+    # the same freshness as the page cache: the Delta log is read at most every VERSION_TTL_S per table;
+    # a reader: tables that must agree (reports and events, gold and its silver) at a recorded set (lake.snapshots)
+    return Lake.open(root, max_staleness_s=VERSION_TTL_S, role=SERVICE, consistent=True)
 
 
 def get_lake() -> Lake:

@@ -13,6 +13,11 @@ to another thread). So:
   calling thread with no hand-off to a worker (measured on this shared 2-core machine: 3-4× lower p50 for
   gold queries); every other query runs in ``wide`` on ``threads`` threads (period scans over millions of
   gold rows, large silver), which holds its own resident copy of the tables such queries name;
+- a *reader* lake (``Lake.open(consistent=True)``, see ``lake.snapshots``) hands the engine its consistent
+  sets (``pins``: {table: version}, the versions a writer recorded together). Those tables are looked at
+  together: when the recorded set moves, every picture of a table in it is looked at again before it is
+  used, and a query naming such tables runs again when the set moved or a table was swapped in while it
+  ran, so one result never mixes two sets (no half-applied batch);
 - each query text is parsed once (DuckDB binds a prepared statement again at every run with its values, so
   the parsed statement is what can be kept) and runs on a cursor taken from a pool for the call: Streamlit's
   threads never share a cursor.
@@ -78,6 +83,7 @@ class _Database:
             self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
         # loads run on a cursor of their own (under the engine's lock): ``con`` itself only makes cursors
         self.ddl = self.con.cursor()
+        self.generation = 0  # counts the table swaps (a query over a consistent set checks none happened)
         self._idle: list[duckdb.DuckDBPyConnection] = []  # list.pop/append are atomic: no lock on the hot path
         self._all: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()
@@ -110,12 +116,17 @@ class SqlEngine:
     RESIDENT_BYTES = 48 * 1024 * 1024
     FAST_BYTES = 4 * 1024 * 1024
 
-    def __init__(self, snapshot: Callable[[str], DeltaTable | None],
+    def __init__(self, snapshot: Callable[[str, Mapping[str, int] | None], DeltaTable | None],
                  remote_read: Callable[[str, int], pa.Table] | None, *, pinned: bool,
                  max_staleness_s: float, threads: int = 2,
-                 masks: Callable[[TableSpec], Mapping[str, str]] | None = None) -> None:
-        self._snapshot = snapshot  # the table's DeltaTable at the lake's pin, None when absent
+                 masks: Callable[[TableSpec], Mapping[str, str]] | None = None,
+                 pins: Callable[[], Mapping[str, int]] | None = None) -> None:
+        self._snapshot = snapshot  # the table's DeltaTable at the lake's pin (or the given sets), None: absent
         self._masks = masks  # per table, the personal columns the reader sees masked (lake.access)
+        self._pins = pins  # a reader's consistent sets, looked up anew ({table: version}); None: not a reader
+        self._pinset: Mapping[str, int] = {}  # the sets the pictures were last looked at with
+        self._pin_generation = 0  # counts the moves of the sets
+        self._pinning = False  # looking the sets up (under the lock)
         self._remote_read = remote_read  # object stores: DuckDB cannot read them here, delta-rs can
         self._pinned = pinned
         self.max_staleness_s = max_staleness_s
@@ -150,11 +161,18 @@ class SqlEngine:
         now = _clock()
         if any(self._is_stale(self._pictures.get(n), now) for n in names):
             with self._lock:  # one thread looks; the others wait and then find the pictures fresh
+                if self._pins is not None and not self._pinning and (
+                        not self._pinset or any(n in self._pinset for n in names)):
+                    self._pinning = True  # the look-up is a query (of gold.snapshots): not again inside it
+                    try:
+                        self._move_pins(self._pins())
+                    finally:
+                        self._pinning = False
                 for name in names:
                     old = self._pictures.get(name)
                     if not self._is_stale(old, _clock()):
                         continue
-                    table = self._snapshot(name)
+                    table = self._snapshot(name, self._pinset if self._pins is not None else None)
                     version = None if table is None else table.version()
                     if old is not None and old.version == version:
                         old.checked = _clock()
@@ -168,6 +186,17 @@ class SqlEngine:
                     fast = resident and size is not None and size < self.FAST_BYTES
                     self._pictures[name] = _Picture(version, files, columns, resident, fast, _clock())
         return [self._pictures[n] for n in names]
+
+    def _move_pins(self, pins: Mapping[str, int]) -> None:
+        """The consistent sets moved: every table in the old or new sets is looked at again before use."""
+        if dict(pins) == dict(self._pinset):
+            return
+        for name in set(pins) | set(self._pinset):
+            picture = self._pictures.get(name)
+            if picture is not None:
+                picture.checked = float("-inf")
+        self._pinset = dict(pins)
+        self._pin_generation += 1
 
     def _ready(self, db: _Database, names: Sequence[str], pictures: Sequence[_Picture]) -> None:
         if all(db.name in p.loaded for p in pictures):
@@ -214,6 +243,7 @@ class SqlEngine:
             con.execute("ROLLBACK")
             raise
         finally:
+            db.generation += 1
             if arrow is not None:
                 con.unregister("_lake_load")
 
@@ -259,18 +289,25 @@ class SqlEngine:
                 parsed = self._parse(cur, query)
             finally:
                 db.checkin(cur)
-        pictures = self._look(parsed.tables)
-        db = self._database("fast" if all(p.fast for p in pictures) else "wide")
-        self._ready(db, parsed.tables, pictures)
-        cur = db.checkout()
-        try:
-            cur.execute(parsed.statement if parsed.statement is not None else query, params)
-            description = cur.description
-            if description is None:  # a statement without a result set
-                return pl.DataFrame()
-            out = self._fetch(cur, description, parsed, query, params)
-        finally:
-            db.checkin(cur)
+        for _ in range(8):
+            pin_generation = self._pin_generation  # before looking: a move from here on runs the query again
+            pictures = self._look(parsed.tables)
+            db = self._database("fast" if all(p.fast for p in pictures) else "wide")
+            self._ready(db, parsed.tables, pictures)
+            generation = db.generation
+            cur = db.checkout()
+            try:
+                cur.execute(parsed.statement if parsed.statement is not None else query, params)
+                description = cur.description
+                if description is None:  # a statement without a result set
+                    return pl.DataFrame()
+                out = self._fetch(cur, description, parsed, query, params)
+            finally:
+                db.checkin(cur)
+            if (self._pins is None or not any(t in self._pinset for t in parsed.tables)
+                    or (pin_generation == self._pin_generation and generation == db.generation)):
+                return out
+            # the consistent set moved, or a table was swapped in, while this ran: run it again
         return out
 
     def _fetch(self, cur: duckdb.DuckDBPyConnection, description: list[tuple[Any, ...]], parsed: _Parsed,

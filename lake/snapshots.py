@@ -10,6 +10,13 @@ written yet, gold of the previous build beside the new silver):
 >>> view.sql("select count(*) from silver.report_events")
 
 Tables outside the record read their newest version. A lake without a record reads as it is.
+
+Screens, the API and publications do not call this per view: they open a *reader* lake
+(``Lake.open(consistent=True)`` or :func:`reader`), whose every read of a table named in the newest record of
+a group in :data:`GROUPS` (``sql``, ``read``, ``scan``, ``version``) is at the recorded version, looked up
+again as often as the lake looks at the Delta logs (``max_staleness_s``). Pinned to a moment
+(``reader.as_of("2022-06-01")``), it reads the newest record written by then. Writers keep a plain lake: they
+must see the newest versions.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ if TYPE_CHECKING:
     from lake.store import Lake
 
 TABLE = "gold.snapshots"
+GROUPS = ("reports",)  # the groups a reader lake (``Lake.open(consistent=True)``) is pinned to
 
 
 def record(lake: Lake, group: str, tables: Sequence[str], writer: str | None = None) -> dict[str, int]:
@@ -60,3 +68,22 @@ def consistent(lake: Lake, group: str) -> Lake:
     if last is None:
         return lake
     return lake.as_of(last[1])
+
+
+def pins(lake: Lake, groups: Sequence[str] = GROUPS) -> dict[str, int]:
+    """{table: version} of the newest record of each of ``groups`` at the lake's pin (empty: no record).
+
+    Read through the lake's SQL engine (``gold.snapshots`` is resident there, reloaded per Delta version)."""
+    rows = lake.sql('SELECT "group", versions FROM gold.snapshots WHERE list_contains($groups, "group") '
+                    'QUALIFY row_number() OVER (PARTITION BY "group" ORDER BY sequence DESC) = 1 '
+                    'ORDER BY "group"', {"groups": list(groups)})
+    out: dict[str, int] = {}
+    for text in rows["versions"]:
+        out.update({t: int(v) for t, v in json.loads(text).items()})
+    return out
+
+
+def reader(lake: Lake) -> Lake:
+    """``lake`` as a reader: every table of a recorded consistent set at its recorded version (read-only
+    use; see the module's docstring)."""
+    return lake.reading_consistent()

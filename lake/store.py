@@ -9,6 +9,7 @@ writes (``lake.writes``), reads and SQL (``lake.reads`` over ``lake.engine``), t
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable
 
+from lake import snapshots
 from lake.access import masked_columns, resolve_role
 from lake.artifacts import Artifacts
 from lake.catalog import catalog, spec
@@ -56,13 +58,19 @@ class Lake(Writes, Reads, Diffs, Maintenance, Artifacts):
     >>> lake.scan("gold.unit_performance").filter(...).collect()
     >>> old = lake.as_of("2022-05-31")           # every read pinned to that moment
     >>> lake.describe("silver.reports")          # each column's type, meaning, unit and allowed values
+    >>> screen = Lake.open(consistent=True)      # a reader: tables that must agree read at a recorded set
 
     ``role`` (``lake.access``): who reads; personal columns are masked unless it is ``operator`` or
     ``service``. Default: HUE_IOC_LAKE_ROLE, else ``analyst``.
+
+    ``consistent=True`` makes a *reader*: every table named in the newest consistent set
+    (``lake.snapshots``: silver reports and events, units and the gold built from them) reads at the version
+    recorded there, so no screen shows a half-applied batch. Writers keep the default: they see the newest.
     """
 
     def __init__(self, root: str, storage_options: Mapping[str, str] | None = None,
-                 as_of: AsOf = None, max_staleness_s: float = 0.0, role: str | None = None) -> None:
+                 as_of: AsOf = None, max_staleness_s: float = 0.0, role: str | None = None,
+                 consistent: bool = False) -> None:
         self.root = root.rstrip("/")
         self.is_local = "://" not in self.root or self.root.startswith("file://")
         if self.is_local:
@@ -71,19 +79,24 @@ class Lake(Writes, Reads, Diffs, Maintenance, Artifacts):
         check_as_of(as_of)
         self._as_of = as_of
         self.role = resolve_role(role)
-        self._engine = SqlEngine(self._delta, None if self.is_local else self._remote_arrow,
+        # a reader follows the consistent sets; explicit versions ({table: version}) are taken as given
+        self._consistent = consistent and not isinstance(as_of, (Mapping, int))
+        self._pins: tuple[float, dict[str, int]] | None = None  # (when looked up, {table: version})
+        self._engine = SqlEngine(self._delta_at, None if self.is_local else self._remote_arrow,
                                  pinned=as_of is not None, max_staleness_s=max_staleness_s,
-                                 masks=lambda s: masked_columns(s, self.role))
+                                 masks=lambda s: masked_columns(s, self.role),
+                                 pins=self._refresh_pins if self._consistent else None)
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None,
              storage_options: Mapping[str, str] | None = None, max_staleness_s: float = 0.0,
-             role: str | None = None) -> Lake:
+             role: str | None = None, consistent: bool = False) -> Lake:
         """Open the lake at ``root`` (default: HUE_IOC_LAKE, then ./data/lake).
 
         ``max_staleness_s``: how old SQL's picture of a table may be before its Delta log is read again
         (0: before every query; writes through this object are always seen at once).
-        ``role``: who reads (``lake.access``; default HUE_IOC_LAKE_ROLE, else ``analyst``)."""
+        ``role``: who reads (``lake.access``; default HUE_IOC_LAKE_ROLE, else ``analyst``).
+        ``consistent``: a reader (screens, API, publications), see the class docstring."""
         if root is None:
             from core.settings import settings
 
@@ -91,7 +104,7 @@ class Lake(Writes, Reads, Diffs, Maintenance, Artifacts):
         root = str(root)
         if "://" not in root:
             Path(root).mkdir(parents=True, exist_ok=True)
-        return cls(root, storage_options, max_staleness_s=max_staleness_s, role=role)
+        return cls(root, storage_options, max_staleness_s=max_staleness_s, role=role, consistent=consistent)
 
     def as_of(self, when: AsOf) -> Lake:
         """A read-only view of the lake at a moment or at explicit versions ``{table: version}``.
@@ -101,14 +114,27 @@ class Lake(Writes, Reads, Diffs, Maintenance, Artifacts):
         A bare integer is refused: a version number means something only for one table, so name it
         (``{"silver.reports": 3}``); tables the mapping does not name read their newest version.
         Every read of the view (sql, read, scan, versions) sees that snapshot, so a report built from it
-        later gives the same numbers even after new data arrived. The view keeps this lake's role."""
+        later gives the same numbers even after new data arrived. The view keeps this lake's role. A reader
+        lake pinned to a moment reads the tables of a consistent set at the newest set recorded by then."""
         return Lake(self.root, self.storage_options, as_of=when, max_staleness_s=self.max_staleness_s,
-                    role=self.role)
+                    role=self.role, consistent=self._consistent)
 
     def with_role(self, role: str) -> Lake:
         """The same lake (and pin) read as ``role``."""
         return Lake(self.root, self.storage_options, as_of=self._as_of, max_staleness_s=self.max_staleness_s,
-                    role=role)
+                    role=role, consistent=self._consistent)
+
+    def reading_consistent(self) -> Lake:
+        """This lake as a reader (``consistent=True``), at the same pin and role (see the class docstring)."""
+        if self._consistent:
+            return self
+        return Lake(self.root, self.storage_options, as_of=self._as_of, max_staleness_s=self.max_staleness_s,
+                    role=self.role, consistent=True)
+
+    @property
+    def consistent(self) -> bool:
+        """Whether this lake reads the tables of consistent sets at their recorded versions (a reader)."""
+        return self._consistent
 
     @property
     def masked(self) -> bool:
@@ -137,8 +163,34 @@ class Lake(Writes, Reads, Diffs, Maintenance, Artifacts):
 
     # ------------------------------------------------------------------ metadata
     def _delta(self, name: str) -> DeltaTable | None:
-        """The DeltaTable of ``name`` at the lake's pin; None when it does not exist then."""
+        """The DeltaTable of ``name`` at the lake's pin; None when it does not exist then. A reader lake
+        reads a table of a recorded consistent set at its recorded version."""
+        return self._delta_at(name, None)
+
+    def _delta_at(self, name: str, pins: Mapping[str, int] | None) -> DeltaTable | None:
+        """``_delta`` with the consistent sets given (SQL's engine looks them up once for all its tables)."""
+        if self._consistent and name != snapshots.TABLE:
+            version = (self._consistent_pins() if pins is None else pins).get(name)
+            if version is not None:
+                return snapshot(self.uri(name), name, version, self.storage_options)
         return snapshot(self.uri(name), name, self._as_of, self.storage_options)
+
+    def _consistent_pins(self) -> dict[str, int]:
+        """{table: version} of the newest consistent sets, looked up again after ``max_staleness_s``
+        (never again for a lake pinned to a moment). SQL's engine looks them up itself when it looks at its
+        tables (``_refresh_pins``), so the tables of one query are read at one set."""
+        cached = self._pins
+        if cached is not None and (self.pinned or time.monotonic() - cached[0] < self.max_staleness_s):
+            return cached[1]
+        return self._refresh_pins()
+
+    def _refresh_pins(self) -> dict[str, int]:
+        cached = self._pins
+        if cached is not None and self.pinned:
+            return cached[1]
+        pins = snapshots.pins(self)
+        self._pins = (time.monotonic(), pins)
+        return pins
 
     def _remote_arrow(self, name: str, version: int) -> pa.Table:
         return pl.scan_delta(self.uri(name), version=version,

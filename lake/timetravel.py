@@ -41,27 +41,33 @@ def snapshot(uri: str, name: str, when: AsOf, storage_options: Mapping[str, str]
 
     ``when`` is a moment (datetime, date = end of that day in Vietnam time, ISO string) or
     ``{table name: version}`` (tables not named read their newest version, a None version reads as absent)."""
+    options = dict(storage_options) if storage_options else None
+    if isinstance(when, Mapping):
+        if name not in when:
+            when = None
+        elif when[name] is None:
+            return None
+        else:
+            when = when[name]
+    if isinstance(when, int):  # straight to that version (not the newest first)
+        try:
+            return DeltaTable(uri, version=when, storage_options=options)
+        except TableNotFoundError:
+            return None
+        except Exception as exc:  # noqa: BLE001 - delta-rs raises several kinds here
+            raise LakeError(f"{name}: cannot time-travel to {when!r}: {exc}") from exc
     try:
-        table = DeltaTable(uri, storage_options=dict(storage_options) if storage_options else None)
+        table = DeltaTable(uri, storage_options=options)
     except TableNotFoundError:
         return None
     if when is None:
         return table
-    if isinstance(when, Mapping):
-        if name not in when:
-            return table
-        when = when[name]
-        if when is None:
-            return None
     try:
-        if isinstance(when, int):
-            table.load_as_version(when)
-        else:
-            moment = parse_moment(when)
-            first = min(h["timestamp"] for h in table.history())  # ms since epoch
-            if moment.timestamp() * 1000 < first:
-                return None  # the table did not exist yet
-            table.load_as_version(moment)
+        moment = parse_moment(when)
+        first = min(h["timestamp"] for h in table.history())  # ms since epoch
+        if moment.timestamp() * 1000 < first:
+            return None  # the table did not exist yet
+        table.load_as_version(moment)
     except Exception as exc:  # noqa: BLE001 - delta-rs raises several kinds here
         raise LakeError(f"{name}: cannot time-travel to {when!r}: {exc}") from exc
     return table

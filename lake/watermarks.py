@@ -13,6 +13,16 @@ The API, for every consumer (reports sync, the MQTT live ingest, ...):
 >>> lake.merge("silver.reports", rows, marks={"bronze.reports_raw": 42})  # rows and mark, one commit
 >>> watermarks(lake, "silver.reports", ["bronze.reports_raw", "bronze.report_events_raw"])
 
+A *source cursor* is the same idea for what lies outside the lake: the opaque resume point of a feed (a
+PostgreSQL transaction id, an Open311 timestamp). It travels in the commit of the rows it was read with
+(``cursors={source: cursor}``: commit metadata ``hue_ioc.cursor.<source>`` plus an app transaction
+``cursor:<source>`` whose version stamps that commit), so a process killed before the commit fetches the
+same rows again from the old cursor, and one killed after resumes after them: never a row skipped, never a
+batch fetched again after its commit.
+
+>>> lake.merge("bronze.report_events_raw", rows, update=False, cursors={"postgres": "pgxid:812"})
+>>> source_cursor(lake, "bronze.report_events_raw", "postgres")          # ("pgxid:812", stamp)
+
 Rows of an input added after a version: :func:`rows_since`, compared by the input's merge keys, so each
 row is new exactly once whatever files the commits rewrote. When the files of the watermark's version
 were vacuumed, every row counts as new (safe for consumers that upsert by key). Pinned lakes
@@ -22,6 +32,7 @@ were vacuumed, every row counts as new (safe for consumers that upsert by key). 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -40,12 +51,55 @@ def app_id(output: str, source: str) -> str:
     return f"{output}<-{source}"
 
 
-def commit_properties(output: str, marks: Mapping[str, int] | None) -> CommitProperties | None:
-    """The Delta commit properties that record ``marks`` ({input table: version}) on ``output``."""
-    if not marks:
+CURSOR_META = "hue_ioc.cursor."  # commit metadata key prefix: + source name → the source's cursor
+STAMP_META = "hue_ioc.cursor_stamp."  # + source name → the stamp of that cursor (= its app transaction's version)
+_HISTORY_PAGES = (32, 512, None)  # commits looked at, newest first, before the whole history
+
+
+def cursor_app_id(source: str) -> str:
+    return f"cursor:{source}"
+
+
+def commit_properties(output: str, marks: Mapping[str, int] | None,
+                      cursors: Mapping[str, str] | None = None) -> CommitProperties | None:
+    """The Delta commit properties that record ``marks`` ({input table: version}) on ``output``, and the
+    source ``cursors`` ({source name: cursor}) the commit's rows were read with."""
+    if not marks and not cursors:
         return None
-    return CommitProperties(app_transactions=[Transaction(app_id(output, src), int(v))
-                                              for src, v in sorted(marks.items())])
+    txns = [Transaction(app_id(output, src), int(v)) for src, v in sorted((marks or {}).items())]
+    meta: dict[str, str] = {}
+    if cursors:
+        stamp = time.time_ns() // 1000  # µs: increases from one commit of a source to its next
+        for src, cur in sorted(cursors.items()):
+            txns.append(Transaction(cursor_app_id(src), stamp))
+            meta[CURSOR_META + src] = str(cur)
+            meta[STAMP_META + src] = str(stamp)
+    return CommitProperties(app_transactions=txns, custom_metadata=meta or None)
+
+
+def cursor_stamp(lake: Lake, table: str, source: str) -> int | None:
+    """The stamp of ``source``'s newest cursor in ``table`` (from the table's state: cheap); None: never."""
+    delta = lake._delta(table)
+    return None if delta is None else delta.transaction_version(cursor_app_id(source))
+
+
+def source_cursor(lake: Lake, table: str, source: str) -> tuple[str | None, int | None]:
+    """(cursor, stamp) of the newest commit of ``table`` that carried ``source``'s cursor; (None, None)
+    when none did. The cursor is None with a stamp when that commit's record is gone from the log (logs
+    older than the table's log retention are cleaned): the caller keeps a copy (``pipelines.reports.bronze``)."""
+    stamp = cursor_stamp(lake, table, source)
+    if stamp is None:
+        return None, None
+    key, want = CURSOR_META + source, str(stamp)
+    for limit in _HISTORY_PAGES:
+        commits = lake.history(table, limit)
+        for commit in commits:
+            if commit.get(STAMP_META + source) == want and key in commit:
+                return str(commit[key]), stamp
+        if limit is None or len(commits) < limit:
+            break
+    log.warning("%s: the commit of %s's cursor (stamp %s) is no longer in the log", table, source, stamp)
+    return None, stamp
 
 
 def watermark(lake: Lake, output: str, source: str) -> int | None:

@@ -90,19 +90,21 @@ class Writes:
             table.alter.add_columns([Field.from_arrow(f) for f in new])
             self._invalidate(s.name)
 
-    def append(self, name: str, data: pl.DataFrame | pa.Table, *, marks: Mapping[str, int] | None = None) -> int:
+    def append(self, name: str, data: pl.DataFrame | pa.Table, *, marks: Mapping[str, int] | None = None,
+               cursors: Mapping[str, str] | None = None) -> int:
         """Append rows; returns the new version. Appends commit fine concurrently.
 
-        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``)."""
+        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``);
+        ``cursors``: the source cursors the rows were read with ({source: cursor}), also in that commit."""
         self._check_writable()
         s = spec(name)
         table = conform(s, data)
         self._create_if_missing(s)
-        if table.num_rows == 0 and not marks:
+        if table.num_rows == 0 and not marks and not cursors:
             return self.version(name) or 0
         retry_commit(lambda: write_deltalake(
             self.uri(name), table, mode="append", partition_by=list(s.partition_by) or None,
-            storage_options=self._options(), commit_properties=commit_properties(name, marks)))
+            storage_options=self._options(), commit_properties=commit_properties(name, marks, cursors)))
         self._invalidate(name)
         after_commit(name)
         return self.version(name) or 0
@@ -126,12 +128,13 @@ class Writes:
         return self.version(name) or 0
 
     def merge(self, name: str, data: pl.DataFrame | pa.Table, *, retries: int = 8,
-              update: bool = True, marks: Mapping[str, int] | None = None) -> dict[str, int]:
+              update: bool = True, marks: Mapping[str, int] | None = None,
+              cursors: Mapping[str, str] | None = None) -> dict[str, int]:
         """Upsert by the table's keys (last row wins within ``data``), retried on commit conflicts.
 
         With ``update=False`` existing rows are kept as they are (insert-only de-duplication).
-        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``).
-        Returns delta-rs merge metrics (num_target_rows_inserted/updated, ...)."""
+        ``marks``: watermarks ({input table: version}) recorded in the same commit (``lake.watermarks``);
+        ``cursors``: source cursors ({source: cursor}) recorded in it too. Returns delta-rs merge metrics (num_target_rows_inserted/updated, ...)."""
         self._check_writable()
         s = spec(name)
         if not s.keys:
@@ -139,8 +142,8 @@ class Writes:
         table = conform(s, data)
         self._create_if_missing(s)
         if table.num_rows == 0:
-            if marks:
-                self.append(name, table, marks=marks)
+            if marks or cursors:
+                self.append(name, table, marks=marks, cursors=cursors)
             return {"num_source_rows": 0}
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
@@ -150,7 +153,7 @@ class Writes:
         def attempt() -> dict[str, Any]:
             target = DeltaTable(self.uri(name), storage_options=self._options())
             builder = target.merge(table, predicate=predicate, source_alias="s", target_alias="t",
-                                   commit_properties=commit_properties(name, marks))
+                                   commit_properties=commit_properties(name, marks, cursors))
             if update:
                 builder = builder.when_matched_update_all()
             return builder.when_not_matched_insert_all().execute()
@@ -158,8 +161,8 @@ class Writes:
         metrics = retry_commit(attempt, retries=retries)
         self._invalidate(name)
         if not metrics.get("num_target_files_added") and not metrics.get("num_target_files_removed"):
-            if marks:  # delta-rs makes no commit for a merge that changes nothing: record the marks alone
-                self.append(name, table.slice(0, 0), marks=marks)
+            if marks or cursors:  # delta-rs makes no commit for a merge that changes nothing: record them alone
+                self.append(name, table.slice(0, 0), marks=marks, cursors=cursors)
             return {k: v for k, v in metrics.items() if isinstance(v, int)}
         after_commit(name)
         return {k: v for k, v in metrics.items() if isinstance(v, int)}

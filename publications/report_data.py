@@ -71,7 +71,7 @@ def build_report_data(lake: Lake, period: Period | str, unit_id: str | None = No
         period = Period.parse(period)
     generated_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     moment = to_moment(as_of, generated_at)
-    pinned = lake.as_of(moment)
+    pinned = lake.reading_consistent().as_of(moment)  # tables that must agree: at the set recorded by then
     versions = pinned.versions(tables_used())
     missing = [t for t in REQUIRED if versions.get(t) is None]
     if missing:

@@ -223,7 +223,7 @@ def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> 
     from lake import SERVICE, Lake
     from views.headline import headline
 
-    lake = Lake.open(role=SERVICE)
+    lake = Lake.open(role=SERVICE, consistent=True)
     if as_of:
         lake = lake.as_of(as_of)
     out = headline(lake, start=start, end=end)
@@ -237,7 +237,7 @@ def _ranking_rows(as_of: str | None, period_text: str) -> list[dict]:
     from views.period import Period
     from views.ranking import ranking
 
-    lake = Lake.open(role=SERVICE)
+    lake = Lake.open(role=SERVICE, consistent=True)
     if as_of:
         lake = lake.as_of(as_of)
     return ranking(lake, Period.parse(period_text)).to_dicts()

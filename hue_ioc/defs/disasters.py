@@ -175,10 +175,10 @@ build_disasters = dg.define_asset_job(
                 "(hue-ioc demo runs it).")
 
 
-def run_request_for(changes: dict) -> dg.RunRequest | None:
+def run_request_for(changes: dict, run_key: str | None = None) -> dg.RunRequest | None:
     if not any(changes.values()):
         return None
-    key = hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:16]
+    key = run_key or hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:16]
     return dg.RunRequest(run_key=key, run_config={"ops": {
         "gauge_readings": {"config": {"files": changes["gauge_files"], "include_reference": False}},
         "cap_warnings": {"config": {"files": changes["cap_files"], "feeds": changes["feeds"],
@@ -186,13 +186,38 @@ def run_request_for(changes: dict) -> dg.RunRequest | None:
     }})
 
 
+def _run_outcome(context: dg.SensorEvaluationContext):
+    """How the run asked for under a run key ended, from the Dagster instance (dead runs are marked failed
+    by run monitoring)."""
+    try:
+        instance = context.instance
+    except dg.DagsterInvariantViolationError:  # a context built without an instance (tests)
+        instance = None
+
+    def outcome(key: str) -> str:
+        if instance is None:
+            return "unknown"
+        runs = instance.get_runs(filters=dg.RunsFilter(tags={"dagster/run_key": key}), limit=1)
+        if not runs:
+            return "unknown"
+        if runs[0].status == dg.DagsterRunStatus.SUCCESS:
+            return "success"
+        if runs[0].status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED):
+            return "failed"
+        return "running"
+
+    return outcome
+
+
 @dg.sensor(job=disasters_update_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
            description="Polls the CAP/gauge inbox folders and CAP feed URLs every minute.")
 def disasters_inbox_sensor(context: dg.SensorEvaluationContext):
     cursor = json.loads(context.cursor) if context.cursor else {}
-    changes, new_cursor = scan_sources(cursor, cap_inboxes(), gauge_inboxes(), cap_feeds())
+    # files count as seen once their run succeeded: a run that died asks for them again (watch.py)
+    changes, new_cursor = scan_sources(cursor, cap_inboxes(), gauge_inboxes(), cap_feeds(),
+                                       outcome=_run_outcome(context))
     context.update_cursor(json.dumps(new_cursor))
-    req = run_request_for(changes)
+    req = run_request_for(changes, new_cursor.get("requested"))
     if req is None:
         return dg.SkipReason("no new CAP documents, gauge files or feed changes")
     return req

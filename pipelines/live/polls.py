@@ -3,14 +3,13 @@ minute). Both reuse the batch pipeline's incremental steps; both are idempotent 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from lake import Lake
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import feed_documents
 from pipelines.disasters.warning_drafts import draft_relays
-from pipelines.reports.bronze import WATERMARKS, ingest_batch, source_watermarks
+from pipelines.reports.bronze import WATERMARKS, ingest_batch, source_watermark  # noqa: F401 - WATERMARKS: the copy's name
 from pipelines.reports.build import build_gold, sync_silver
 from pipelines.sources.postgres import PostgresReportSource
 
@@ -28,18 +27,16 @@ def poll_postgres(lake: Lake, source: PostgresReportSource) -> PostgresPoll:
     """Reports and events changed since the watermark → bronze → the silver reports they touch.
 
     The resume point is the one the hourly Dagster sync keeps (``pipelines.reports.bronze``): a change read by
-    either is not read again by the other. It is saved after the silver commit: a crash in between reads the
-    same changes again, which bronze (keyed by a hash of the payload) and silver (merge by report id) absorb."""
-    batch = source.fetch(source_watermarks(lake).get(POSTGRES))
-    out = PostgresPoll()
-    if batch.records or batch.rejects:
-        ing = ingest_batch(lake, batch, prefix=POSTGRES)
-        out = PostgresPoll(ing.reports_inserted, ing.events_inserted, ing.batch_id)
-        if out.reports or out.events:
-            sync_silver(lake)  # from silver's watermark: this batch and any a crash left
-    marks = source_watermarks(lake)
-    if batch.watermark and batch.watermark != marks.get(POSTGRES):
-        lake.put_artifact(*WATERMARKS, json.dumps(marks | {POSTGRES: batch.watermark}).encode())
+    either is not read again by the other. It is recorded in the batch's bronze commit: a crash before it
+    reads the same changes again, a crash after it never does, and silver catches up from its own watermark.
+    A poll that found nothing moves only the copy of the cursor (``bronze.advance_cursor``): an idle source
+    adds no commits."""
+    batch = source.fetch(source_watermark(lake, POSTGRES))
+    ing = ingest_batch(lake, batch, prefix=POSTGRES, source=POSTGRES)
+    out = PostgresPoll(ing.reports_inserted, ing.events_inserted, ing.batch_id) if batch.records or batch.rejects \
+        else PostgresPoll()
+    if out.reports or out.events:
+        sync_silver(lake)  # from silver's watermark: this batch and any a crash left
     return out
 
 

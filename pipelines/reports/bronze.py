@@ -1,18 +1,25 @@
 """Source batches → bronze: payload text as received, with a raw_id that makes re-ingesting the same
 payload a no-op. Every source goes through :func:`ingest_batch`: the simulator, Open311, PostgreSQL and
-JSON-lines files alike."""
+JSON-lines files alike.
+
+A source's resume point (its cursor, ``SourceBatch.watermark``) is recorded in the bronze commit that
+completes its batch (``lake.watermarks``: commit metadata plus an app transaction), so a process killed
+before that commit fetches the batch again and one killed after never does: no skip, no refetch.
+``state/report_source_watermarks.json`` is only a copy beside it (read when it carries the same stamp,
+which spares reading the log, and when the log no longer holds that commit)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 import polars as pl
 
 from lake import Lake, Reject, rejects_frame
+from lake.watermarks import cursor_stamp, source_cursor
 from pipelines.batches import new_batch_id
 from pipelines.sources.base import (
     EVENTS_RAW,
@@ -24,7 +31,8 @@ from pipelines.sources.base import (
 )
 
 BRONZE = {"report": REPORTS_RAW, "event": EVENTS_RAW}
-WATERMARKS = ("state", "report_source_watermarks.json")  # artifact kind and name: each source's resume point
+WATERMARKS = ("state", "report_source_watermarks.json")  # artifact kind and name: a copy of the cursors
+CURSOR_TABLE = EVENTS_RAW  # the last bronze commit of a batch carries its source's cursor
 
 
 def raw_rows(frame: pl.DataFrame, batch_id: str, ingested_at: dt.datetime) -> pl.DataFrame:
@@ -48,52 +56,105 @@ class Ingested:
         return {k: v for k, v in asdict(self).items() if k != "batch_id"}
 
 
-def ingest_batch(lake: Lake, batch: SourceBatch, prefix: str) -> Ingested:
+def ingest_batch(lake: Lake, batch: SourceBatch, prefix: str, source: str | None = None) -> Ingested:
     """A source's batch → bronze (insert-only), its unreadable rows → silver.rejects.
 
     The batch keeps the id its source gave it, else gets a new one starting with ``prefix``. A complete batch
     (``batch.complete``) is the whole of its id: rows an earlier delivery of the same batch left and this one
     no longer has are removed, so a regenerated simulation replaces itself. Rejects are written before the
     bronze rows, so a process killed in between leaves nothing a rerun would not redo; silver picks the
-    rows up from its watermark (``build.sync_silver``), whoever runs it."""
+    rows up from its watermark (``build.sync_silver``), whoever runs it.
+
+    With ``source`` (the name the source's cursor is kept under), the batch's watermark is recorded in the
+    commit of its events to bronze, the batch's last (an empty commit when it has no events). A batch with
+    no rows at all only moves the copy (:func:`advance_cursor`): no commit for an idle source."""
     batch_id = batch.batch_id or new_batch_id(prefix)
     at = batch.ingested_at or dt.datetime.now(dt.UTC)
+    cursors = {source: batch.watermark} if source and batch.watermark else None
+    if cursors and not batch.rejects and all(batch.payloads(k).is_empty() for k in BRONZE):
+        advance_cursor(lake, str(source), str(batch.watermark))
+        return Ingested(batch_id, 0, 0, 0)
     if batch.rejects:
         lake.merge("silver.rejects", rejects_frame(batch.rejects), update=False)
     inserted = {}
     for kind, table in BRONZE.items():
         raw = raw_rows(batch.payloads(kind), batch_id, at)
-        merged = lake.merge(table, raw, update=False) if raw.height else {}
+        carry = cursors if table == CURSOR_TABLE else None
+        if carry and not raw.height and source_watermark(lake, str(source)) == batch.watermark:
+            carry = None  # nothing new and the cursor did not move: no commit
+        merged = lake.merge(table, raw, update=False, cursors=carry) if raw.height or carry else {}
         inserted[kind] = int(merged.get("num_target_rows_inserted", 0))
         if batch.complete:
             stale = (lake.scan(table).filter(pl.col("batch_id") == batch_id).select("raw_id")
                      .join(raw.select("raw_id").lazy(), on="raw_id", how="anti").collect())
             lake.delete_keys(table, stale)
+    if cursors:
+        _copy_cursor(lake, str(source), str(batch.watermark))
     return Ingested(batch_id, inserted["report"], inserted["event"], len(batch.rejects))
 
 
-def source_watermarks(lake: Lake) -> dict[str, str]:
+def _copies(lake: Lake) -> dict[str, dict]:
+    """The copy of the cursors: {source: {"cursor": ..., "stamp": ...}} (an older lake kept {source: cursor})."""
     try:
-        return json.loads(lake.get_artifact(lake.artifact_uri(*WATERMARKS)))
-    except (FileNotFoundError, OSError):
+        raw = json.loads(lake.get_artifact(lake.artifact_uri(*WATERMARKS)))
+    except (FileNotFoundError, OSError, ValueError):
         return {}
+    return {k: v if isinstance(v, dict) else {"cursor": v, "stamp": None} for k, v in raw.items()}
+
+
+def _copy_cursor(lake: Lake, source: str, cursor: str) -> None:
+    copies = _copies(lake)
+    copies[source] = {"cursor": cursor, "stamp": cursor_stamp(lake, CURSOR_TABLE, source)}
+    lake.put_artifact(*WATERMARKS, json.dumps(copies, sort_keys=True).encode())
+
+
+def advance_cursor(lake: Lake, source: str, cursor: str) -> None:
+    """Move ``source``'s cursor over a range that held nothing, without a commit: the copy takes the new
+    cursor under the stamp of the newest commit (so the commit's cursor still wins if a later batch's
+    commit lands without its copy). Safe because reading that range again would find the same nothing."""
+    copies = _copies(lake)
+    stamp = cursor_stamp(lake, CURSOR_TABLE, source)
+    if copies.get(source) == {"cursor": cursor, "stamp": stamp}:
+        return
+    if stamp is not None and copies.get(source, {}).get("stamp") != stamp:
+        return  # the copy is behind the newest commit: leave it (the commit's cursor is read from the log)
+    copies[source] = {"cursor": cursor, "stamp": stamp}
+    lake.put_artifact(*WATERMARKS, json.dumps(copies, sort_keys=True).encode())
+
+
+def source_watermark(lake: Lake, name: str, copies: Mapping[str, dict] | None = None) -> str | None:
+    """The cursor of source ``name``: the one recorded in the newest bronze commit of its batches.
+
+    The copy is read when its stamp is that commit's (no log to read), or, for a source whose cursor was
+    never recorded in a commit (an older lake) or whose commit has left the log, as it is."""
+    copy = (_copies(lake) if copies is None else copies).get(name, {})
+    stamp = cursor_stamp(lake, CURSOR_TABLE, name)
+    if stamp is not None and copy.get("stamp") == stamp:
+        return copy["cursor"]
+    cursor = source_cursor(lake, CURSOR_TABLE, name)[0] if stamp is not None else None
+    return copy.get("cursor") if cursor is None else cursor
+
+
+def source_watermarks(lake: Lake, names: Iterable[str] = ()) -> dict[str, str]:
+    """The cursors of the sources ``names`` and of every source the copy knows (see ``source_watermark``)."""
+    copies = _copies(lake)
+    found = {name: source_watermark(lake, name, copies) for name in sorted(set(names) | set(copies))}
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def ingest_sources(lake: Lake, sources: Mapping[str, ReportSource], *, reconcile_every: dt.timedelta | None = None,
                    now: dt.datetime | None = None) -> dict[str, dict[str, int]]:
-    """Fetch every source from its watermark, ingest the batch, keep the new watermark; counts per source.
+    """Fetch every source from its cursor and ingest the batch with its new cursor (one commit); counts
+    per source.
 
     Sources that can list their keys (``keys(table)``, the PostgreSQL source) are reconciled for deletions
     when the last reconciliation is older than ``reconcile_every`` (None: never)."""
-    marks = source_watermarks(lake)
+    marks = source_watermarks(lake, sources)
     now = now or dt.datetime.now(dt.UTC)
     out = {}
     for name, src in sources.items():
         batch = src.fetch(marks.get(name))
-        out[name] = ingest_batch(lake, batch, prefix=name).counts()
-        if batch.watermark and marks.get(name) != batch.watermark:
-            marks[name] = batch.watermark
-            lake.put_artifact(*WATERMARKS, json.dumps(marks).encode())
+        out[name] = ingest_batch(lake, batch, prefix=name, source=name).counts()
         keyed = getattr(src, "keys", None)
         if reconcile_every is not None and callable(keyed):
             done = _reconciled(lake)

@@ -102,6 +102,10 @@ DRIVERS = {
                "from lake import Lake; write_camera(Lake.open(), {arg!r})"),
     "cap": ("import sys; sys.path.insert(0, {repo!r}); from tests.faults.inputs import write_cap; "
             "from lake import Lake; write_cap(Lake.open(), {arg!r})"),
+    "disasters_run": ("import sys; sys.path.insert(0, {repo!r}); from tests.faults.inputs import run_disasters; "
+                      "run_disasters({arg!r})"),
+    "exports": ("import sys; sys.path.insert(0, {repo!r}); from tests.faults.inputs import ingest_exports; "
+                "from lake import Lake; ingest_exports(Lake.open(), {arg!r})"),
 }
 
 

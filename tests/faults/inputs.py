@@ -52,6 +52,70 @@ def report_file(path: Path, tag: str, n: int, base: dict, unit: str) -> Expected
     return want
 
 
+# ------------------------------------------------------------------ a report source with a cursor
+class ExportsSource:
+    """A report source over a folder of JSON-lines exports, read in name order; its cursor is the name of
+    the last file read. Every fetch notes the cursor it was asked from in ``asked.txt`` beside the folder,
+    so a test sees whether a batch was fetched again (refetch) or passed over (skip)."""
+
+    name = "exports"
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def fetch(self, since: str | None = None):
+        from pipelines.sources.base import SourceBatch
+        from pipelines.sources.jsonl_file import JsonLinesReportSource
+
+        with (self.folder.parent / "asked.txt").open("a", encoding="utf-8") as fh:
+            fh.write(f"{since or '-'}\n")
+        files = sorted(p for p in self.folder.glob("*.jsonl") if since is None or p.name > since)
+        batch = SourceBatch(watermark=files[-1].name if files else since)
+        for path in files:
+            one = JsonLinesReportSource(path).fetch()
+            batch.records += one.records
+            batch.rejects += one.rejects
+        return batch
+
+
+def asked(folder: str | Path) -> list[str]:
+    path = Path(folder).parent / "asked.txt"
+    return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def ingest_exports(lake, folder: str) -> None:
+    """What the hourly Dagster ingest does for a source with a cursor: fetch from it, bronze with the new
+    cursor in the same commit, then silver and gold from their watermarks."""
+    from pipelines.reports import build
+    from pipelines.reports.bronze import ingest_sources
+
+    ingest_sources(lake, {"exports": ExportsSource(folder)})
+    build.catch_up(lake)
+
+
+# ------------------------------------------------------------------ the disasters sensor's runs
+def run_disasters(request: str) -> None:
+    """The run a disasters sensor asked for (``{"run_key", "run_config"}``), executed as the Dagster daemon
+    would, tagged like ``hue-ioc build`` runs so a dead one is marked failed by the CLI's bookkeeping."""
+    import json
+    import os
+    import socket
+
+    import dagster as dg
+
+    from hue_ioc.commands.core import RUN_HOST, RUN_PID
+    from hue_ioc.definitions import defs
+
+    req = json.loads(request)
+    job = defs.resolve_job_def("disasters_update")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, run_config=req["run_config"], raise_on_error=False,
+            tags={"dagster/run_key": req["run_key"], RUN_PID: str(os.getpid()), RUN_HOST: socket.gethostname()})
+    if not result.success:
+        raise SystemExit("the disasters run failed")
+
+
 # ------------------------------------------------------------------ cameras
 CAMERA = f"cam-{HOSTILE}"
 CAMERA_EVENTS = 12  # 8 violations + 4 line counts, flushed 3 at a time: several commits per table
