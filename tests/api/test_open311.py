@@ -184,9 +184,13 @@ def test_a_filter_time_needs_an_offset(base: str) -> None:
 
 def test_no_personal_data_in_any_response(base: str, api_lake: Lake) -> None:
     people = api_lake.sql("SELECT DISTINCT reporter_name, reporter_phone FROM silver.reports").rows()
-    names = {n for n, _ in people if n}
+    # a reporter may bear a street's name ("Dương Văn An"), which reports rightly publish as an address: only
+    # names that no published report text contains can tell a leak
+    public = " ".join(api_lake.sql("SELECT coalesce(title, '') || ' ' || coalesce(description, '') t "
+                                   "FROM silver.reports WHERE report_id <> $leak", {"leak": LEAKY_ID})["t"])
+    names = {n for n, _ in people if n and n not in public}
     phones = {p for _, p in people if p}
-    assert LEAKY_NAME in names and len(phones) > 100
+    assert LEAKY_NAME in names and len(names) > 100 and len(phones) > 100
     bodies = [get(base, path, **params).text for path, params in [
         ("/open311/discovery.json", {}), ("/open311/discovery.xml", {}),
         ("/open311/v2/services.json", {}), ("/open311/v2/services.xml", {}),
