@@ -406,12 +406,45 @@ _SCREEN: dict[str, Pair] = {
 }
 
 
+# operator screens: vehicle tracing, a report's case timeline, the moderation queue
+_OPERATOR_SCREENS: dict[str, Pair] = {
+    "page_tracing": ("Truy vết phương tiện", "Vehicle tracing"),
+    "tracing_operator_only": ("Chỉ điều hành viên được truy vết phương tiện, theo yêu cầu của một hồ sơ vụ việc.",
+                              "Only operators trace vehicles, for a case."),
+    "tracing_help": ("Tìm xe theo biển số (một phần, chấp nhận nhầm lẫn OCR như 0/O, 8/B, 1/I), màu, loại, camera và "
+                     "khoảng thời gian. Mỗi lần tra cứu được ghi lại (ai, hồ sơ nào, kết quả gì).",
+                     "Find vehicles by plate (partial, tolerant of OCR confusions such as 0/O, 8/B, 1/I), colour, "
+                     "type, camera and time window. Every search is logged (who, which case, what it returned)."),
+    "tracing_case": ("Số hồ sơ vụ việc", "Case reference"),
+    "tracing_plate": ("Biển số (một phần)", "Plate (partial)"),
+    "tracing_colour": ("Màu xe", "Colour"),
+    "tracing_type": ("Loại xe", "Vehicle type"),
+    "tracing_cameras": ("Camera", "Cameras"),
+    "tracing_from": ("Từ ngày", "From"),
+    "tracing_to": ("Đến ngày", "To"),
+    "tracing_search": ("Tra cứu", "Search"),
+    "tracing_found": ("{n} lần xuất hiện, theo thời gian, qua {cams} camera.",
+                      "{n} sightings, in time order, across {cams} cameras."),
+    "tracing_none": ("Không tìm thấy phương tiện nào khớp.", "No vehicle matches."),
+    "tracing_failed": ("Không tra cứu được: {error}", "Search failed: {error}"),
+    "tracing_pdf": ("Tải phiếu trích xuất (PDF)", "Download the evidence sheet (PDF)"),
+    "tracing_log": ("Nhật ký tra cứu", "Tracing log"),
+    "tracing_seen": ("Thấy {first} → {last}", "Seen {first} → {last}"),
+    "tracing_any": ("Tất cả", "Any"),
+    "col_case": ("Hồ sơ", "Case"),
+    "col_criteria": ("Điều kiện", "Criteria"),
+    "col_results": ("Kết quả", "Results"),
+    "col_by": ("Người thực hiện", "By"),
+}
+
+
 def _prefixed(prefix: str, codes: dict[Any, Pair]) -> dict[str, Pair]:
     return {f"{prefix}{code}": pair for code, pair in codes.items()}
 
 
 TEXT: dict[str, Pair] = {
     **_SCREEN,
+    **_OPERATOR_SCREENS,
     **_prefixed("channel_", CHANNELS),
     **_prefixed("status_", REPORT_STATUS),
     **_prefixed("rating_", RATINGS),
