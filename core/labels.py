@@ -104,7 +104,13 @@ OVERDUE_KIND: dict[str, Pair] = {
 }
 
 # A table column holding codes → the dictionary that names them.
+MODERATION_DECISIONS: dict[str, Pair] = {
+    "accepted": ("Chấp nhận", "Accepted"), "merged": ("Gộp vào bản gốc", "Merged into the original"),
+    "invalid": ("Không hợp lệ", "Invalid"), "blocked": ("Chặn người gửi", "Reporter blocked"),
+}
+
 VALUE_LABELS: dict[str, dict[str, Pair]] = {
+    "moderation_decision": MODERATION_DECISIONS,
     "violation_type": VIOLATION_TYPES,
     "direction": DIRECTIONS,
     "status": REPORT_STATUS,
@@ -477,6 +483,8 @@ _OPERATOR_SCREENS: dict[str, Pair] = {
     "step_rejected": ("Từ chối", "Rejected"),
     "step_ioc_reminder": ("IOC nhắc nhở", "IOC reminder"),
     "step_ioc_escalation": ("IOC báo cáo vượt cấp", "IOC escalation"),
+    "review_precision_time": ("Độ chính xác theo tuần, từng camera", "Precision per week and camera"),
+    "col_week": ("Tuần", "Week"),
     # moderation
     "page_moderation": ("Kiểm duyệt phản ánh", "Moderation"),
     "moderation_help": ("Phản ánh mới (7 ngày gần nhất) bị gắn cờ: nghi trùng lặp (cùng lĩnh vực, gần nhau, nội dung "
@@ -655,6 +663,11 @@ COLUMNS: dict[str, Pair] = {
     "fines_vnd": ("Tiền phạt (đồng)", "Fines (VND)"),
     "cameras": ("Số camera", "Cameras"),
     "seconds": ("Tổng thời lượng (giây)", "Total seconds"),
+    "period": ("Kỳ", "Period"),
+    "camera_name": ("Camera", "Camera"),
+    "precision_rate": ("Độ chính xác", "Precision"),
+    "moderation_decision": ("Quyết định kiểm duyệt", "Moderation decision"),
+    "decisions": ("Số quyết định", "Decisions"),
 }
 
 def column_label(col: str) -> Pair:

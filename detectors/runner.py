@@ -85,7 +85,7 @@ class CameraPipeline:
                             names, out.tracker_id.astype(np.int64), wh)
 
     def _row(self, ev: RuleEvent, frame: np.ndarray, eid: str, detector: Detector,
-             writer: EventWriter) -> dict[str, Any]:
+             writer: EventWriter, tracks: Sightings) -> dict[str, Any]:
         row = event_row(self.cam.id, ev, eid, detector)
         if ev.category != "violation":
             return row
@@ -94,6 +94,9 @@ class CameraPipeline:
             jpeg = evidence_jpeg(frame, ev.box)
             if jpeg is not None:
                 row["evidence_uri"] = writer.store_evidence(eid, jpeg)
+            strip = tracks.strip(ev.track_id)  # the vehicle over its last frames, for the review page
+            if strip is not None:
+                row["evidence_strip_uri"] = writer.store_evidence(f"{eid}-strip", strip)
         return row
 
     def _sightings(self, closed: list[ClosedTrack], detector: Detector, writer: EventWriter,
@@ -126,7 +129,7 @@ class CameraPipeline:
         rules: list[Rule] | None = build_rules(self.cam, wh, self.base) if wh != (0, 0) else None
         prev: dict[int, np.ndarray] = {}  # last bottom-centre of each track: line crossings
         seen: dict[int, float] = {}
-        tracks = Sightings() if self.sightings else None
+        tracks = Sightings()  # sightings (written when self.sightings) and each track's recent crops
         tm = self.timings
         t_mark = time.perf_counter()
         for frame, det in self.detections(video, detector):
@@ -150,8 +153,9 @@ class CameraPipeline:
                 seen.pop(tid, None)
             t2 = time.perf_counter()
             tm.rules += t2 - t1
+            closed = tracks.update(tf, frame.image)  # before the events: their strips end on this frame
             for ev in events:
-                row = self._row(ev, frame.image, event_id(self.cam.id, ev), detector, writer)
+                row = self._row(ev, frame.image, event_id(self.cam.id, ev), detector, writer, tracks)
                 t3 = time.perf_counter()
                 tm.enrich += t3 - t2
                 writer.add(row, ev)
@@ -160,16 +164,16 @@ class CameraPipeline:
                 res.events.append({k: row[k] for k in _EVENT_SUMMARY}
                                   | {"event_type": ev.event_type, "t": round(ev.end_t, 2),
                                      "start_t": round(ev.start_t, 2)})
-            if tracks is not None:
+            if self.sightings:
                 t4 = time.perf_counter()
-                self._sightings(tracks.update(tf, frame.image), detector, writer, res)
+                self._sightings(closed, detector, writer, res)
                 tm.enrich += time.perf_counter() - t4
             writer.tick(at)
             res.frames += 1
             if self.progress is not None:
                 self.progress(res.frames, frame.t)
             t_mark = time.perf_counter()
-        if tracks is not None:  # the vehicles still in view when the source ends
+        if self.sightings:  # the vehicles still in view when the source ends
             self._sightings(tracks.close_all(), detector, writer, res)
 
     def run(self) -> RunResult:

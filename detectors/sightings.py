@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,12 +95,43 @@ class ClosedTrack:
         return self.track.track_id
 
 
-class Sightings:
-    """Follows the vehicle tracks of one camera run and closes them when they leave."""
+STRIP_FRAMES = 5  # frames in a violation's strip
+STRIP_HEIGHT = 120  # px of each frame in the strip
 
-    def __init__(self, gap_s: float = 5.0, margin: float = 0.15) -> None:
+
+class Sightings:
+    """Follows the vehicle tracks of one camera run and closes them when they leave; keeps each track's recent
+    crops, for the strip of frames of a violation."""
+
+    def __init__(self, gap_s: float = 5.0, margin: float = 0.15, keep_frames: int = 12) -> None:
         self.gap_s, self.margin = gap_s, margin
         self.open: dict[int, _Track] = {}
+        self.keep_frames = keep_frames
+        self.recent: dict[int, deque[tuple[float, np.ndarray]]] = {}
+
+    def _remember(self, tid: int, t: float, image: np.ndarray, box: tuple[float, float, float, float]) -> None:
+        h, w = image.shape[:2]
+        x0, y0, x1, y1 = box
+        mx, my = 0.3 * (x1 - x0), 0.3 * (y1 - y0)
+        cx0, cy0, cx1, cy1 = int(max(0, x0 - mx)), int(max(0, y0 - my)), int(min(w, x1 + mx)), int(min(h, y1 + my))
+        crop = image[cy0:cy1, cx0:cx1]
+        if crop.size == 0:
+            return
+        crop = cv2.resize(crop, (max(1, int(crop.shape[1] * STRIP_HEIGHT / crop.shape[0])), STRIP_HEIGHT))
+        cv2.rectangle(crop, (int((x0 - cx0) * STRIP_HEIGHT / (cy1 - cy0)), int((y0 - cy0) * STRIP_HEIGHT / (cy1 - cy0))),
+                      (int((x1 - cx0) * STRIP_HEIGHT / (cy1 - cy0)) - 1, int((y1 - cy0) * STRIP_HEIGHT / (cy1 - cy0)) - 1),
+                      (0, 0, 255), 2)
+        self.recent.setdefault(tid, deque(maxlen=self.keep_frames)).append((t, crop))
+
+    def strip(self, track_id: int, frames: int = STRIP_FRAMES) -> bytes | None:
+        """A JPEG of up to ``frames`` of the track's recent crops, evenly spaced, oldest left; None without any."""
+        recent = list(self.recent.get(int(track_id), ()))
+        if not recent:
+            return None
+        pick = sorted({round(i * (len(recent) - 1) / max(1, frames - 1)) for i in range(frames)})
+        row = np.hstack([np.pad(recent[i][1], ((0, 0), (0, 4), (0, 0))) for i in pick])
+        ok, buf = cv2.imencode(".jpg", row, [cv2.IMWRITE_JPEG_QUALITY, 85])
+        return buf.tobytes() if ok else None
 
     def update(self, tf: TrackedFrame, image: np.ndarray) -> list[ClosedTrack]:
         """Take one tracked frame; returns the tracks that closed (unseen for ``gap_s``)."""
@@ -110,6 +141,7 @@ class Sightings:
             if vehicle_kind(name) == "other":
                 continue  # people and unknown classes are not vehicle sightings
             tid = int(tid)
+            self._remember(tid, tf.t, image, tuple(float(v) for v in tf.xyxy[i]))
             tr = self.open.get(tid)
             if tr is None:
                 tr = self.open[tid] = _Track(tid, tf.t, tf.at)
@@ -128,6 +160,8 @@ class Sightings:
                 tr.crop = image[cy0:cy1, cx0:cx1].copy()
                 tr.box_in_crop = (bx0 - cx0, by0 - cy0, bx1 - cx0, by1 - cy0)
         gone = [tid for tid, tr in self.open.items() if tf.t - tr.last_t > self.gap_s]
+        for tid in gone:
+            self.recent.pop(tid, None)
         return [ClosedTrack(self.open.pop(tid)) for tid in gone]
 
     def close_all(self) -> list[ClosedTrack]:

@@ -55,6 +55,7 @@ VIOLATIONS = TableSpec(
         ("reviewed_by", STR),
         ("reviewed_at", TS),
         ("review_note", STR),
+        ("evidence_strip_uri", STR),  # the vehicle over its last sampled frames (a strip of crops), JPEG
     ]),
     keys=("event_id",),
     description="Traffic violations and incidents from camera AI, one row per (camera, rule, track) event, "

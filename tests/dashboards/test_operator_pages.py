@@ -194,3 +194,25 @@ def test_moderation_page_roles(reports_lake: Lake, make_app) -> None:
     at.switch_page("app_pages/moderation.py").run()
     no_errors(at)
     assert at.info or any(b.key.startswith("maccept_") for b in at.button)
+
+
+def test_report_counts_moderation_and_camera_precision(tmp_path) -> None:
+    """The report's operations part, against counts worked out by hand on a tiny lake."""
+    from views.period import Period
+    from views.report_sections import operations_for
+
+    lake = Lake.open(tmp_path / "lake")
+    at = dt.datetime(2026, 5, 10, 3, 0, tzinfo=dt.UTC)
+    lake.merge("silver.violations", pl.DataFrame([
+        {"event_id": f"e{i}", "camera_id": "c1", "violation_type": "red_light", "category": "violation",
+         "start_at": at, "review_status": status, "source": "detector"}
+        for i, status in enumerate(["confirmed", "confirmed", "confirmed", "dismissed", "pending"])]))
+    lake.append("silver.moderation_decisions", pl.DataFrame([
+        {"decision_id": str(i), "report_id": f"r{i}", "decision": d, "moderator": "op", "role": "operator",
+         "decided_at": at + dt.timedelta(days=i)} for i, d in enumerate(["merged", "merged", "invalid"])]
+        + [{"decision_id": "x", "report_id": "r9", "decision": "accepted", "moderator": "op", "role": "operator",
+            "decided_at": at + dt.timedelta(days=40)}]))  # next month: not counted
+    prec, mod = operations_for(lake, Period.month(2026, 5))
+    assert prec.frame.select("camera_name", "violation_type", "confirmed", "dismissed", "precision_rate").rows() == [
+        ("c1", "red_light", 3, 1, 0.75)]
+    assert dict(mod.frame.rows()) == {"merged": 2, "invalid": 1}

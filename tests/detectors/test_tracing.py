@@ -90,3 +90,13 @@ def test_a_request_needs_a_case_and_a_criterion(le_loi_run, session_lake) -> Non
         trace(session_lake, OPERATOR, " ", colour="red")
     with pytest.raises(ValueError, match="plate, a colour or a type"):
         trace(session_lake, OPERATOR, "CV-2")
+
+
+def test_each_vehicle_violation_has_a_strip_of_frames(le_loi_run, session_lake) -> None:
+    v = session_lake.sql("""SELECT violation_type, evidence_strip_uri FROM silver.violations
+                            WHERE camera_id = 'hue-le-loi-01' AND category = 'violation'""")
+    per_vehicle = v.filter(v["violation_type"] != "congestion")  # congestion is the scene, not one vehicle
+    assert per_vehicle.height == 4 and per_vehicle["evidence_strip_uri"].null_count() == 0
+    for uri in per_vehicle["evidence_strip_uri"]:
+        img = cv2.imdecode(np.frombuffer(session_lake.get_artifact(uri), np.uint8), cv2.IMREAD_COLOR)
+        assert img is not None and img.shape[0] == 120 and img.shape[1] >= 2 * 60  # two frames or more
