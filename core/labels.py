@@ -663,7 +663,6 @@ COLUMNS: dict[str, Pair] = {
     "fines_vnd": ("Tiền phạt (đồng)", "Fines (VND)"),
     "cameras": ("Số camera", "Cameras"),
     "seconds": ("Tổng thời lượng (giây)", "Total seconds"),
-    "period": ("Kỳ", "Period"),
     "camera_name": ("Camera", "Camera"),
     "precision_rate": ("Độ chính xác", "Precision"),
     "moderation_decision": ("Quyết định kiểm duyệt", "Moderation decision"),

@@ -57,8 +57,12 @@ def layers(dark: bool = False, names: bool = True) -> list[pdk.Layer]:
                              line_width_min_pixels=2, pickable=False))
     if names and labels:
         out.append(pdk.Layer("TextLayer", data=labels, id="basemap-names", get_position=["lon", "lat"],
-                             get_text="name", get_size=12, size_units="pixels",
+                             get_text="name", get_size=13, size_units='"pixels"',
                              get_color=[200, 210, 225, 220] if dark else [70, 80, 95, 220],
-                             character_set="auto", font_family='"DejaVu Sans", "Noto Sans", sans-serif',
+                             # Vietnamese letters are outside deck.gl's default ASCII set; quoted, pydeck passes
+                             # the string as it is (unquoted it would become an accessor function)
+                             character_set='"auto"', outline_width=2,
+                             outline_color=[15, 26, 43, 255] if dark else [255, 255, 255, 255],
+                             font_settings={"sdf": True},
                              pickable=False))
     return out

@@ -67,7 +67,7 @@ if result is not None:
         st.download_button(t("tracing_pdf"), data=act.evidence_pdf(lake, actor, request, found),
                            file_name=f"truy-vet-{request['case_ref']}.pdf".replace("/", "-"),
                            mime="application/pdf", key="tr_pdf")
-        per_row = 4
+        per_row = 6
         rows = list(found.iter_rows(named=True))
         for start in range(0, len(rows), per_row):
             cols = st.columns(per_row)
