@@ -1,5 +1,5 @@
 """An operator traces a vehicle for a case: the search runs, and the request is logged (who, which case, which
-criteria, which sightings) in silver.tracing_requests before the results are shown; the results export as a
+criteria, which sightings) in silver.tracing_searches before the results are shown; the results export as a
 PDF evidence sheet (typst, the report's DejaVu font)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from core import fmt
 from core.labels import pick
 from dashboards.access import Actor, require
 from lake import Lake
-from views import tracing
+from views import vehicle_tracing as tracing
 
 TEMPLATE = Path(__file__).parent / "evidence.typ"
 FONTS = {"font_paths": [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")], "ignore_system_fonts": True}
@@ -65,7 +65,7 @@ def trace(lake: Lake, actor: Actor, case_ref: str, *, plate: str | None = None, 
                "role": actor.role, "requested_at": dt.datetime.now(dt.UTC),
                "criteria_json": json.dumps(criteria, ensure_ascii=False, sort_keys=True),
                "results": found.height, "sighting_ids": json.dumps(found["sighting_id"].to_list())}
-    lake.append("silver.tracing_requests", pl.DataFrame([request], infer_schema_length=None))
+    lake.append("silver.tracing_searches", pl.DataFrame([request], infer_schema_length=None))
     return request, found
 
 

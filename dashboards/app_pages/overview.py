@@ -12,7 +12,7 @@ from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
 from dashboards.lang import t
 from dashboards.ui import channel_label, show_table, status_label
-from views import intake, trends, warnings
+from views import adoption, environment, intake, processing_time, tracing, trends, warnings
 from views.period import Period
 
 ctx = page_context()
@@ -82,6 +82,34 @@ else:
             _rel(h.get("open_overdue"), prev.get("open_overdue")), inverse=True)
     pf = f.previous()
     st.caption(t("vs_previous", start=fmt.date(pf.start), end=fmt.date(pf.end)))
+
+# The seed's other facts: app adoption, environment fines, police tracing; the processing time for leaders
+if not ctx.wall:
+    st.subheader(t("seed_facts_title"))
+    st.caption(t("seed_facts_caption"))
+    installs = versioned("silver.app_adoption")(adoption.installs_to)(lake, f.end)
+    visits = versioned("silver.app_adoption")(adoption.visits_in)(lake, f.start, f.end)
+    env = versioned("silver.reports", "silver.environment_fines")(environment.environment_fines)(lake, f.start, f.end)
+    traced = versioned("silver.tracing_requests")(tracing.tracing_cases)(lake, f.start, f.end)
+    m = st.columns(5 if ctx.role in ("leader", "operator") else 4)
+    _metric(m[0], t("app_installs"), fmt.num(installs, lang=lang), None)
+    _metric(m[1], t("app_visits"), fmt.num(visits, lang=lang), None)
+    _metric(m[2], t("env_reports"), fmt.num(env["reports"], lang=lang), None,
+            t("env_fines", n=fmt.num(env["fined"], lang=lang), amount=fmt.num(env["fines_vnd"], lang=lang) + " ₫"))
+    if traced is not None:
+        _metric(m[3], t("tracing_cases"), fmt.num(traced["answered_with_footage"], lang=lang), None,
+                t("tracing_help", n=fmt.num(traced["requests"], lang=lang),
+                  found=fmt.num(traced["answered_with_footage"], lang=lang)))
+    if ctx.role in ("leader", "operator"):
+        cut = versioned("silver.reports")(processing_time.processing_time_cut)(lake, f.end)
+        recent = cut.get("recent_median_hours")
+        _metric(m[4], t("processing_time_title"),
+                fmt.num(recent, 1, lang=lang) if recent is None else t("hours_short", h=fmt.num(recent, 1, lang=lang)),
+                None if cut.get("cut") is None else fmt.pct(-cut["cut"], lang=lang),
+                None if cut.get("cut") is None else t(
+                    "processing_time_cut", cut=fmt.pct(cut["cut"], lang=lang),
+                    first=t("hours_short", h=fmt.num(cut["launch_median_hours"], 1, lang=lang)),
+                    recent=t("hours_short", h=fmt.num(recent, 1, lang=lang))), inverse=True)
 
 sl = reads.slices(lake, f, sel_cats, sel_chans)  # one read, summed three ways below
 trend = trends.trend_of(sl)

@@ -16,7 +16,7 @@ from dashboards.actions import tracing as act
 from dashboards.context import page_context
 from dashboards.lang import t
 from dashboards.ui import show_evidence
-from views import tracing
+from views import vehicle_tracing as tracing
 
 ctx = page_context()
 lake, lang = ctx.lake, ctx.lang

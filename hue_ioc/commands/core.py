@@ -49,7 +49,8 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=float, help="simulator scale (1.0 = the 3-year set; default: as built)")
     p.add_argument("--seed", type=int, help="simulator seed (default: as built, else 7)")
     p.add_argument("--start", help="first simulated day, YYYY-MM-DD (default: as built)")
-    p.add_argument("--end", help="last simulated day, YYYY-MM-DD (default: as built)")
+    p.add_argument("--end", help="last day of the seed window, YYYY-MM-DD (default: as built)")
+    p.add_argument("--until", help="last day of the timeline, YYYY-MM-DD (default: as built, else today)")
 
 
 def _simulator_config(args: argparse.Namespace) -> dict:
@@ -57,7 +58,7 @@ def _simulator_config(args: argparse.Namespace) -> dict:
     from lake import Lake
     from pipelines.reports.build_params import resolve
 
-    params, message = resolve(Lake.open(), {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end")})
+    params, message = resolve(Lake.open(), {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end", "until")})
     if message:
         print(f"  {message}")
     return {"resources": {"simulator": {"config": params}}} if params else {}
@@ -113,7 +114,8 @@ def run_job(name: str, run_config: dict | None = None) -> bool:
         if ev.event_type_value == "ASSET_CHECK_EVALUATION":
             data = ev.event_specific_data
             mark = "ok " if data.passed else "FAIL"
-            print(f"  check {mark} {data.asset_key.to_user_string()}:{data.check_name}")
+            why = f": {data.description}" if not data.passed and getattr(data, "description", None) else ""
+            print(f"  check {mark} {data.asset_key.to_user_string()}:{data.check_name}{why}")
     return result.success
 
 
@@ -133,8 +135,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     lake = Lake.open()
     print("2/4 cameras")
     from hue_ioc.defs.cameras import build_demo_cameras
+    from pipelines.disasters.demo import timeline_end
+    from pipelines.sources.camera_simulator import CameraSimConfig
 
-    build_demo_cameras(lake, assets_available=assets_dir() is not None)
+    build_demo_cameras(lake, assets_available=assets_dir() is not None,
+                       history=CameraSimConfig(until=timeline_end(lake)))
     print("3/4 disasters and floods")
     from pipelines.disasters.demo import build_demo_disasters
 

@@ -170,8 +170,8 @@ SIGHTINGS = TableSpec(
                 "and its best crop. What vehicle tracing searches.",
 )
 
-TRACING_REQUESTS = TableSpec(
-    name="silver.tracing_requests",
+TRACING_SEARCHES = TableSpec(
+    name="silver.tracing_searches",
     schema=pa.schema([
         ("request_id", STR),  # uuid4 hex
         ("case_ref", STR),  # the police case or letter the search answers
@@ -188,4 +188,4 @@ TRACING_REQUESTS = TableSpec(
 )
 
 TABLES = [CAMERA_EVENTS_RAW, VIOLATIONS, TRAFFIC_COUNTS, CAMERAS, VIOLATIONS_DAILY, REVIEW_DECISIONS, SIGHTINGS,
-          TRACING_REQUESTS]
+          TRACING_SEARCHES]

@@ -129,6 +129,7 @@ SOS_REQUESTS = TableSpec(
         ("channel", STR),  # app | hotline | sms | csv
         ("place", STR),
         ("admin_unit_code_2025", STR),
+        ("admin_unit_code", STR),  # the admin unit of its date (era codes as in silver.admin_units)
         ("lat", F64),
         ("lon", F64),
         ("people", I32),
@@ -152,11 +153,13 @@ HOTLINE_CALLS = TableSpec(
         ("duration_s", I32),
         ("topic", STR),
         ("admin_unit_code_2025", STR),
+        ("admin_unit_code", STR),  # the admin unit of its date (era codes as in silver.admin_units)
         ("sos_id", STR),  # when the call raised or followed an SOS
         ("source", STR),
     ]),
     keys=("call_id",),
-    description="Flood-season hotline calls (1900 1075), in and out.",
+    description="Flood-season hotline calls (1900 1075), in and out: the 2020 season (the published 1,919 in / "
+                "488 out) and the November 2025 flood (simulated), at the hours people call.",
 )
 
 FLOOD_STATUS = TableSpec(

@@ -20,14 +20,14 @@ REPORTS = TableSpec(
         ("description", STR),
         ("lat", F64),
         ("lon", F64),
-        ("admin_unit_code", STR),  # commune (xã/phường) code valid when the report was received
-        ("district_code", STR),  # pre-2025 district code, where known
+        ("admin_unit_code", STR),  # the finest admin unit of the report's date (era: see silver.admin_units)
+        ("district_code", STR),  # the district-level unit of the report's date (null from 2025-07-01)
         ("admin_unit_code_2025", STR),  # the post-2025-07-01 commune it lies in, where known
         ("received_at", TS),
         ("process_type", STR),  # immediate | timed
         ("is_valid", BOOL),
         ("invalid_reason", STR),  # spam | duplicate | out_of_scope | inciting | ...
-        ("status", STR),  # invalid | pending | open | resolved
+        ("status", STR),  # invalid | pending | open | resolved | withdrawn (by its citizen, unresolved)
         ("first_unit_id", STR),
         ("current_unit_id", STR),  # the unit that holds (or resolved) it: the one judged for it
         ("first_assigned_at", TS),
@@ -80,9 +80,16 @@ UNITS = TableSpec(
         ("admin_unit_code", STR),  # the area it serves, when local
         ("joined_on", DATE),  # when it joined the Hue-S handling network
         ("source", STR),
+        ("valid_from", DATE),  # first day of the unit in its administrative era (null: before the data)
+        ("valid_to", DATE),  # last day (null: still exists)
+        ("successor_unit_id", STR),  # the unit that took over its work in the next era
+        ("admin_unit_code_2025", STR),  # the 2025-07-01 commune it serves or became, where one
     ]),
     keys=("unit_id",),
-    description="Handling units (đơn vị xử lý): state agencies and organisations/enterprises.",
+    description="Handling units (đơn vị xử lý): state agencies and organisations/enterprises, each named as "
+                "in its administrative era ('UBND thành phố Huế', 'Sở … tỉnh Thừa Thiên Huế' until 2024-12-31; "
+                "the units of the centrally-run city from 2025-01-01; the 40 commune committees from "
+                "2025-07-01), with validity dates and the successor of each.",
 )
 
 CATEGORIES = TableSpec(
@@ -118,7 +125,14 @@ ADMIN_UNITS = TableSpec(
         ("area_km2", F64),
     ]),
     keys=("code",),
-    description="Huế's administrative units before and after 2025-07-01, with boundaries where known.",
+    description="Huế's administrative units in their three eras, with validity dates: until 2024-12-31 the "
+                "province Thừa Thiên Huế ('46@2019') and its 9 district-level units ('<code>@2019', 2019 "
+                "polygons); 2025-01-01 to 2025-06-30 the centrally-run city ('46'), its 9 district-level units "
+                "and 134 communes (GSO list of 2025-03-01, no polygons); from 2025-07-01 the 40 communes "
+                "('<code>@2025', with polygons). The reference data has no commune list for the era before "
+                "2025 (communes merged in 2020-2021), so reports of that era carry the district, its finest "
+                "level; the 2025-03-01 commune list names the commune committees of that era (valid_from "
+                "null). successor_code: a pre-July-2025 commune's 2025 commune, a 2019 district's 2025 district.",
 )
 
 UNIT_PERFORMANCE = TableSpec(
@@ -194,5 +208,30 @@ UNIT_TRANSFERS = TableSpec(
     description="Transfer chains between units per day (the drill-down reads this, not millions of events).",
 )
 
-TABLES = [REPORTS_RAW, REPORT_EVENTS_RAW, REPORTS, REPORT_EVENTS, UNITS, CATEGORIES, ADMIN_UNITS,
+APP_ADOPTION = TableSpec(
+    name="silver.app_adoption",
+    schema=pa.schema([("date", DATE), ("installs", I64), ("visits", I64), ("source", STR)]),
+    keys=("date",),
+    description="Hue-S app adoption per day (Vietnam time): new installs and visits. Simulated, calibrated to "
+                "the published 793,050 installs by May 2022 and 17,371,225 visits in 2021.",
+)
+
+ENVIRONMENT_FINES = TableSpec(
+    name="silver.environment_fines",
+    schema=pa.schema([("report_id", STR), ("decided_at", TS), ("fine_vnd", I64), ("source", STR)]),
+    keys=("report_id",),
+    description="Fines levied after environment reports (category environment), one row per fined report. "
+                "Simulated, calibrated to the published 394.2 million VND over the May 2019 – May 2022 reports.",
+)
+
+TRACING_REQUESTS = TableSpec(
+    name="silver.tracing_requests",
+    schema=pa.schema([("request_id", STR), ("requested_at", TS), ("requesting_unit_id", STR), ("case_type", STR),
+                      ("camera_id", STR), ("answered_at", TS), ("footage_found", BOOL), ("source", STR)]),
+    keys=("request_id",),
+    description="Police requests for camera footage (truy vết) and whether footage was found. Simulated "
+                "(source='simulated'), calibrated to the published 'more than 485 cases' helped by May 2022.",
+)
+
+TABLES = [APP_ADOPTION, ENVIRONMENT_FINES, TRACING_REQUESTS, REPORTS_RAW, REPORT_EVENTS_RAW, REPORTS, REPORT_EVENTS, UNITS, CATEGORIES, ADMIN_UNITS,
           UNIT_PERFORMANCE, KPI_DAILY, UNIT_TRANSFERS]

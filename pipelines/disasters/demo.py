@@ -7,6 +7,7 @@ hotline / warnings history, and gold.flood_status. Idempotent: a second call add
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from core.settings import data_dir, data_path
@@ -23,7 +24,17 @@ def shared_cap_samples() -> list:
     return sorted((base / "cap").glob("*.xml")) if base is not None else []
 
 
-def build_demo_disasters(lake: Lake, *, central: bool = True) -> dict[str, Any]:
+def timeline_end(lake: Lake) -> dt.date | None:
+    """The last day of the lake's timeline as its reports were built (build parameters); None for a lake
+    without simulated reports (the SOS simulation then covers the seed window only)."""
+    from pipelines.reports.build_params import recorded
+
+    until = (recorded(lake) or {}).get("until")
+    return dt.date.fromisoformat(until) if until else None
+
+
+def build_demo_disasters(lake: Lake, *, central: bool = True, until: dt.date | None = None) -> dict[str, Any]:
+    """``until``: the last day of the simulated SOS / hotline timeline (default: the reports' timeline)."""
     out: dict[str, Any] = {"stations": gauges.load_stations(lake)}
     out["readings_hue"] = gauges.load_vndms_file(lake).as_dict()
     if central:
@@ -32,7 +43,7 @@ def build_demo_disasters(lake: Lake, *, central: bool = True) -> dict[str, Any]:
     out["cap_samples"] = cap.as_dict()
     out["issued_flood_warnings"] = issue_flood_warnings(lake)
     out["relayed_warnings"] = relay_received_for_hue(lake)
-    out["simulated"] = sos.load_simulated(lake)
+    out["simulated"] = sos.load_simulated(lake, until=until or timeline_end(lake))
     out["simulated_warnings"] = warnings_history.load_simulated_warnings(lake)
     out["flood_status"] = build_flood_status(lake)
     return out

@@ -25,6 +25,8 @@ REPORT_FIELDS = {
     "admin_unit_code": pl.String, "received_at": pl.Datetime("us", "UTC"), "process_type": pl.String,
     "is_valid": pl.Boolean, "invalid_reason": pl.String, "reporter_name": pl.String,
     "reporter_phone": pl.String, "updated_at": pl.Datetime("us", "UTC"),
+    # optional: a source that knows the district-level unit of the date and the 2025 commune sends them
+    "district_code": pl.String, "admin_unit_code_2025": pl.String,
 }
 EVENT_FIELDS = {
     "event_id": pl.String, "report_id": pl.String, "event_type": pl.String, "at": pl.Datetime("us", "UTC"),
@@ -32,6 +34,7 @@ EVENT_FIELDS = {
     "rating": pl.String, "note": pl.String,
 }
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+DELETED_REASON = "deleted_at_source"  # invalid_reason of a report whose row the source no longer has
 
 
 @dataclass
@@ -132,7 +135,9 @@ def conform_reports(raw: pl.DataFrame, *, categories: set[str], admin_codes: set
         pl.when(pl.col("received_at").is_null()).then(pl.lit("missing received_at")),
         pl.when(pl.col("received_at") > future).then(pl.format("timestamp in the future: received_at {}",
                                                                pl.col("received_at"))),
-        pl.when(pl.col("category_code").is_null() | ~pl.col("category_code").is_in(list(categories)))
+        # pl.format gives null for a null argument, so a missing value needs its own reason
+        pl.when(pl.col("category_code").is_null()).then(pl.lit("missing category_code")),
+        pl.when(~pl.col("category_code").is_in(list(categories)))
         .then(pl.format("unknown category {}", pl.col("category_code"))),
         pl.when(pl.col("lat").is_null() != pl.col("lon").is_null()).then(pl.lit("only one of lat/lon given")),
         pl.when(pl.col("lat").is_not_null() & ~pl.col("_inside"))
@@ -158,11 +163,13 @@ def conform_events(raw: pl.DataFrame, *, known_reports: set[str], known_units: s
         pl.col("_parse"),
         pl.when(pl.col("event_id").is_null()).then(pl.lit("missing event_id")),
         pl.col("_type"),
-        pl.when(~pl.col("event_type").is_in(sorted(EVENT_TYPES)) | pl.col("event_type").is_null())
+        pl.when(pl.col("event_type").is_null()).then(pl.lit("missing event_type")),
+        pl.when(~pl.col("event_type").is_in(sorted(EVENT_TYPES)))
         .then(pl.format("unknown event type {}", pl.col("event_type"))),
         pl.when(pl.col("at").is_null()).then(pl.lit("missing event time")),
         pl.when(pl.col("at") > future).then(pl.format("timestamp in the future: at {}", pl.col("at"))),
-        pl.when(~pl.col("report_id").is_in(list(known_reports)) | pl.col("report_id").is_null())
+        pl.when(pl.col("report_id").is_null()).then(pl.lit("missing report_id")),
+        pl.when(~pl.col("report_id").is_in(list(known_reports)))
         .then(pl.format("unknown report {}", pl.col("report_id"))),
         pl.when(pl.col("unit_id").is_not_null() & ~pl.col("unit_id").is_in(units))
         .then(pl.format("unknown unit {}", pl.col("unit_id"))),
@@ -197,28 +204,39 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
         rating=pl.col("rating").filter(t == "rated").last(),
         rated_at=pl.col("at").filter(t == "rated").max(),
         invalidated=(t == "invalidated").any(),
+        deleted=(t == "deleted").any(),
+        last_withdrawn_at=pl.col("at").filter(t == "withdrawn").max(),
         invalid_note=pl.col("note").filter(t == "invalidated").last(),
         last_event_at=pl.col("at").max(),
     )
     codes = admin_units.select("code", "level", "parent_code", "successor_code")
-    old = codes.filter(pl.col("successor_code").is_not_null())
+    old = codes.filter(pl.col("successor_code").is_not_null() & (pl.col("level") == "commune"))
+    if "district_code" not in reports.columns:
+        reports = reports.with_columns(district_code=pl.lit(None, pl.String), admin_unit_code_2025=pl.lit(None, pl.String))
     df = reports.join(state, on="report_id", how="left").join(
-        old.select(pl.col("code").alias("admin_unit_code"), pl.col("parent_code").alias("district_code"),
+        old.select(pl.col("code").alias("admin_unit_code"), pl.col("parent_code").alias("_district"),
                    (pl.col("successor_code") + "@2025").alias("_succ")),
         on="admin_unit_code", how="left")
     is_open_again = pl.col("last_reopened_at").is_not_null() & (
         pl.col("last_resolved_at").is_null() | (pl.col("last_reopened_at") > pl.col("last_resolved_at")))
-    invalid = (~pl.col("is_valid").fill_null(True)) | pl.col("invalidated").fill_null(False)
+    deleted = pl.col("deleted").fill_null(False)
+    invalid = (~pl.col("is_valid").fill_null(True)) | pl.col("invalidated").fill_null(False) | deleted
     df = df.with_columns(
-        admin_unit_code_2025=pl.when(pl.col("admin_unit_code").str.ends_with("@2025"))
-        .then(pl.col("admin_unit_code")).otherwise(pl.col("_succ")),
+        district_code=pl.coalesce("district_code", "_district"),
+        admin_unit_code_2025=pl.coalesce("admin_unit_code_2025", pl.when(pl.col("admin_unit_code").str.ends_with(
+            "@2025")).then(pl.col("admin_unit_code")).otherwise(pl.col("_succ"))),
         is_valid=~invalid,
-        invalid_reason=pl.when(invalid).then(pl.coalesce("invalid_reason", "invalid_note")),
+        # a report deleted at its source leaves the figures as invalid reports do (DELETED_REASON)
+        invalid_reason=pl.when(deleted).then(pl.lit(DELETED_REASON))
+        .when(invalid).then(pl.coalesce("invalid_reason", "invalid_note")),
         resolved_at=pl.when(is_open_again).then(None).otherwise(pl.col("last_resolved_at")),
         updated_at=pl.max_horizontal("updated_at", "last_event_at"),
     )
+    withdrawn = pl.col("last_withdrawn_at").is_not_null() & (
+        pl.col("last_resolved_at").is_null() | (pl.col("last_withdrawn_at") > pl.col("last_resolved_at")))
     df = df.with_columns(status=pl.when(~pl.col("is_valid")).then(pl.lit("invalid"))
                          .when(pl.col("resolved_at").is_not_null()).then(pl.lit("resolved"))
+                         .when(withdrawn).then(pl.lit("withdrawn"))
                          .when(pl.col("first_assigned_at").is_not_null()).then(pl.lit("open"))
                          .otherwise(pl.lit("pending")))
     # flags are frozen at the first close: computed from the first resolution, never rewritten

@@ -17,7 +17,7 @@ import pytest
 from dashboards.access import Actor, Refused
 from dashboards.actions.tracing import evidence_pdf, trace
 from detectors.writer import register_cameras
-from views.tracing import search
+from views.vehicle_tracing import search
 
 pytestmark = pytest.mark.assets
 OPERATOR = Actor("operator", "op.tracing")
@@ -56,7 +56,7 @@ def test_red_car_found_by_colour_and_type_with_its_crop(le_loi_run, session_lake
     red_px = ((hsv[:, 0] < 8) | (hsv[:, 0] >= 160)) & (hsv[:, 1] >= 80)
     assert red_px.mean() > 0.3
     # logged: who, which case, what it returned
-    log = session_lake.sql("SELECT * FROM silver.tracing_requests WHERE request_id = $id",
+    log = session_lake.sql("SELECT * FROM silver.tracing_searches WHERE request_id = $id",
                            {"id": request["request_id"]}).row(0, named=True)
     assert (log["requested_by"], log["case_ref"], log["results"]) == ("op.tracing", "CV-2025/017", 1)
     assert json.loads(log["sighting_ids"]) == [red["sighting_id"]]
@@ -79,10 +79,10 @@ def test_white_cars_and_the_time_window(le_loi_run, session_lake) -> None:
 
 @pytest.mark.parametrize("role", ["leader", "wall"])
 def test_other_roles_are_refused(le_loi_run, session_lake, role: str) -> None:
-    before = session_lake.sql("SELECT count(*) n FROM silver.tracing_requests")["n"][0]
+    before = session_lake.sql("SELECT count(*) n FROM silver.tracing_searches")["n"][0]
     with pytest.raises(Refused):
         trace(session_lake, Actor(role, "someone"), "CV-1", colour="red")
-    assert session_lake.sql("SELECT count(*) n FROM silver.tracing_requests")["n"][0] == before
+    assert session_lake.sql("SELECT count(*) n FROM silver.tracing_searches")["n"][0] == before
 
 
 def test_a_request_needs_a_case_and_a_criterion(le_loi_run, session_lake) -> None:

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from lake import Lake
-from views.tracing import search
+from views.vehicle_tracing import search
 
 T0 = dt.datetime(2025, 11, 17, 1, 0, tzinfo=dt.UTC)
 # (id, camera, minutes after T0, type, colour, plate as read)
