@@ -33,7 +33,7 @@ def follow_up(lake: Lake, actor: Actor, report_id: str, action: str, *, note: st
         current.close()
     if row is None:
         raise ValueError(f"no report {report_id!r}")
-    if not row["is_valid"] or row["resolved_at"] is not None:
+    if not row["is_valid"] or row["resolved_at"] is not None or row["status"] == "withdrawn":
         raise ValueError(f"report {report_id} is closed: nothing to follow up")
     event = {"action_id": uuid.uuid4().hex, "report_id": report_id, "action": action,
              "unit_id": row["current_unit_id"], "escalated_to": escalated_to.strip() or None,

@@ -77,7 +77,7 @@ if picked:
             pl.concat_str([pl.col("note").fill_null(""), pl.col("actor").fill_null("")], separator=" ")
               .str.strip_chars().alias(t("cases_note")))
         st.dataframe(shown, hide_index=True, width="stretch", key="case_timeline")
-        if operator and row["is_valid"] and row["resolved_at"] is None:
+        if operator and row["is_valid"] and row["resolved_at"] is None and row["status"] != "withdrawn":
             st.subheader(t("cases_follow"))
             c = st.columns([2, 2, 1, 1])
             c[0].text_input(t("cases_note"), key="case_note")

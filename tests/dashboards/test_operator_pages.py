@@ -20,15 +20,18 @@ OPERATOR = Actor("operator", "op.cases")
 LEADER = Actor("leader", "lead")
 
 
+OPEN = "is_valid AND resolved_at IS NULL AND status <> 'withdrawn' AND deadline_at IS NOT NULL"
+
+
 def _clock(lake: Lake) -> dt.datetime:
-    return lake.sql("SELECT max(updated_at) t FROM silver.reports")["t"][0]
+    """A moment after every open report's deadline in force: they are all overdue then."""
+    return lake.sql(f"SELECT max(coalesce(extended_deadline_at, deadline_at)) t FROM silver.reports WHERE {OPEN}")[
+        "t"][0] + dt.timedelta(days=1)
 
 
 def _open_overdue_id(lake: Lake) -> str:
-    """An open report past its deadline in force, found with plain SQL."""
-    return lake.sql("""SELECT report_id FROM silver.reports WHERE is_valid AND resolved_at IS NULL
-                       AND coalesce(extended_deadline_at, deadline_at) < $at ORDER BY report_id LIMIT 1""",
-                    {"at": _clock(lake)})["report_id"][0]
+    """An open report (withdrawn ones are closed), found with plain SQL."""
+    return lake.sql(f"SELECT report_id FROM silver.reports WHERE {OPEN} ORDER BY report_id LIMIT 1")["report_id"][0]
 
 
 # ---- cases -------------------------------------------------------------------------------------------------
@@ -55,7 +58,7 @@ def test_timeline_is_the_report_events_in_order(reports_lake: Lake) -> None:
 
 def test_overdue_list_matches_plain_sql(reports_lake: Lake) -> None:
     at = _clock(reports_lake)
-    expected = set(reports_lake.sql("""SELECT report_id FROM silver.reports WHERE is_valid AND resolved_at IS NULL
+    expected = set(reports_lake.sql(f"""SELECT report_id FROM silver.reports WHERE {OPEN}
         AND coalesce(extended_deadline_at, deadline_at) < $at""", {"at": at})["report_id"])
     got = cases.open_overdue(reports_lake, at, limit=10_000)
     assert set(got["report_id"]) == expected and expected
@@ -84,9 +87,10 @@ def test_follow_up_refusals(reports_lake: Lake) -> None:
         follow_up(reports_lake, LEADER, rid, "reminder")
     with pytest.raises(ValueError, match="whom"):
         follow_up(reports_lake, OPERATOR, rid, "escalation")
-    closed = reports_lake.sql("SELECT report_id FROM silver.reports WHERE resolved_at IS NOT NULL LIMIT 1").item()
-    with pytest.raises(ValueError, match="closed"):
-        follow_up(reports_lake, OPERATOR, closed, "reminder")
+    for where in ("resolved_at IS NOT NULL", "status = 'withdrawn'"):
+        closed = reports_lake.sql(f"SELECT report_id FROM silver.reports WHERE {where} LIMIT 1").item()
+        with pytest.raises(ValueError, match="closed"):
+            follow_up(reports_lake, OPERATOR, closed, "reminder")
     assert reports_lake.sql("SELECT count(*) FROM silver.case_actions").item() == before
 
 
