@@ -316,6 +316,8 @@ _SCREEN: dict[str, Pair] = {
     "data_violations": ("dữ liệu vi phạm từ camera", "camera violation data"),
     "data_cameras": ("danh sách camera có tọa độ", "the list of cameras with positions"),
     "data_traffic": ("dữ liệu lưu lượng giao thông", "traffic count data"),
+    "data_reports": ("dữ liệu phản ánh hiện trường", "citizen report data"),
+    "data_gauges": ("dữ liệu mực nước các trạm thủy văn", "river gauge readings"),
     "reports_unlocated": ("Thêm {n} phản ánh không có tọa độ nên không hiện trên bản đồ (vẫn được tính trong "
                           "các chỉ tiêu).", "{n} more reports have no coordinates and are not on the map "
                           "(they still count in every figure)."),
@@ -395,6 +397,36 @@ _SCREEN: dict[str, Pair] = {
     "below_alarm": ("dưới báo động {level} {diff} m", "{diff} m below alarm {level}"),
     "stations_at": ("Mực nước lúc {at}", "Water levels at {at}"),
     "choose_station": ("Chọn trạm", "Choose a station"),
+    "flood_live": ("Trực tiếp (theo số đo mới nhất)", "Live (follow the newest readings)"),
+    "flood_live_help": ("Trang tự cập nhật khi có số đo mới; tắt để xem lại diễn biến.",
+                        "The page follows new readings by itself; switch off to replay the event."),
+    # warning drafts: a gauge crossing or a CAP alert for Huế drafts the IOC's warning; an operator decides
+    "drafts_title": ("Cảnh báo chờ duyệt", "Warnings awaiting approval"),
+    "drafts_empty": ("Không có bản nháp cảnh báo nào chờ duyệt.", "No warning draft awaits approval."),
+    "drafts_operator_only": ("Chỉ điều hành viên được duyệt cảnh báo. Phần này chỉ để xem.",
+                             "Only operators approve warnings. This section is read-only."),
+    "drafts_help": ("Cảnh báo do vượt mức báo động hoặc nhận CAP cho Huế chỉ được phát sau khi điều hành viên "
+                    "duyệt. Sửa nội dung, rồi Duyệt và phát hoặc Hủy (kèm lý do).",
+                    "Warnings drafted from a gauge crossing or a CAP alert for Huế are issued only once an operator "
+                    "approves them. Edit the texts, then Approve and issue, or Discard (with a reason)."),
+    "draft_kind_flood": ("Vượt mức báo động", "Gauge crossing"),
+    "draft_kind_relay": ("Chuyển tiếp CAP", "CAP relay"),
+    "draft_headline_vi": ("Tiêu đề (tiếng Việt)", "Headline (Vietnamese)"),
+    "draft_description_vi": ("Nội dung (tiếng Việt)", "Description (Vietnamese)"),
+    "draft_instruction_vi": ("Hướng dẫn (tiếng Việt)", "Instruction (Vietnamese)"),
+    "draft_headline_en": ("Tiêu đề (tiếng Anh)", "Headline (English)"),
+    "draft_description_en": ("Nội dung (tiếng Anh)", "Description (English)"),
+    "draft_instruction_en": ("Hướng dẫn (tiếng Anh)", "Instruction (English)"),
+    "draft_approve": ("Duyệt và phát", "Approve and issue"),
+    "draft_discard": ("Hủy bản nháp", "Discard"),
+    "draft_save": ("Lưu sửa", "Save edits"),
+    "draft_reason": ("Lý do hủy", "Reason for discarding"),
+    "draft_done": ("Đã ghi quyết định: {decision} — {headline}", "Decision recorded: {decision} — {headline}"),
+    "draft_failed": ("Không ghi được quyết định: {error}", "Decision not recorded: {error}"),
+    "draft_decision_edited": ("sửa", "edited"),
+    "draft_decision_approved": ("duyệt", "approved"),
+    "draft_decision_discarded": ("hủy", "discarded"),
+    "drafts_recent": ("Quyết định gần đây", "Recent decisions"),
     # wall
     "wall_pages": ("Trang luân phiên", "Rotating pages"),
     "wall_every": ("Đổi trang sau (giây)", "Switch page every (seconds)"),
@@ -406,6 +438,7 @@ _SCREEN: dict[str, Pair] = {
     "fresh_warnings": ("Cảnh báo CAP", "CAP warnings"),
     "fresh_ago": ("{source}: {age} trước", "{source}: {age} ago"),
     "fresh_none": ("{source}: chưa có dữ liệu", "{source}: no data yet"),
+    "fresh_failed": ("{source}: lần chạy {job} bị lỗi", "{source}: run {job} failed"),
     "age_seconds": ("{n} giây", "{n} s"),
     "age_minutes": ("{n} phút", "{n} min"),
     "age_hours": ("{n} giờ", "{n} h"),
@@ -414,6 +447,7 @@ _SCREEN: dict[str, Pair] = {
     "fresh_state_amber": ("chậm", "late"),
     "fresh_state_red": ("quá cũ", "stale"),
     "fresh_state_none": ("chưa có", "none"),
+    "fresh_state_failed": ("lần chạy lỗi", "run failed"),
     # wall: alarm banner and the ticker of newest events
     "banner_gauge": ("BÁO ĐỘNG {level}: trạm {station} {level_m} m", "ALARM {level}: {station} gauge at {level_m} m"),
     "banner_cap": ("Cảnh báo đang hiệu lực: {headline}", "Warning in force: {headline}"),
@@ -546,6 +580,8 @@ TEXT: dict[str, Pair] = {
     **_prefixed("vt_", VIOLATION_TYPES),
     **_prefixed("alarm_", ALARM_LEVELS),
     **_prefixed("unit_type_", UNIT_TYPES),
+    **_prefixed("severity_", SEVERITY),
+    **_prefixed("direction_", DIRECTIONS),
 }
 
 

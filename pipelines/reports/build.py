@@ -64,7 +64,8 @@ def load_reference(lake: Lake, units: pl.DataFrame, categories: pl.DataFrame | N
     out = {}
     for name, frame in (("silver.units", units),
                         ("silver.categories", categories_frame() if categories is None else categories),
-                        ("silver.admin_units", admin_units_frame())):
+                        # the lake names the key admin_unit_code, as every other table does (the frame says "code")
+                        ("silver.admin_units", admin_units_frame().rename({"code": "admin_unit_code"}))):
         out[name] = _upsert_changed(lake, name, frame)
     return out
 

@@ -3,7 +3,7 @@ deterministic from a seed.
 
 Calibrated to the published Hue-S figure: 13,068 traffic violations recorded by camera AI with fines
 over 2.5 billion VND. A recorded violation is fined only when its plate identifies the owner; fines follow
-Nghị định 100/2019 (``core.fines``). Besides the recorded (confirmed) violations, detections an
+the decree in force on the violation's day (``core.fines``: 46/2016 in 2019, 100/2019 from 2020). Besides the recorded (confirmed) violations, detections an
 officer dismissed are simulated too (review_status = 'dismissed', no fine). Cameras sit at real places
 in Huế. Everything is labelled ``source = 'simulated'``. Vectorised numpy: the whole history takes well
 under a second.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from core.fines import FINES_VND_DECREE_100_2019
+from core.fines import fine_vnd
 from core.vn_plates import PROVINCES, SERIES_LETTERS
 from lake import Lake
 
@@ -186,9 +186,14 @@ def _review(rng: np.random.Generator, cfg: CameraSimConfig, d: _Draws, n_dismiss
     """(dismissed, fine, note): a random subset is dismissed; of the rest, those whose plate was read are
     fined in a random order until the published total is reached."""
     n = len(d.vt_i)
-    table = np.array([[FINES_VND_DECREE_100_2019[(t, k)] for k in ("car", "motorbike")] for t in VIOLATION_TYPES],
-                     np.int64)
-    schedule = table[d.vt_i, (d.kind == "motorbike").astype(np.int64)]
+    # the decree in force on each violation's day (core.fines): one lookup per type, kind and day
+    days = (d.start_utc + np.timedelta64(7, "h")).astype("datetime64[D]")
+    keys, inv = np.unique(np.stack([d.vt_i, (d.kind == "motorbike").astype(np.int64),
+                                    days.astype(np.int64)]), axis=1, return_inverse=True)
+    looked = np.array([fine_vnd(VIOLATION_TYPES[t], ("car", "motorbike")[k],
+                                dt.date(1970, 1, 1) + dt.timedelta(days=int(day))) for t, k, day in keys.T],
+                      np.int64)
+    schedule = looked[inv.reshape(-1)]
     dismissed = np.zeros(n, bool)
     dismissed[rng.permutation(n)[:n_dismissed]] = True
     fine = np.zeros(n, np.int64)

@@ -12,14 +12,14 @@ def test_no_report_before_2025_names_a_unit_of_a_later_era(timeline_lake):
     assert n_before > 1000
     # the admin unit: one of the nine 2019 districts, all of them used
     districts = lake.sql(f"""
-        SELECT DISTINCT a.name FROM silver.reports r JOIN silver.admin_units a ON a.code = r.admin_unit_code
+        SELECT DISTINCT a.name FROM silver.reports r JOIN silver.admin_units a ON a.admin_unit_code = r.admin_unit_code
         WHERE r.received_at < {CITY}""")["name"].to_list()
     assert sorted(districts) == sorted(["Thành phố Huế", "Thị xã Hương Thủy", "Thị xã Hương Trà", "Huyện Phong Điền",
                                         "Huyện Quảng Điền", "Huyện Phú Vang", "Huyện Phú Lộc", "Huyện A Lưới",
                                         "Huyện Nam Đông"])
     later_admin = lake.sql(f"""
         SELECT count(*) FROM silver.reports r JOIN silver.admin_units a
-          ON a.code IN (r.admin_unit_code, r.district_code)
+          ON a.admin_unit_code IN (r.admin_unit_code, r.district_code)
         WHERE r.received_at < {CITY} AND a.valid_from IS NOT NULL""").item()
     assert later_admin == 0
     later_units = lake.sql(f"""
@@ -55,7 +55,7 @@ def test_each_era_has_its_own_units(timeline_lake):
 def test_reports_of_2025_carry_the_units_of_their_half_year(timeline_lake):
     lake = timeline_lake
     early = lake.sql(f"""SELECT a.level, a.valid_to, count(*) n FROM silver.reports r
-                         JOIN silver.admin_units a ON a.code = r.admin_unit_code
+                         JOIN silver.admin_units a ON a.admin_unit_code = r.admin_unit_code
                          WHERE r.received_at >= {CITY} AND r.received_at < {REFORM} GROUP BY 1, 2""")
     assert early["level"].to_list() == ["commune"] and str(early["valid_to"][0]) == "2025-06-30"
     late = lake.sql(f"""SELECT count(*) FILTER (WHERE admin_unit_code NOT LIKE '%@2025') bad,

@@ -17,8 +17,8 @@ WINDOWS = {"2025": ("2025-11-15", "2025-11-21"), "2020": ("2020-10-01", "2020-12
 
 @pytest.fixture(scope="module")
 def riverside(timeline_lake) -> list[str]:
-    codes = timeline_lake.sql("SELECT code FROM silver.admin_units WHERE list_contains($names, name) "
-                              "AND valid_from = DATE '2025-07-01'", {"names": RIVERSIDE})["code"].to_list()
+    codes = timeline_lake.sql("SELECT admin_unit_code FROM silver.admin_units WHERE list_contains($names, name) "
+                              "AND valid_from = DATE '2025-07-01'", {"names": RIVERSIDE})["admin_unit_code"].to_list()
     assert len(codes) >= 15
     return codes
 
