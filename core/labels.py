@@ -104,7 +104,13 @@ OVERDUE_KIND: dict[str, Pair] = {
 }
 
 # A table column holding codes → the dictionary that names them.
+MODERATION_DECISIONS: dict[str, Pair] = {
+    "accepted": ("Chấp nhận", "Accepted"), "merged": ("Gộp vào bản gốc", "Merged into the original"),
+    "invalid": ("Không hợp lệ", "Invalid"), "blocked": ("Chặn người gửi", "Reporter blocked"),
+}
+
 VALUE_LABELS: dict[str, dict[str, Pair]] = {
+    "moderation_decision": MODERATION_DECISIONS,
     "violation_type": VIOLATION_TYPES,
     "direction": DIRECTIONS,
     "status": REPORT_STATUS,
@@ -453,12 +459,121 @@ _SCREEN: dict[str, Pair] = {
 }
 
 
+# operator screens: vehicle tracing, a report's case timeline, the moderation queue
+_OPERATOR_SCREENS: dict[str, Pair] = {
+    "page_tracing": ("Truy vết phương tiện", "Vehicle tracing"),
+    "tracing_operator_only": ("Chỉ điều hành viên được truy vết phương tiện, theo yêu cầu của một hồ sơ vụ việc.",
+                              "Only operators trace vehicles, for a case."),
+    "tracing_help": ("Tìm xe theo biển số (một phần, chấp nhận nhầm lẫn OCR như 0/O, 8/B, 1/I), màu, loại, camera và "
+                     "khoảng thời gian. Mỗi lần tra cứu được ghi lại (ai, hồ sơ nào, kết quả gì).",
+                     "Find vehicles by plate (partial, tolerant of OCR confusions such as 0/O, 8/B, 1/I), colour, "
+                     "type, camera and time window. Every search is logged (who, which case, what it returned)."),
+    "tracing_case": ("Số hồ sơ vụ việc", "Case reference"),
+    "tracing_plate": ("Biển số (một phần)", "Plate (partial)"),
+    "tracing_colour": ("Màu xe", "Colour"),
+    "tracing_type": ("Loại xe", "Vehicle type"),
+    "tracing_cameras": ("Camera", "Cameras"),
+    "tracing_from": ("Từ ngày", "From"),
+    "tracing_to": ("Đến ngày", "To"),
+    "tracing_search": ("Tra cứu", "Search"),
+    "tracing_found": ("{n} lần xuất hiện, theo thời gian, qua {cams} camera.",
+                      "{n} sightings, in time order, across {cams} cameras."),
+    "tracing_none": ("Không tìm thấy phương tiện nào khớp.", "No vehicle matches."),
+    "tracing_failed": ("Không tra cứu được: {error}", "Search failed: {error}"),
+    "tracing_pdf": ("Tải phiếu trích xuất (PDF)", "Download the evidence sheet (PDF)"),
+    "tracing_log": ("Nhật ký tra cứu", "Tracing log"),
+    "tracing_seen": ("Thấy {first} → {last}", "Seen {first} → {last}"),
+    "tracing_any": ("Tất cả", "Any"),
+    "col_case": ("Hồ sơ", "Case"),
+    "col_criteria": ("Điều kiện", "Criteria"),
+    "col_results": ("Kết quả", "Results"),
+    "col_by": ("Người thực hiện", "By"),
+    # cases
+    "page_cases": ("Hồ sơ phản ánh", "Cases"),
+    "cases_help": ("Dòng thời gian của một phản ánh: tiếp nhận → xác minh → giao xử lý → chuyển → gia hạn → xử lý "
+                   "xong → đánh giá, với đơn vị và hạn xử lý.",
+                   "A report's timeline: received → validated → assigned → transfers → extension → resolved → "
+                   "rating, with units and deadlines."),
+    "cases_report_id": ("Mã phản ánh", "Report id"),
+    "cases_unknown": ("Không có phản ánh {id}.", "No report {id}."),
+    "cases_overdue": ("Phản ánh đang quá hạn", "Open overdue reports"),
+    "cases_overdue_help": ("Phản ánh chưa xử lý đã quá hạn đang áp dụng, quá hạn lâu nhất trước. Bấm mã để mở hồ sơ.",
+                           "Open reports past the deadline in force, most overdue first. Click an id to open it."),
+    "cases_open": ("Mở hồ sơ", "Open case"),
+    "cases_deadline": ("Hạn xử lý", "Deadline"),
+    "cases_deadline_ext": ("Hạn đã gia hạn", "Extended deadline"),
+    "cases_unit": ("Đơn vị đang giữ", "Unit holding it"),
+    "cases_follow": ("Đôn đốc", "Follow up"),
+    "cases_remind": ("Gửi nhắc nhở", "Send a reminder"),
+    "cases_escalate": ("Báo cáo vượt cấp", "Escalate"),
+    "cases_escalate_to": ("Chuyển lên (ai, cấp nào)", "Escalate to (whom)"),
+    "cases_note": ("Ghi chú", "Note"),
+    "cases_done": ("Đã ghi: {action}.", "Recorded: {action}."),
+    "cases_failed": ("Không ghi được: {error}", "Not recorded: {error}"),
+    "cases_operator_only": ("Chỉ điều hành viên được đôn đốc hoặc báo cáo vượt cấp.",
+                            "Only operators send reminders or escalate."),
+    "col_days_overdue": ("Số ngày quá hạn", "Days overdue"),
+    "col_ioc_actions": ("Lần đôn đốc", "Follow-ups"),
+    "col_step": ("Bước", "Step"),
+    "col_unit": ("Đơn vị", "Unit"),
+    "col_to_unit": ("Chuyển đến", "To"),
+    "step_received": ("Tiếp nhận", "Received"),
+    "step_validated": ("Xác minh hợp lệ", "Validated"),
+    "step_invalidated": ("Không hợp lệ", "Invalid"),
+    "step_assigned": ("Giao xử lý", "Assigned"),
+    "step_transferred": ("Chuyển đơn vị", "Transferred"),
+    "step_extension_requested": ("Xin gia hạn", "Extension requested"),
+    "step_extension_granted": ("Được gia hạn", "Extension granted"),
+    "step_resolved": ("Đã xử lý", "Resolved"),
+    "step_reopened": ("Mở lại", "Reopened"),
+    "step_rated": ("Người dân đánh giá", "Rated"),
+    "step_rejected": ("Từ chối", "Rejected"),
+    "step_ioc_reminder": ("IOC nhắc nhở", "IOC reminder"),
+    "step_ioc_escalation": ("IOC báo cáo vượt cấp", "IOC escalation"),
+    "review_precision_time": ("Độ chính xác theo tuần, từng camera", "Precision per week and camera"),
+    "col_week": ("Tuần", "Week"),
+    # moderation
+    "page_moderation": ("Kiểm duyệt phản ánh", "Moderation"),
+    "moderation_help": ("Phản ánh mới (7 ngày gần nhất) bị gắn cờ: nghi trùng lặp (cùng lĩnh vực, gần nhau, nội dung "
+                        "giống), quảng cáo rác, kích động, hoặc từ người gửi đã bị chặn.",
+                        "New reports (last 7 days) flagged as likely duplicates (same category, nearby, similar "
+                        "text), spam, inciting, or from a blocked reporter."),
+    "moderation_operator_only": ("Chỉ điều hành viên được kiểm duyệt phản ánh.", "Only operators moderate reports."),
+    "moderation_empty": ("Không có phản ánh nào cần kiểm duyệt.", "No report awaits moderation."),
+    "moderation_accept": ("Chấp nhận", "Accept"),
+    "moderation_merge": ("Gộp vào bản gốc", "Merge into original"),
+    "moderation_invalid": ("Không hợp lệ", "Mark invalid"),
+    "moderation_block": ("Chặn người gửi", "Block reporter"),
+    "moderation_reason": ("Lý do", "Reason"),
+    "moderation_original": ("Bản gốc", "Original"),
+    "moderation_done": ("Đã ghi quyết định: {decision} — {report}.", "Decision recorded: {decision} — {report}."),
+    "moderation_failed": ("Không ghi được: {error}", "Not recorded: {error}"),
+    "moderation_history": ("Quyết định gần đây", "Latest decisions"),
+    "moderation_similar": ("giống {similarity} %, cách {distance}, sau {hours} giờ",
+                           "{similarity} % alike, {distance} away, {hours} h later"),
+    "flag_duplicate": ("Nghi trùng lặp", "Likely duplicate"),
+    "flag_spam": ("Quảng cáo rác", "Spam"),
+    "flag_inciting": ("Kích động", "Inciting"),
+    "flag_blocked": ("Người gửi bị chặn", "Blocked reporter"),
+    "mod_accepted": ("chấp nhận", "accepted"),
+    "mod_merged": ("gộp", "merged"),
+    "mod_invalid": ("không hợp lệ", "invalid"),
+    "mod_blocked": ("chặn người gửi", "reporter blocked"),
+    "invalid_spam": ("Quảng cáo rác", "Spam"),
+    "invalid_inciting": ("Kích động", "Inciting"),
+    "invalid_out_of_scope": ("Ngoài phạm vi", "Out of scope"),
+    "invalid_duplicate": ("Trùng lặp", "Duplicate"),
+    "invalid_other": ("Khác", "Other"),
+}
+
+
 def _prefixed(prefix: str, codes: dict[Any, Pair]) -> dict[str, Pair]:
     return {f"{prefix}{code}": pair for code, pair in codes.items()}
 
 
 TEXT: dict[str, Pair] = {
     **_SCREEN,
+    **_OPERATOR_SCREENS,
     **_prefixed("channel_", CHANNELS),
     **_prefixed("status_", REPORT_STATUS),
     **_prefixed("rating_", RATINGS),
@@ -597,6 +712,10 @@ COLUMNS: dict[str, Pair] = {
     "fines_vnd": ("Tiền phạt (đồng)", "Fines (VND)"),
     "cameras": ("Số camera", "Cameras"),
     "seconds": ("Tổng thời lượng (giây)", "Total seconds"),
+    "camera_name": ("Camera", "Camera"),
+    "precision_rate": ("Độ chính xác", "Precision"),
+    "moderation_decision": ("Quyết định kiểm duyệt", "Moderation decision"),
+    "decisions": ("Số quyết định", "Decisions"),
 }
 
 def column_label(col: str) -> Pair:

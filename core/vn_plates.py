@@ -124,3 +124,34 @@ def parse_vn_plate(text: str) -> VNPlate | None:
             formatted = f"{code}{series}-{_fmt_number(num)}"
         return VNPlate(code, series, num, "motorbike" if layout == "moto2" else "car", formatted, PROVINCES[code])
     return None
+
+
+def parse_vn_rows(rows: list[str]) -> VNPlate | None:
+    """A plate OCR read as separate rows (a two-line motorbike or square car plate): the rows as printed,
+    top then bottom; when that does not parse (OCR gave the rows bottom first, or a row twice), the other
+    order. None when neither is a plate."""
+    rows = [r for r in (r.strip() for r in rows) if r]
+    if not rows:
+        return None
+    if len(rows) == 1:
+        return parse_vn_plate(rows[0])
+    first = parse_vn_plate("\n".join(rows))
+    if first is not None or len(rows) != 2:
+        return first
+    return parse_vn_plate(f"{rows[1]}\n{rows[0]}")
+
+
+# Characters OCR takes for one another on plates, each mapped to one representative: two plates are the same
+# for tracing when their keys are equal, whatever was misread among these.
+CONFUSABLE = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "J": "1", "Z": "2", "S": "5",
+                            "B": "8", "G": "6"})
+
+
+def plate_key(text: str | None) -> str:
+    """A plate (or part of one) reduced for searching: letters and digits only, upper case, Đ as D, and the
+    characters OCR confuses most (0/O/D/Q, 1/I/L/J, 2/Z, 5/S, 8/B, 6/G) folded together. A/4 and T/7 are
+    not folded: the series letter A would then equal the digit 4 of every other plate."""
+    if not text:
+        return ""
+    compact, _ = _split(text)
+    return compact.translate(CONFUSABLE)

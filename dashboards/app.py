@@ -93,6 +93,9 @@ else:
         st.Page(PAGES / "reports_map.py", title=t("page_reports"), icon=":material/map:", url_path="reports"),
         st.Page(PAGES / "violations.py", title=t("page_violations"), icon=":material/traffic:", url_path="violations"),
         st.Page(PAGES / "review.py", title=t("page_review"), icon=":material/fact_check:", url_path="review"),
+        st.Page(PAGES / "cases.py", title=t("page_cases"), icon=":material/timeline:", url_path="cases"),
+        st.Page(PAGES / "moderation.py", title=t("page_moderation"), icon=":material/shield:", url_path="moderation"),
+        st.Page(PAGES / "tracing.py", title=t("page_tracing"), icon=":material/search:", url_path="tracing"),
         st.Page(PAGES / "floods.py", title=t("page_floods"), icon=":material/flood:", url_path="floods"),
         st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall"),
     ]

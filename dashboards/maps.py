@@ -87,8 +87,12 @@ def boundaries_layer(geoms: pl.DataFrame, dark: bool = False) -> pdk.Layer | Non
 
 
 def deck(layers: list[pdk.Layer | None], view: pdk.ViewState, tooltip: dict[str, Any] | None = None,
-         dark: bool = False) -> pdk.Deck:
-    return pdk.Deck(layers=[layer for layer in layers if layer is not None], initial_view_state=view,
+         dark: bool = False, names: bool = True) -> pdk.Deck:
+    """A map over the offline basemap (communes, their names with ``names``, rivers), the ``layers`` on top."""
+    from dashboards import basemap
+
+    drawn = [*basemap.layers(dark, names), *(layer for layer in layers if layer is not None)]
+    return pdk.Deck(layers=drawn, initial_view_state=view,
                     map_provider="mapbox", map_style=OFFLINE_STYLE_DARK_URL if dark else OFFLINE_STYLE_URL,
                     tooltip=tooltip or False)
 

@@ -17,8 +17,9 @@ from dashboards.lang import t
 
 def show_sortable(df: pl.DataFrame, columns: dict[str, str],
                   formats: dict[str, Callable[[Any], str]] | None = None, height: int | None = None,
-                  key: str | None = None) -> None:
-    """Show ``df``'s ``columns`` (name → label key) with catalog headers; ``formats`` draw the values."""
+                  key: str | None = None, column_config: dict[str, Any] | None = None) -> None:
+    """Show ``df``'s ``columns`` (name → label key) with catalog headers; ``formats`` draw the values;
+    ``column_config`` (by column name) is Streamlit's, e.g. a link column."""
     keep = {c: t(k) for c, k in columns.items() if c in df.columns}
     formats = {c: fn for c, fn in (formats or {}).items() if c in keep}
     # codes and flags become their words here (text sorts as text); numbers and times keep their values
@@ -33,4 +34,6 @@ def show_sortable(df: pl.DataFrame, columns: dict[str, str],
         kwargs["height"] = height
     if key:
         kwargs["key"] = key
+    if column_config:
+        kwargs["column_config"] = {keep[c]: cfg for c, cfg in column_config.items() if c in keep}
     st.dataframe(frame.style.format(shown) if shown else frame, **kwargs)

@@ -28,6 +28,7 @@ def event_row(camera_id: str, ev: RuleEvent, event_id: str, detector: Detector) 
         "evidence_uri": None, "model_name": detector.name, "model_version": detector.version,
         "fine_vnd": fine_vnd(ev.event_type, ev.class_name, ev.start_at), "source": "detector",
         "review_status": "pending", "reviewed_by": None, "reviewed_at": None, "review_note": None,
+        "evidence_strip_uri": None,
         "detail": ev.detail,
     }
 

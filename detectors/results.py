@@ -30,6 +30,7 @@ class RunResult:
     frames: int = 0
     seconds: float = 0.0
     events: list[dict[str, Any]] = field(default_factory=list)
+    sightings: list[dict[str, Any]] = field(default_factory=list)  # what each tracked vehicle was seen as
     video: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)

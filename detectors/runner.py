@@ -27,6 +27,7 @@ from detectors.model_cache import ModelCache
 from detectors.models import Detector
 from detectors.results import RunResult, Timings
 from detectors.rules import Rule, RuleEvent, TrackedFrame, build_rules
+from detectors.sightings import ClosedTrack, Sightings, sighting_row
 from detectors.video import Frame, VideoError, VideoSource, prefetch
 from detectors.writer import EventWriter, record_failures, register_cameras
 from lake import Lake
@@ -45,7 +46,8 @@ class CameraPipeline:
     def __init__(self, cam: CameraConfig, lake: Lake | None, models: ModelCache, *, source: str | None = None,
                  max_frames: int | None = None, base: Path | None = None, reconnect_attempts: int = 5,
                  backoff_s: float = 0.5, max_box_area: float = 0.5, evidence: bool = True, batch_size: int = 50,
-                 progress: Callable[[int, float], None] | None = None, mode: str = "async") -> None:
+                 progress: Callable[[int, float], None] | None = None, mode: str = "async",
+                 sightings: bool = True) -> None:
         if mode not in ("async", "sync"):
             raise ValueError(f"mode must be async or sync, not {mode!r}")
         self.cam, self.lake, self.models = cam, lake, models
@@ -58,6 +60,7 @@ class CameraPipeline:
         self.batch_size = batch_size
         self.progress = progress
         self.mode = mode  # async: decode thread + AsyncInferQueue; sync: one request, one frame at a time
+        self.sightings = sightings  # every tracked vehicle into silver.sightings (vehicle tracing)
         self.timings = Timings()
 
     def _start_time(self, uri: str, stream: bool) -> dt.datetime:
@@ -82,7 +85,7 @@ class CameraPipeline:
                             names, out.tracker_id.astype(np.int64), wh)
 
     def _row(self, ev: RuleEvent, frame: np.ndarray, eid: str, detector: Detector,
-             writer: EventWriter) -> dict[str, Any]:
+             writer: EventWriter, tracks: Sightings) -> dict[str, Any]:
         row = event_row(self.cam.id, ev, eid, detector)
         if ev.category != "violation":
             return row
@@ -91,7 +94,21 @@ class CameraPipeline:
             jpeg = evidence_jpeg(frame, ev.box)
             if jpeg is not None:
                 row["evidence_uri"] = writer.store_evidence(eid, jpeg)
+            strip = tracks.strip(ev.track_id)  # the vehicle over its last frames, for the review page
+            if strip is not None:
+                row["evidence_strip_uri"] = writer.store_evidence(f"{eid}-strip", strip)
         return row
+
+    def _sightings(self, closed: list[ClosedTrack], detector: Detector, writer: EventWriter,
+                   res: RunResult) -> None:
+        for tr in closed:
+            row, jpeg = sighting_row(self.cam.id, tr, self.models, self.cam.plates, detector)
+            if jpeg is not None and writer.keeps_evidence:
+                row["crop_uri"] = writer.store_crop(row["sighting_id"], jpeg)
+            writer.add_sighting(row)
+            res.sightings.append({k: row[k] for k in ("sighting_id", "track_id", "class_name", "vehicle_type",
+                                                      "vehicle_color", "plate_text", "crop_uri")}
+                                 | {"first_seen": row["first_seen"], "last_seen": row["last_seen"]})
 
     def detections(self, video: VideoSource, detector: Detector) -> Iterator[tuple[Frame, Detections]]:
         if self.mode == "sync":
@@ -112,6 +129,7 @@ class CameraPipeline:
         rules: list[Rule] | None = build_rules(self.cam, wh, self.base) if wh != (0, 0) else None
         prev: dict[int, np.ndarray] = {}  # last bottom-centre of each track: line crossings
         seen: dict[int, float] = {}
+        tracks = Sightings()  # sightings (written when self.sightings) and each track's recent crops
         tm = self.timings
         t_mark = time.perf_counter()
         for frame, det in self.detections(video, detector):
@@ -135,8 +153,9 @@ class CameraPipeline:
                 seen.pop(tid, None)
             t2 = time.perf_counter()
             tm.rules += t2 - t1
+            closed = tracks.update(tf, frame.image)  # before the events: their strips end on this frame
             for ev in events:
-                row = self._row(ev, frame.image, event_id(self.cam.id, ev), detector, writer)
+                row = self._row(ev, frame.image, event_id(self.cam.id, ev), detector, writer, tracks)
                 t3 = time.perf_counter()
                 tm.enrich += t3 - t2
                 writer.add(row, ev)
@@ -145,11 +164,17 @@ class CameraPipeline:
                 res.events.append({k: row[k] for k in _EVENT_SUMMARY}
                                   | {"event_type": ev.event_type, "t": round(ev.end_t, 2),
                                      "start_t": round(ev.start_t, 2)})
+            if self.sightings:
+                t4 = time.perf_counter()
+                self._sightings(closed, detector, writer, res)
+                tm.enrich += time.perf_counter() - t4
             writer.tick(at)
             res.frames += 1
             if self.progress is not None:
                 self.progress(res.frames, frame.t)
             t_mark = time.perf_counter()
+        if self.sightings:  # the vehicles still in view when the source ends
+            self._sightings(tracks.close_all(), detector, writer, res)
 
     def run(self) -> RunResult:
         res = RunResult(self.cam.id, source=self.source)

@@ -43,7 +43,8 @@ class EventWriter:
         self.raw: list[dict[str, Any]] = []
         self.violations: list[dict[str, Any]] = []
         self.counts: dict[tuple[dt.datetime, str, str, str], int] = defaultdict(int)
-        self.written = {"camera_events_raw": 0, "violations": 0, "traffic_counts": 0}
+        self.sightings: list[dict[str, Any]] = []
+        self.written = {"camera_events_raw": 0, "violations": 0, "traffic_counts": 0, "sightings": 0}
         self._last_flush = time.monotonic()
 
     @property
@@ -55,6 +56,25 @@ class EventWriter:
         if self.lake is None:
             raise ValueError("no lake to store evidence in")
         return self.lake.put_artifact("evidence", f"{self.camera_id}/{event_id}.jpg", jpeg)
+
+    def store_crop(self, sighting_id: str, jpeg: bytes) -> str:
+        """Stores the best crop of one sighting; returns its URI."""
+        if self.lake is None:
+            raise ValueError("no lake to store crops in")
+        return self.lake.put_artifact("sightings", f"{self.camera_id}/{sighting_id}.jpg", jpeg)
+
+    def add_sighting(self, row: dict[str, Any]) -> None:
+        """A tracked vehicle that left the view (written with the next flush)."""
+        self.sightings.append(row | {"detected_at": dt.datetime.now(dt.UTC)})
+        if len(self.sightings) >= self.batch_size:
+            self.flush_sightings()
+
+    def flush_sightings(self) -> None:
+        if self.lake is not None and self.sightings:
+            # a rerun of the same video rewrites the same sighting ids: idempotent
+            self.lake.merge("silver.sightings", pl.DataFrame(self.sightings, infer_schema_length=None), update=True)
+            self.written["sightings"] += len(self.sightings)
+        self.sightings = []
 
     def add(self, row: dict[str, Any], ev: RuleEvent) -> None:
         now = dt.datetime.now(dt.UTC)
@@ -76,8 +96,9 @@ class EventWriter:
 
     def flush(self, closed_before: dt.datetime | None = None) -> None:
         if self.lake is None:
-            self.raw, self.violations = [], []
+            self.raw, self.violations, self.sightings = [], [], []
             return
+        self.flush_sightings()
         if self.raw:
             self.lake.merge("bronze.camera_events_raw", pl.DataFrame(self.raw), update=False)
             self.written["camera_events_raw"] += len(self.raw)

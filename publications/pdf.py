@@ -302,6 +302,9 @@ def to_json(data: ReportData) -> dict:
         "unit_part": unit_part,
         "violations": violations,
         "disasters": disasters,
+        "operations": [{"title_vi": s.title_vi, "title_en": s.title_en, "note": f"{s.note_vi} {s.note_en}".strip(),
+                        "table": table(s.frame, list(s.frame.columns), fixed=False)
+                        if s.frame is not None and s.frame.height else None} for s in data.operations],
         "definitions": definitions(),
         "provenance": provenance_json(data),
     }

@@ -22,7 +22,7 @@ from views.newest import data_clock, report_sources
 from views.overdue import overdue_reports
 from views.period import Period
 from views.ranking import by_unit_type, ranking
-from views.report_sections import Section, disasters_for, violations_for
+from views.report_sections import Section, disasters_for, operations_for, violations_for
 from views.unit_detail import unit_info
 
 TOP_N = 10
@@ -49,6 +49,7 @@ class ReportData:
     unit_types: pl.DataFrame
     violations: Section
     disasters: list[Section] = field(default_factory=list)
+    operations: list[Section] = field(default_factory=list)  # camera precision, moderation decisions
 
     @property
     def simulated(self) -> bool:
@@ -103,5 +104,6 @@ def build_report_data(lake: Lake, period: Period | str, unit_id: str | None = No
         unit_types=by_unit_type(ranked),
         violations=violations_for(pinned, period),
         disasters=disasters_for(pinned, period),
+        operations=operations_for(pinned, period),
     )
 

@@ -10,7 +10,7 @@ import polars as pl
 
 from lake import Lake
 from lake.catalog import catalog
-from views import floods_period, violations, warnings
+from views import floods_period, moderation, precision, violations, warnings
 from views.period import Period
 
 VIOLATIONS_TABLE = "silver.violations"
@@ -47,6 +47,36 @@ def violations_for(lake: Lake, period: Period) -> Section:
     sec.note_vi = "Vi phạm camera trong kỳ theo loại vi phạm (như trang Vi phạm)."
     sec.note_en = "Camera violations in the period by violation type (as on the Violations page)."
     return sec
+
+
+def operations_for(lake: Lake, period: Period) -> list[Section]:
+    """What the operators did in the period: camera precision per camera and type from the review decisions
+    (``views.precision``, the review page's figure), and the moderation decisions counted by kind."""
+    prec = Section("precision", "Độ chính xác của camera (theo kết quả duyệt)",
+                   "Camera precision (from the review decisions)", VIOLATIONS_TABLE,
+                   available=_exists(lake, VIOLATIONS_TABLE))
+    if prec.available:
+        prec.frame = (precision.precision_over_time(lake, period.start_ts, period.end_ts, grain="month")
+                      .filter(pl.col("confirmed") + pl.col("dismissed") > 0)
+                      .select("period", "camera_name", "violation_type", "confirmed", "dismissed",
+                              pl.col("precision").alias("precision_rate")))
+        if prec.frame.is_empty():
+            prec.note_vi = "Chưa có quyết định duyệt nào cho vi phạm trong kỳ."
+            prec.note_en = "No review decision on the period's violations yet."
+        else:
+            prec.note_vi = "Tỷ lệ vi phạm được xác nhận trên số đã duyệt (xác nhận + loại bỏ), theo tháng."
+            prec.note_en = "Confirmed over decided (confirmed + dismissed), per month."
+    else:
+        prec.note_vi, prec.note_en = "Chưa nạp dữ liệu vi phạm từ camera.", "No camera violation data was loaded."
+    mod = Section("moderation", "Kiểm duyệt phản ánh", "Report moderation", "silver.moderation_decisions",
+                  available=_exists(lake, "silver.moderation_decisions"))
+    if mod.available:
+        mod.frame = moderation.decisions(lake, period.start_ts, period.end_ts).rename(
+            {"decision": "moderation_decision", "n": "decisions"})
+    if mod.frame is None or mod.frame.is_empty():
+        mod.note_vi = "Không có quyết định kiểm duyệt nào trong kỳ."
+        mod.note_en = "No moderation decision in the period."
+    return [prec, mod]
 
 
 def disasters_for(lake: Lake, period: Period) -> list[Section]:

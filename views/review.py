@@ -27,7 +27,7 @@ def pending(lake: Lake, areas: Sequence[str] = (), limit: int = 24) -> pl.DataFr
                coalesce(c.location_name, '') location_name, v.rule_id, v.rule,
                split_part(v.rule_id, ':', 1) zone_id, v.vehicle_color,
                v.violation_type, v.class_name, v.vehicle_type, v.plate_text, v.plate_raw, v.plate_confidence, v.score,
-               v.evidence_uri, v.fine_vnd
+               v.evidence_uri, v.evidence_strip_uri, v.fine_vnd
         FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
         WHERE {PENDING}
         ORDER BY v.start_at DESC, v.event_id LIMIT $limit""", {"limit": limit, **camera_filter(lake, areas)})

@@ -95,6 +95,8 @@ except (AttributeError, KeyError, TypeError):
     selected_ids = []
 if selected_ids:
     table = reports.filter(pl.col("report_id").is_in(selected_ids))
+    # each point picked on the map opens its case
+    st.markdown(" · ".join(f"[{rid}](cases?report={rid})" for rid in selected_ids[:30]))
 else:
     st.caption(t("selected_hint", n=TABLE_ROWS))
     table = reports.head(TABLE_ROWS)
@@ -105,7 +107,8 @@ if table.height:
 if table.is_empty():
     empty_state()
 else:
-    columns = {"report_id": "col_report", "received_at": "col_time", f"category_{lang}": "col_category",
+    table = table.with_columns(("cases?report=" + pl.col("report_id")).alias("case_url"))
+    columns = {"case_url": "cases_open", "report_id": "col_report", "received_at": "col_time", f"category_{lang}": "col_category",
                "title": "col_title", "area": "col_area", "status": "col_status", "overdue": "col_overdue",
                "channel": "col_channel", "deadline_at": "col_deadline", "resolved_at": "col_resolved",
                "rating": "col_rating"}
@@ -115,4 +118,5 @@ else:
                {"received_at": fmt.datetime, "deadline_at": fmt.datetime, "resolved_at": fmt.datetime,
                 "status": lambda s: status_label(s, lang), "channel": lambda c: channel_label(c, lang),
                 "rating": lambda r: rating_label(r, lang), "overdue": lambda b: "⚠️" if b else ""},
-               height=420, key="map_table")
+               height=420, key="map_table",
+               column_config={"case_url": st.column_config.LinkColumn(display_text=r"report=(.*)$")})

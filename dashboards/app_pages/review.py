@@ -7,6 +7,7 @@ from the outcomes, and the latest decisions."""
 
 from __future__ import annotations
 
+import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -17,6 +18,7 @@ from dashboards.context import page_context
 from dashboards.lang import t, t_or
 from dashboards.ui import show_evidence
 from views import review
+from views.precision import precision_over_time
 
 QUEUE_SIZE = 12
 # Read without the version cache (whose version lookups live a few seconds): a decision made here must
@@ -72,6 +74,8 @@ for i, row in enumerate(queue.iter_rows(named=True)):
         left, right = st.columns([1, 2])
         with left:
             show_evidence(lake, row["evidence_uri"])
+            if row.get("evidence_strip_uri"):  # the vehicle over its last frames, oldest left
+                show_evidence(lake, row["evidence_strip_uri"])
         with right:
             plate = row["plate_text"] if operator else access.mask_plate(row["plate_text"])
             rule = row["rule"]
@@ -117,6 +121,21 @@ else:
     # numbers stay numbers (they sort as numbers); the column format only draws them
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         t("col_precision"): st.column_config.NumberColumn(format="%.1f %%")})
+
+st.subheader(t("review_precision_time"))
+over_time = precision_over_time(lake, f.start_ts, f.end_ts, grain="week", by_type=False)
+decided = over_time.filter(pl.col("precision").is_not_null())
+if decided.is_empty():
+    st.info(t("no_data"))
+else:
+    st.altair_chart(alt.Chart(decided.with_columns(pl.col("precision") * 100).to_pandas()).mark_line(point=True)
+                    .encode(x=alt.X("period:T", title=t("col_week"), axis=alt.Axis(format="%d/%m/%Y")),
+                            y=alt.Y("precision:Q", title=t("col_precision"), scale=alt.Scale(domain=[0, 100])),
+                            color=alt.Color("camera_name:N", title=t("col_camera"),
+                                            legend=alt.Legend(orient="bottom", labelLimit=400)),
+                            tooltip=["camera_name", "period:T", "confirmed", "dismissed",
+                                     alt.Tooltip("precision:Q", format=".1f")])
+                    .properties(height=320), width="stretch")
 
 if operator:
     st.subheader(t("review_history"))

@@ -5,6 +5,7 @@ cache is keyed on versions). Never shows personal data: no names, phones, plates
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 
 import altair as alt
@@ -27,6 +28,9 @@ gauge_status = versioned(*floods.GAUGE_TABLES)(floods.gauge_status)
 violation_slices = versioned(*violations.TABLES)(violations.slices)
 
 PANELS = ("kpis", "reports_map", "floods", "violations")
+# a panel fits 1920×1080 without scrolling (tests/dashboards/test_wall_fit.py measures it): banner, freshness,
+# title and caption on top (about 230 px, 300 with a banner), then the panel beside the ticker
+MAP_H, CHART_H, TICKER_ROWS = 500, 520, 7  # 70 px left for an alarm banner
 PANEL_TITLES = {"kpis": "page_overview", "reports_map": "page_reports", "floods": "page_floods",
                 "violations": "page_violations"}
 PANEL_DATA = {"kpis": "reports", "reports_map": "reports", "floods": "floods", "violations": "violations"}
@@ -75,8 +79,8 @@ def panel_kpis() -> None:
                 x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m", labelFontSize=18)),
                 y=alt.Y("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
                 color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=20)))
-                .properties(height=420), lang)
-    news = reads.newest_reports(lake, f.areas, 8)
+                .properties(height=400), lang)
+    news = reads.newest_reports(lake, f.areas, 4)
     with right:
         st.subheader(t("ticker_reports"))
         if news.is_empty():
@@ -90,7 +94,7 @@ def panel_kpis() -> None:
 def panel_reports_map() -> None:
     at = reads.data_clock(lake)
     reports = reads.map_reports(lake, f, at=at, limit=20_000)  # codes and places only: no identity
-    st.metric(t("n_reports", n=""), fmt.num(reads.map_reports_total(lake, f), lang=lang))
+    st.markdown(f"**{t('n_reports', n=fmt.num(reads.map_reports_total(lake, f), lang=lang))}**")
     pts = reports.with_columns(
         pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("s"))
     pdf = pts.select("lat", "lon", *maps.rgba_columns(pl.col("s"), maps.STATUS_COLOURS, [120, 120, 120, 200])
@@ -101,7 +105,8 @@ def panel_reports_map() -> None:
                                 extruded=False, opacity=0.5))
         layers.append(pdk.Layer("ScatterplotLayer", data=pdf, get_position=["lon", "lat"], get_fill_color=maps.RGBA,
                                 get_radius=60, radius_min_pixels=2))
-    st.pydeck_chart(maps.deck(layers, maps.view_for(pts), dark=True), height=760)
+    st.pydeck_chart(maps.deck(layers, maps.view_for(pts), dark=True), height=MAP_H)
+    _legend([(status_label(code, lang), c) for code, c in maps.STATUS_COLOURS.items() if code != "invalid"])
 
 
 def panel_floods() -> None:
@@ -120,7 +125,8 @@ def panel_floods() -> None:
                           get_radius=900, radius_min_pixels=12, stroked=True, get_line_color=[255, 255, 255])
         with left:
             st.pydeck_chart(maps.deck([maps.boundaries_layer(reads.commune_geometries(lake, f.areas), dark=True), layer],
-                                      maps.HUE_VIEW, dark=True), height=700)
+                                      maps.HUE_VIEW, dark=True), height=MAP_H)
+            _legend([(t_or(f"alarm_{lvl}", str(lvl), lang), c) for lvl, c in maps.ALARM_COLOURS.items()])
         with right:
             st.subheader(t("stations_at", at=fmt.datetime(last)))
             show_table(gauges, {"name": "col_station", "latest_level_m": "col_level", "bulletin_vi": "col_diff"},
@@ -140,7 +146,25 @@ def panel_violations() -> None:
     charts.show(alt.Chart(labels.to_pandas()).mark_bar().encode(
         x=alt.X("detected:Q", title=None, axis=alt.Axis(labelFontSize=18)),
         y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=22, labelLimit=400)))
-        .properties(height=520), lang)
+        .properties(height=CHART_H), lang)
+
+
+def _legend(items: list[tuple[str, list[int]]]) -> None:
+    """A one-line legend under a wall map: a coloured dot and the words for each colour."""
+    spans = " &nbsp; ".join(f"<span style='color:rgb({c[0]},{c[1]},{c[2]})'>●</span> {label}" for label, c in items)
+    st.markdown(f"<div style='font-size:1.3rem'>{t('legend')}: {spans}</div>", unsafe_allow_html=True)
+
+
+def _ticker() -> None:
+    """The newest events, compact, beside the panel."""
+    st.subheader(t("ticker_events"))
+    events = ticker_rows(lake, lang, TICKER_ROWS)
+    if events.is_empty():
+        empty_state()
+        return
+    lines = "".join(f"<div style='font-size:1.15rem;line-height:1.35;margin-bottom:.55rem'><b>{r['event']}</b> · "
+                    f"{r['time']}<br/>{html.escape(r['detail'])}</div>" for r in events.iter_rows(named=True))
+    st.markdown(lines, unsafe_allow_html=True)
 
 
 RENDER = {"kpis": panel_kpis, "reports_map": panel_reports_map, "floods": panel_floods,
@@ -158,13 +182,11 @@ def rotate() -> None:
     # the data's own time ("Dữ liệu đến …"), never the clock: a wall over old data must not look current
     st.caption(" · ".join(x for x in (data_time_caption(lake, PANEL_DATA[name], lang),
                                       t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end))) if x))
-    RENDER[name]()
-    st.subheader(t("ticker_events"))
-    events = ticker_rows(lake, lang)
-    if events.is_empty():
-        empty_state()
-    else:
-        show_table(events, {"time": "col_time", "event": "col_event", "detail": "col_detail"}, static=True)
+    main, side = st.columns([4, 1], gap="medium")
+    with main:
+        RENDER[name]()
+    with side:
+        _ticker()
 
 
 rotate()

@@ -63,6 +63,7 @@ VIOLATIONS = TableSpec(
         ("reviewed_by", STR),
         ("reviewed_at", TS),
         ("review_note", STR),
+        ("evidence_strip_uri", STR),  # the vehicle over its last sampled frames (a strip of crops), JPEG
     ]),
     keys=("event_id",),
     docs={
@@ -189,4 +190,51 @@ REVIEW_DECISIONS = TableSpec(
                 "the values before and after.",
 )
 
-TABLES = [CAMERA_EVENTS_RAW, VIOLATIONS, TRAFFIC_COUNTS, CAMERAS, VIOLATIONS_DAILY, REVIEW_DECISIONS]
+SIGHTINGS = TableSpec(
+    name="silver.sightings",
+    schema=pa.schema([
+        ("sighting_id", STR),  # hash of (camera, track, first seen): stable across reruns of the same video
+        ("camera_id", STR),
+        ("track_id", I64),
+        ("first_seen", TS),
+        ("last_seen", TS),
+        ("frames", I64),  # sampled frames the track was seen in
+        ("class_name", STR),  # the detector's class (most frequent over the track)
+        ("vehicle_type", STR),  # car | bus | truck | van (attributes model) | motorbike
+        ("vehicle_color", STR),  # dominant colour of the best crop (HSV): white | gray | black | red | ...
+        ("color_share", F64),  # share of the crop's pixels of that colour (0..1)
+        ("plate_text", STR),  # normalised (VN format when it parses, else the raw OCR text)
+        ("plate_raw", STR),
+        ("plate_confidence", F64),
+        ("plate_province", STR),
+        ("score", F64),  # the detector's best confidence over the track
+        ("crop_uri", STR),  # the best (largest) crop of the vehicle, JPEG
+        ("model_name", STR),
+        ("model_version", STR),
+        ("source", STR),  # detector | simulated
+        ("detected_at", TS),
+    ]),
+    keys=("sighting_id",),
+    description="Every tracked vehicle a camera saw, violation or not: when, what, which colour, which plate, "
+                "and its best crop. What vehicle tracing searches.",
+)
+
+TRACING_SEARCHES = TableSpec(
+    name="silver.tracing_searches",
+    schema=pa.schema([
+        ("request_id", STR),  # uuid4 hex
+        ("case_ref", STR),  # the police case or letter the search answers
+        ("requested_by", STR),
+        ("role", STR),
+        ("requested_at", TS),
+        ("criteria_json", STR),  # plate, colour, type, cameras, time window (JSON text)
+        ("results", I64),  # how many sightings were returned
+        ("sighting_ids", STR),  # which (JSON list)
+    ]),
+    keys=("request_id",),
+    description="Every vehicle tracing search an operator ran: who, for which case, with which criteria, and "
+                "what it returned. Append-only.",
+)
+
+TABLES = [CAMERA_EVENTS_RAW, VIOLATIONS, TRAFFIC_COUNTS, CAMERAS, VIOLATIONS_DAILY, REVIEW_DECISIONS, SIGHTINGS,
+          TRACING_SEARCHES]

@@ -40,7 +40,7 @@ from pipelines.sources.hues.ratings import ratings
 from pipelines.sources.hues.records import SOURCE, report_frame, report_ids
 from pipelines.sources.hues.routing import routing
 from pipelines.sources.hues.units import units_frame
-from pipelines.sources.hues.validation import invalid_reasons, validated_at
+from pipelines.sources.hues.validation import copy_originals, invalid_reasons, validated_at
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
     ids = report_ids(came.received)
     reports = report_frame(rng, report_id=ids, came=came, where=where, immediate=due.immediate,
                            invalid_reason=why_invalid)
+    reports = copy_originals(cfg.seed, reports)  # the reports marked duplicate repeat an earlier one
     events = event_log(ids, received=came.received, valid=came.valid, validated=validated,
                        invalid_reason=why_invalid, routed=routed, assigned=assigned, due=due, ended=ended,
                        rated=rated, horizon=end)
