@@ -13,6 +13,14 @@ from core.tz import VN_TZ_NAME
 from lake import Lake
 
 TABLES = ("silver.violations", "silver.cameras")
+# The review outcomes and precision of a group of violations: written once, for this view and views.review.
+OUTCOMES = """count(*) FILTER (WHERE v.review_status = 'confirmed')::BIGINT confirmed,
+               count(*) FILTER (WHERE v.review_status = 'dismissed')::BIGINT dismissed,
+               count(*) FILTER (WHERE coalesce(v.review_status, 'pending') = 'pending')::BIGINT pending,
+               CAST(count(*) FILTER (WHERE v.review_status = 'confirmed') AS DOUBLE)
+                 / nullif(count(*) FILTER (WHERE v.review_status IN ('confirmed', 'dismissed')), 0) "precision" """
+VIOLATIONS = """FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
+        WHERE coalesce(v.category, 'violation') = 'violation'"""
 GRAINS = ("day", "week", "month")
 
 
@@ -27,13 +35,8 @@ def precision_over_time(lake: Lake, start: dt.datetime | None = None, end: dt.da
         SELECT CAST(date_trunc('{grain}', timezone('{VN_TZ_NAME}', v.start_at)) AS DATE) period, v.camera_id,
                coalesce(c.name, v.camera_id) camera_name,
                CASE WHEN $by_type THEN v.violation_type END violation_type,
-               count(*) FILTER (WHERE v.review_status = 'confirmed')::BIGINT confirmed,
-               count(*) FILTER (WHERE v.review_status = 'dismissed')::BIGINT dismissed,
-               count(*) FILTER (WHERE coalesce(v.review_status, 'pending') = 'pending')::BIGINT pending,
-               CAST(count(*) FILTER (WHERE v.review_status = 'confirmed') AS DOUBLE)
-                 / nullif(count(*) FILTER (WHERE v.review_status IN ('confirmed', 'dismissed')), 0) "precision"
-        FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
-        WHERE coalesce(v.category, 'violation') = 'violation'
+               {OUTCOMES}
+        {VIOLATIONS}
           AND ($start IS NULL OR v.start_at >= $start) AND ($end IS NULL OR v.start_at < $end)
           AND ($all_cams OR list_contains($cams::VARCHAR[], v.camera_id))
         GROUP BY ALL ORDER BY period, camera_name, violation_type""",

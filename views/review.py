@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from lake import Lake
+from views.precision import OUTCOMES, VIOLATIONS
 from views.violations import TABLES as VIOLATION_TABLES
 from views.violations import camera_filter
 
@@ -45,15 +46,10 @@ def precision(lake: Lake, areas: Sequence[str] = ()) -> pl.DataFrame:
     """How often the cameras are right, from the officers' decisions: per camera and violation type,
     confirmed, dismissed, still pending, and precision = confirmed / (confirmed + dismissed) (null before
     any decision), worst first."""
-    return lake.sql("""
+    return lake.sql(f"""
         SELECT v.camera_id, coalesce(c.name, v.camera_id) camera_name, v.violation_type,
-               count(*) FILTER (WHERE v.review_status = 'confirmed')::BIGINT confirmed,
-               count(*) FILTER (WHERE v.review_status = 'dismissed')::BIGINT dismissed,
-               count(*) FILTER (WHERE coalesce(v.review_status, 'pending') = 'pending')::BIGINT pending,
-               CAST(count(*) FILTER (WHERE v.review_status = 'confirmed') AS DOUBLE)
-                 / nullif(count(*) FILTER (WHERE v.review_status IN ('confirmed', 'dismissed')), 0) "precision"
-        FROM silver.violations v LEFT JOIN silver.cameras c USING (camera_id)
-        WHERE coalesce(v.category, 'violation') = 'violation'
+               {OUTCOMES}
+        {VIOLATIONS}
           AND ($all_cams OR list_contains($cams::VARCHAR[], v.camera_id))
         GROUP BY ALL ORDER BY "precision" NULLS LAST, camera_name, v.violation_type""", camera_filter(lake, areas))
 
