@@ -92,7 +92,8 @@ def fleet_run(workers: int, cfg: Path, folder: Path) -> float:
             logs.append(log)
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dagster_celery.app", "worker", "-Q", queue, "-P", "solo",
-                 "-c", "1", "-n", f"bench{i}-{queue}@%h", "--without-gossip", "--without-mingle", "--loglevel", "INFO"],
+                 "-c", "1", "-n", f"bench{i}-{queue}@%h", "--without-gossip", "--without-mingle",
+                 "--loglevel", "INFO"],
                 env=env, cwd=REPO, stdout=log.open("w"), stderr=subprocess.STDOUT))
         deadline = time.monotonic() + 180
         while not all(" ready." in p.read_text() for p in logs):

@@ -83,13 +83,13 @@ def test_fleet_on_celery_survives_a_worker_killed_mid_step(tmp_path, monkeypatch
     workers = {"doomed": start_worker("doomed", env, logs["doomed"], kill_at="bronze.camera_events_raw"),
                "steady": start_worker("steady", env, logs["steady"])}
     root = tmp_path / "lake"
+    # a lost task would leave the run waiting for ever: after 10 minutes, interrupt it (it then fails)
+    watchdog = threading.Timer(600, os.kill, (os.getpid(), signal.SIGINT))
     try:
         wait_ready(workers, logs)
         run_config = {"ops": {"plan_cameras": {"config": {"config_path": str(cfg), "max_frames": MAX_FRAMES,
                                                           "inference_precision": "f32"}}},
                       "resources": {"lake": {"config": {"root": str(root)}}}}
-        # a lost task would leave the run waiting for ever: after 10 minutes, interrupt it (it then fails)
-        watchdog = threading.Timer(600, os.kill, (os.getpid(), signal.SIGINT))
         watchdog.start()
         with dg.DagsterInstance.from_config(str(home)) as instance:
             result = dg.execute_job(ReconstructableJob.for_module("hue_ioc.defs.cameras", "camera_fleet_celery_job"), instance=instance, run_config=run_config,
@@ -105,6 +105,7 @@ def test_fleet_on_celery_survives_a_worker_killed_mid_step(tmp_path, monkeypatch
         names = {str(getattr(h, 'value', h)).split("@")[0] for h in hosts}
         assert names == {"doomed", "steady"}, hosts
     finally:
+        watchdog.cancel()
         for proc in workers.values():
             if proc.poll() is None:
                 proc.terminate()
