@@ -90,7 +90,11 @@ class Settings(_Strict):
     data: str | None = None
     deployment: Literal["local", "production"] = "local"
     language: Literal["vi", "en"] = "vi"
-    pg_dsn: str = Field("host=127.0.0.1 port=5432 dbname=test user=postgres", min_length=1)
+    pg_dsn: str = Field("host=127.0.0.1 port=5432 dbname=test user=postgres", min_length=1, repr=False)
+    pg_schema: str = Field("public", min_length=1, max_length=63)  # the app's schema (production source)
+    pg_mapping: str | None = None  # YAML source contract (tables, columns, values); None: postgres.sql's layout
+    max_reject_rate: float = Field(0.02, ge=0, le=1)  # a load rejecting more than this share fails its check
+    reconcile_hours: float = Field(24.0, gt=0)  # how often the source's keys are reconciled (deletions)
     score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     role: str | None = None  # dashboards.access reads it; an unknown role falls back to the safe ``leader``
     open311_url: str = ""
@@ -137,6 +141,40 @@ class Settings(_Strict):
         return self._toml
 
 
+SECRET_ENV = ("HUE_IOC_PG_DSN",)  # read by Dagster resources through dg.EnvVar: never in their config
+
+
+def mask_dsn(text: str, dsn: str | None = None) -> str:
+    """``text`` with every password of a libpq DSN (key=value or URI form) replaced by ``***``.
+
+    With ``dsn`` given, its password is also masked wherever it appears verbatim (e.g. inside a driver's
+    error message)."""
+    import re
+
+    out = re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", text, flags=re.IGNORECASE)
+    out = re.sub(r"(postgres(?:ql)?://[^:/@\s]*:)[^@\s]*@", r"\1***@", out, flags=re.IGNORECASE)
+    if dsn:
+        secret = _dsn_password(dsn)
+        if secret and len(secret) >= 3:
+            out = out.replace(secret, "***")
+    return out
+
+
+def _dsn_password(dsn: str) -> str | None:
+    import re
+
+    m = re.search(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", dsn, flags=re.IGNORECASE)
+    if m:
+        v = m.group(1)
+        return v[1:-1].replace("\\'", "'") if v.startswith("'") else v
+    m = re.search(r"postgres(?:ql)?://[^:/@\s]*:([^@\s]*)@", dsn, flags=re.IGNORECASE)
+    if m:
+        from urllib.parse import unquote
+
+        return unquote(m.group(1))
+    return None
+
+
 def _env_name(field: str) -> str:
     return ENV_PREFIX + field.upper()
 
@@ -169,6 +207,9 @@ def _load(env: tuple[tuple[str, str], ...], path: Path, text: bytes) -> Settings
     values: dict[str, Any] = {}
     source: dict[str, str] = {}
     for key, value in toml.items():
+        if key == "pg_dsn" and isinstance(value, str) and _dsn_password(value):
+            raise SettingsError(f"setting pg_dsn (TOML key in {path}): holds a password; secrets come from the "
+                                "environment only (HUE_IOC_PG_DSN, or PGPASSWORD beside a DSN without one)")
         if key in ENV_ONLY:
             raise SettingsError(f"setting {key} (TOML key in {path}): read from the environment only, "
                                 f"as {_env_name(key)}")
@@ -209,7 +250,9 @@ def _explain(exc: ValidationError, source: dict[str, str], path: Path) -> str:
     if where.startswith("TOML") and len(loc) > 1:
         where = f"TOML key {name} in {path}"
     msg = str(err["msg"]).removeprefix("Value error, ")
-    return f"setting {name} ({where}): {err['input']!r} refused: {msg}"
+    shown = "(secret, not shown)" if loc[0] == "pg_dsn" or name.startswith(("api.keys", "api.signing")) \
+        else repr(err["input"])
+    return f"setting {name} ({where}): {shown} refused: {msg}"
 
 
 def settings() -> Settings:

@@ -113,7 +113,8 @@ def run_job(name: str, run_config: dict | None = None) -> bool:
         if ev.event_type_value == "ASSET_CHECK_EVALUATION":
             data = ev.event_specific_data
             mark = "ok " if data.passed else "FAIL"
-            print(f"  check {mark} {data.asset_key.to_user_string()}:{data.check_name}")
+            why = f": {data.description}" if not data.passed and getattr(data, "description", None) else ""
+            print(f"  check {mark} {data.asset_key.to_user_string()}:{data.check_name}{why}")
     return result.success
 
 

@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-max", type=int, default=1000, help="messages per micro-batch at most")
     p.add_argument("--batch-wait", type=float, default=1.0, help="seconds a micro-batch waits at most")
     p.add_argument("--postgres", action="store_true", help="poll the citizen app's PostgreSQL (HUE_IOC_PG_DSN)")
-    p.add_argument("--pg-schema", default="public")
+    p.add_argument("--pg-schema", default=None, help="the app's schema (default: setting pg_schema)")
     p.add_argument("--pg-every", type=float, default=5.0, help="seconds between PostgreSQL polls")
     p.add_argument("--cap-feed", action="append", default=[],
                    help="CAP Atom/RSS feed URL, polled every minute (also HUE_IOC_CAP_FEEDS, comma separated)")
@@ -48,6 +48,7 @@ def _run(args: argparse.Namespace) -> int:
     from lake import Lake
     from pipelines.live.mqtt import MqttConsumer
     from pipelines.live.service import LiveConfig, LiveService
+    from pipelines.sources.mapping import load_mapping
     from pipelines.sources.postgres import PostgresReportSource
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -56,7 +57,8 @@ def _run(args: argparse.Namespace) -> int:
     url = args.mqtt or s.mqtt_url
     feeds = [*args.cap_feed, *[u.strip() for u in (s.cap_feeds or "").split(",") if u.strip()]]
     config = LiveConfig(batch_max=args.batch_max, batch_wait_s=args.batch_wait,
-                        postgres=PostgresReportSource(s.pg_dsn, args.pg_schema) if args.postgres else None,
+                        postgres=PostgresReportSource(s.pg_dsn, args.pg_schema or s.pg_schema,
+                                                      load_mapping(s.pg_mapping)) if args.postgres else None,
                         postgres_every_s=args.pg_every, cap_feeds=feeds, compact_every_s=args.compact_every)
     consumer = MqttConsumer(url, client_id=args.client_id) if url else None
     if consumer is None and config.postgres is None and not feeds:

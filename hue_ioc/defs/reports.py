@@ -1,12 +1,16 @@
 """Citizen reports: sources → bronze → silver → gold, with checks, a rebuild job and an hourly sync."""
 
+import datetime as dt
+
 import dagster as dg
+import polars as pl
 from pydantic import Field
 
 from core.settings import settings
 from core.tz import VN_TZ_NAME
-from hue_ioc.defs.resources import LakeResource
+from hue_ioc.defs.resources import LakeResource, postgres_source_resource
 from lake import Lake
+from lake.catalog import spec
 from pipelines.reports import build, build_params
 from pipelines.reports.bronze import ingest_sources
 from pipelines.reports.build import SilverResult
@@ -18,8 +22,9 @@ GROUP = "reports"
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["bronze", "reports_raw"], group_name=GROUP, deps=[["silver", "units"]]),
-           dg.AssetSpec(["bronze", "report_events_raw"], group_name=GROUP, deps=[["silver", "units"]])],
+    specs=[dg.AssetSpec(["bronze", "reports_raw"], group_name=GROUP, deps=[["silver", "units"], ["silver", "categories"]]),
+           dg.AssetSpec(["bronze", "report_events_raw"], group_name=GROUP,
+                        deps=[["silver", "units"], ["silver", "categories"]])],
     description="Raw reports and events from every configured source (simulator, Open311, PostgreSQL).",
 )
 def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simulator: HueSSimulatorResource,
@@ -32,9 +37,9 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
                                  "end": simulator.end})
     if open311.base_url or open311.path:
         sources["open311"] = open311.source()
-    if postgres_source.dsn:
+    if postgres_source.enabled():
         sources["postgres"] = postgres_source.source()
-    meta = ingest_sources(lk, sources)
+    meta = ingest_sources(lk, sources, reconcile_every=dt.timedelta(hours=settings().reconcile_hours))
     context.log.info(f"ingested: {meta}")
     yield dg.MaterializeResult(asset_key=["bronze", "reports_raw"],
                                metadata={"sources": dg.MetadataValue.json(meta),
@@ -44,18 +49,43 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
 
 
 @dg.multi_asset(
+    check_specs=[dg.AssetCheckSpec("reference_present", asset=["silver", "units"], blocking=True,
+                                   description="the reference tables the reports load needs (units, categories) "
+                                               "hold rows: without them every fact is rejected"),
+                 ],
     specs=[dg.AssetSpec(["silver", "units"], group_name=GROUP, description="Handling units (đơn vị xử lý)."),
            dg.AssetSpec(["silver", "categories"], group_name=GROUP,
                         description="Categories with their deadline rules (pipelines/sources/categories.yaml)."),
            dg.AssetSpec(["silver", "admin_units"], group_name=GROUP,
                         description="Huế's communes and districts before and after 2025-07-01, with boundaries.")],
 )
-def reference_tables(lake: LakeResource, simulator: HueSSimulatorResource):
+def reference_tables(context: dg.AssetExecutionContext, lake: LakeResource, simulator: HueSSimulatorResource,
+                     postgres_source: PostgresSourceResource):
     lk = lake.lake()
-    build.load_reference(lk, roster(simulator.config()))
+    written = load_reference_tables(lk, simulator, postgres_source)
+    context.log.info(f"reference rows written: {written}")
     for name in ("units", "categories", "admin_units"):
         yield dg.MaterializeResult(asset_key=["silver", name], metadata={
-            "rows": lk.sql(f"SELECT count(*) FROM silver.{name}").item(), "version": lk.version(f"silver.{name}")})
+            "rows": lk.sql(f"SELECT count(*) FROM silver.{name}").item() if lk.exists(f"silver.{name}") else 0,
+            "rows_written": written.get(f"silver.{name}", 0), "version": lk.version(f"silver.{name}")})
+    missing = build.missing_reference(lk)
+    yield dg.AssetCheckResult(check_name="reference_present", asset_key=["silver", "units"], passed=not missing,
+                              severity=dg.AssetCheckSeverity.ERROR,
+                              description=f"missing or empty: {', '.join(missing)}" if missing else None,
+                              metadata={"missing_or_empty": ", ".join(missing) or "none"})
+
+
+def load_reference_tables(lk: Lake, simulator: HueSSimulatorResource,
+                          postgres_source: PostgresSourceResource) -> dict[str, int]:
+    """Units and categories before the facts: from the citizen app's database when it is the source
+    (production), else the simulator's roster and categories.yaml. Rows already in silver are not rewritten."""
+    if postgres_source.enabled():
+        ref = postgres_source.source().reference()
+        units = ref.get("units")
+        if units is None:  # the mapping names no units table: none are loaded (the check fails the run)
+            units = pl.from_arrow(spec("silver.units").schema.empty_table())
+        return build.load_reference(lk, units, ref.get("categories"))
+    return build.load_reference(lk, roster(simulator.config()))
 
 
 class SilverConfig(dg.Config):
@@ -69,12 +99,19 @@ class SilverConfig(dg.Config):
                         deps=[["bronze", "reports_raw"], ["bronze", "report_events_raw"]])],
     check_specs=[dg.AssetCheckSpec("reconciliation", asset=["silver", "reports"],
                                    description="rows read = kept + superseded versions + rejects"),
+                 dg.AssetCheckSpec("reject_rate", asset=["silver", "reports"], blocking=True,
+                                   description="rejected / read of this load is at most the setting "
+                                               "max_reject_rate (HUE_IOC_MAX_REJECT_RATE); above it the run fails"),
                  dg.AssetCheckSpec("reconciliation", asset=["silver", "report_events"],
                                    description="rows read = kept + rejects")],
     description="Typed, de-duplicated reports (current state, frozen on-time flags) and their events.",
 )
 def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake: LakeResource):
     lk = lake.lake()
+    missing = build.missing_reference(lk)
+    if missing:  # every report and event would be rejected: refuse the load instead of filling rejects
+        raise dg.Failure(description=f"reference tables missing or empty: {', '.join(missing)}; load them first "
+                                     "(asset silver/units, job rebuild_reports)")
     result: SilverResult
     if config.incremental and lk.exists("silver.reports"):
         result = build.sync_silver(lk)  # from silver's watermark: exactly the bronze rows not yet reflected
@@ -89,19 +126,41 @@ def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake
                               passed=result.reports.reconciles, metadata=md)
     yield dg.AssetCheckResult(check_name="reconciliation", asset_key=["silver", "report_events"],
                               passed=result.events.reconciles, metadata=md)
+    yield reject_rate_result(result)
+
+
+def reject_rate_result(result: SilverResult) -> dg.AssetCheckResult:
+    """The reject-rate check of one load: ERROR (failing the run) above the configured share."""
+    limit = settings().max_reject_rate
+    rate = result.reject_rate()
+    rejects = pl.concat([result.reports.rejects, result.events.rejects])
+    reasons = (rejects.with_columns(pl.col("reason").str.replace(r" [^ ]+$", " …"))
+               .group_by("reason").len().sort("len", descending=True).head(5)) if rejects.height else None
+    top = {r: n for r, n in reasons.iter_rows()} if reasons is not None else {}
+    return dg.AssetCheckResult(
+        check_name="reject_rate", asset_key=["silver", "reports"], passed=rate <= limit,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=f"{rejects.height} of {result.reports.read + result.events.read} rows rejected "
+                    f"({rate:.2%}; allowed {limit:.2%})",
+        metadata={"reject_rate": rate, "max_reject_rate": limit, "rejected": rejects.height,
+                  "read": result.reports.read + result.events.read, "top_reasons": dg.MetadataValue.json(top)})
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["gold", "unit_performance"], group_name=GROUP,
+    specs=[dg.AssetSpec(["gold", "unit_performance"], group_name=GROUP, skippable=True,
                         deps=[["silver", "reports"], ["silver", "report_events"], ["silver", "units"]]),
-           dg.AssetSpec(["gold", "kpi_daily"], group_name=GROUP, deps=[["silver", "reports"]]),
-           dg.AssetSpec(["gold", "unit_transfers"], group_name=GROUP, deps=[["silver", "report_events"]])],
+           dg.AssetSpec(["gold", "kpi_daily"], group_name=GROUP, deps=[["silver", "reports"]], skippable=True),
+           dg.AssetSpec(["gold", "unit_transfers"], group_name=GROUP, deps=[["silver", "report_events"]],
+                        skippable=True)],
     description="Per unit and month: the figures leaders judge units by; daily KPIs by category/channel/area; "
                 "transfer chains between units per day.",
 )
-def gold_reports(lake: LakeResource):
+def gold_reports(context: dg.AssetExecutionContext, lake: LakeResource):
     lk = lake.lake()
     md = build.build_gold(lk)
+    if md.get("unchanged"):  # gold already reflects these silver versions: nothing written, nothing to record
+        context.log.info("gold: silver unchanged since the last build, nothing written")
+        return
     yield dg.MaterializeResult(asset_key=["gold", "unit_performance"],
                                metadata={"rows": md["unit_months"], "version": lk.version("gold.unit_performance")})
     yield dg.MaterializeResult(asset_key=["gold", "kpi_daily"],
@@ -148,10 +207,10 @@ ALL = dg.AssetSelection.groups(GROUP)
 rebuild_reports = dg.define_asset_job("rebuild_reports", selection=ALL,
                                       description="Rebuild everything of reports from the sources.")
 sync_reports = dg.define_asset_job(
-    "sync_reports", selection=ALL - dg.AssetSelection.assets(["silver", "units"], ["silver", "categories"],
-                                                 ["silver", "admin_units"]),
+    "sync_reports", selection=ALL,
     config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
-    description="Pull the incremental sources and apply only what changed.")
+    description="Pull the reference tables (changed rows only) and the incremental sources; apply only what "
+                "changed. Nothing new at the source: nothing written.")
 hourly_sync = dg.ScheduleDefinition(name="sync_reports_schedule", job=sync_reports, cron_schedule="0 * * * *",
                                     execution_timezone=VN_TZ_NAME)
 
@@ -163,7 +222,7 @@ def _resources() -> dict[str, object]:
         "simulator": HueSSimulatorResource(enabled=not production),
         "open311": Open311Resource(base_url=s.open311_url, path=s.open311_path, timezone=s.open311_tz,
                                    jurisdiction=s.open311_jurisdiction, mapping_table=s.open311_mapping or ""),
-        "postgres_source": PostgresSourceResource(dsn=s.pg_dsn if production else ""),
+        "postgres_source": postgres_source_resource(production),
     }
 
 

@@ -7,14 +7,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 
 import polars as pl
 
-from lake import Lake, rejects_frame
+from lake import Lake, Reject, rejects_frame
 from pipelines.batches import new_batch_id
-from pipelines.sources.base import EVENTS_RAW, REPORTS_RAW, ReportSource, SourceBatch
+from pipelines.sources.base import (
+    EVENTS_RAW,
+    REPORTS_RAW,
+    RawRecord,
+    ReportSource,
+    SourceBatch,
+    event_payload,
+)
 
 BRONZE = {"report": REPORTS_RAW, "event": EVENTS_RAW}
 WATERMARKS = ("state", "report_source_watermarks.json")  # artifact kind and name: each source's resume point
@@ -72,14 +79,71 @@ def source_watermarks(lake: Lake) -> dict[str, str]:
         return {}
 
 
-def ingest_sources(lake: Lake, sources: Mapping[str, ReportSource]) -> dict[str, dict[str, int]]:
-    """Fetch every source from its watermark, ingest the batch, keep the new watermark; counts per source."""
+def ingest_sources(lake: Lake, sources: Mapping[str, ReportSource], *, reconcile_every: dt.timedelta | None = None,
+                   now: dt.datetime | None = None) -> dict[str, dict[str, int]]:
+    """Fetch every source from its watermark, ingest the batch, keep the new watermark; counts per source.
+
+    Sources that can list their keys (``keys(table)``, the PostgreSQL source) are reconciled for deletions
+    when the last reconciliation is older than ``reconcile_every`` (None: never)."""
     marks = source_watermarks(lake)
+    now = now or dt.datetime.now(dt.UTC)
     out = {}
     for name, src in sources.items():
         batch = src.fetch(marks.get(name))
         out[name] = ingest_batch(lake, batch, prefix=name).counts()
-        if batch.watermark:
+        if batch.watermark and marks.get(name) != batch.watermark:
             marks[name] = batch.watermark
             lake.put_artifact(*WATERMARKS, json.dumps(marks).encode())
+        keyed = getattr(src, "keys", None)
+        if reconcile_every is not None and callable(keyed):
+            done = _reconciled(lake)
+            last = dt.datetime.fromisoformat(done[name]) if name in done else None
+            if last is None or now - last >= reconcile_every:
+                out[name].update(reconcile_deletions(lake, name, keyed, now))
+                done[name] = now.isoformat()
+                lake.put_artifact(*RECONCILED, json.dumps(done).encode())
     return out
+
+
+RECONCILED = ("state", "report_source_reconciled.json")  # when each source's keys were last reconciled
+DELETED_PREFIX = "deleted:"
+
+
+def _reconciled(lake: Lake) -> dict[str, str]:
+    try:
+        return json.loads(lake.get_artifact(lake.artifact_uri(*RECONCILED)))
+    except (FileNotFoundError, OSError, ValueError):
+        return {}
+
+
+def reconcile_deletions(lake: Lake, name: str, keys: Callable[[str], set[str]],
+                        now: dt.datetime) -> dict[str, int]:
+    """Compare the keys ingested from source ``name`` with the keys it has now; the policy for what is gone:
+
+    - a **report** whose row is gone is kept in silver and marked: a ``deleted`` event (id
+      ``deleted:<report id>``, at the moment the reconciliation noticed, note "deleted at source") goes to
+      bronze like any event, and silver folds it into ``is_valid = false``, ``status = invalid``,
+      ``invalid_reason = deleted_at_source``, so it leaves the figures the way invalid reports do and the
+      lifecycle shows when. Marked once; a report id that later reappears stays marked (gap: no un-delete).
+    - an **event** whose row is gone stays in silver (the lifecycle is history and is not rewritten) and a
+      row in ``silver.rejects`` (target bronze.report_events_raw, reason "deleted at source") records it.
+
+    Returns counts: reports_deleted, events_deleted (newly noticed this time)."""
+    have_reports = keys("reports")
+    have_events = keys("events")
+    ingested_r = set(lake.scan(REPORTS_RAW).filter(pl.col("source") == name).select("record_id").unique()
+                     .collect()["record_id"]) if lake.exists(REPORTS_RAW) else set()
+    ev = (lake.scan(EVENTS_RAW).filter(pl.col("source") == name).select("record_id").unique().collect()["record_id"]
+          if lake.exists(EVENTS_RAW) else pl.Series([], dtype=pl.String))
+    marked = {e.removeprefix(DELETED_PREFIX) for e in ev if e.startswith(DELETED_PREFIX)}
+    gone_reports = sorted(ingested_r - have_reports - marked)
+    gone_events = sorted({e for e in ev if not e.startswith(DELETED_PREFIX)} - have_events)
+    at = now.isoformat()
+    records = [RawRecord("event", name, f"{DELETED_PREFIX}{rid}", event_payload(
+        event_id=f"{DELETED_PREFIX}{rid}", report_id=rid, event_type="deleted", at=at, note="deleted at source"))
+        for rid in gone_reports]
+    rejects = [Reject(name, EVENTS_RAW, "deleted at source: the event's row is gone from the source; the event "
+                      "is kept in silver", {"event_id": eid}, record_ref=eid) for eid in gone_events]
+    if records or rejects:
+        ingest_batch(lake, SourceBatch(records=records, rejects=rejects), prefix=f"{name}-reconcile")
+    return {"reports_deleted": len(gone_reports), "events_deleted": len(gone_events)}

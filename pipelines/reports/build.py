@@ -11,6 +11,7 @@ Silver and gold writers hold the "reports" lease (lake.lease): one at a time acr
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import polars as pl
@@ -36,26 +37,69 @@ BRONZE_TABLES = (REPORTS_RAW, EVENTS_RAW)
 class SilverResult:
     reports: Conformed
     events: Conformed
+    cleared: int = 0  # stale rejects a rebuild removed
 
     def metadata(self) -> dict[str, int]:
         return {"reports_read": self.reports.read, "reports_kept": self.reports.rows.height,
                 "reports_superseded": self.reports.superseded, "reports_rejected": self.reports.rejects.height,
                 "events_read": self.events.read, "events_kept": self.events.rows.height,
-                "events_rejected": self.events.rejects.height}
+                "events_rejected": self.events.rejects.height, "rejects_cleared": self.cleared}
+
+    def reject_rate(self) -> float:
+        """Share of the rows read that went to rejects (0 when nothing was read)."""
+        read = self.reports.read + self.events.read
+        return (self.reports.rejects.height + self.events.rejects.height) / read if read else 0.0
 
 
-def load_reference(lake: Lake, units: pl.DataFrame) -> None:
-    """Units, categories and admin units into silver (upserts: reruns change nothing)."""
-    lake.merge("silver.units", units)
-    lake.merge("silver.categories", categories_frame())
-    lake.merge("silver.admin_units", admin_units_frame())
+REFERENCE_TABLES = ("silver.units", "silver.categories", "silver.admin_units")
+
+
+def load_reference(lake: Lake, units: pl.DataFrame, categories: pl.DataFrame | None = None) -> dict[str, int]:
+    """Units, categories and admin units into silver, before the facts that name them.
+
+    ``categories``: the source's (production: the app's own table); None = the configured categories.yaml.
+    Upserts of the rows that differ from what silver holds: a rerun with nothing new writes nothing (no new
+    table version). Returns the rows written per table."""
+    out = {}
+    for name, frame in (("silver.units", units),
+                        ("silver.categories", categories_frame() if categories is None else categories),
+                        ("silver.admin_units", admin_units_frame())):
+        out[name] = _upsert_changed(lake, name, frame)
+    return out
+
+
+def _upsert_changed(lake: Lake, name: str, frame: pl.DataFrame) -> int:
+    s = spec(name)
+    frame = frame.select(s.schema.names) if set(s.schema.names) <= set(frame.columns) else frame
+    if lake.exists(name):
+        have = lake.read(name)
+        if not have.is_empty():
+            frame = frame.join(have.select(frame.columns).cast(frame.schema), on=frame.columns, how="anti",
+                               nulls_equal=True)
+    if frame.is_empty():
+        return 0
+    lake.merge(name, frame)
+    return frame.height
+
+
+def missing_reference(lake: Lake) -> list[str]:
+    """Reference tables the reports load needs that are absent or empty (its rows would all be rejected)."""
+    return [t for t in ("silver.units", "silver.categories") if not lake.exists(t) or not lake.sql(
+        f"SELECT count(*) FROM {t}").item()]
+
+
+def _categories(lake: Lake) -> set[str]:
+    """The category codes reports may carry: silver.categories (the source's in production)."""
+    if lake.exists("silver.categories"):
+        return set(lake.read("silver.categories")["category_code"])
+    return set()
 
 
 def conform_all(reports_raw: pl.DataFrame, events_raw: pl.DataFrame, units: pl.DataFrame,
-                now: dt.datetime) -> SilverResult:
+                now: dt.datetime, categories: set[str] | None = None) -> SilverResult:
     admin = admin_units_frame()
-    rep = conform_reports(reports_raw, categories=set(categories_frame()["category_code"]),
-                          admin_codes=set(admin["code"]), now=now)
+    cats = set(categories_frame()["category_code"]) if categories is None else categories
+    rep = conform_reports(reports_raw, categories=cats, admin_codes=set(admin["code"]), now=now)
     ev = conform_events(events_raw, known_reports=set(rep.rows["report_id"]),
                         known_units=set(units["unit_id"]), now=now)
     return SilverResult(rep, ev)
@@ -71,10 +115,32 @@ def build_silver(lake: Lake, now: dt.datetime | None = None) -> SilverResult:
     with lease(lake, LEASE):
         upto = {t: lake.version(t) for t in BRONZE_TABLES}
         pinned = lake.as_of(upto)
-        result = conform_all(pinned.read(REPORTS_RAW), pinned.read(EVENTS_RAW), lake.read("silver.units"), now)
-        _write_silver(lake, result.reports.rows, result.events.rows, pl.concat(
-            [result.reports.rejects, result.events.rejects]), upto, overwrite=True)
+        result = conform_all(pinned.read(REPORTS_RAW), pinned.read(EVENTS_RAW), _units(lake), now,
+                             _categories(lake))
+        rejects = pl.concat([result.reports.rejects, result.events.rejects])
+        _write_silver(lake, result.reports.rows, result.events.rows, rejects, upto, overwrite=True)
+        result.cleared = clear_superseded_rejects(lake, rejects)
     return result
+
+
+def _units(lake: Lake) -> pl.DataFrame:
+    if lake.exists("silver.units"):
+        return lake.read("silver.units")
+    return pl.from_arrow(spec("silver.units").schema.empty_table())  # type: ignore[return-value]
+
+
+CONFORM_TARGETS = ("silver.reports", "silver.report_events")
+
+
+def clear_superseded_rejects(lake: Lake, current: pl.DataFrame) -> int:
+    """After a rebuild from all of bronze: the rejects of the reports load that the rebuild no longer makes
+    (e.g. "unknown unit" written before the units were loaded) are removed; the ones it makes again are
+    kept (same id). Rejects of other loads (unreadable files, other domains) are not touched."""
+    if not lake.exists("silver.rejects"):
+        return 0
+    stale = (lake.scan("silver.rejects").filter(pl.col("target_table").is_in(CONFORM_TARGETS))
+             .select("reject_id").join(current.select("reject_id").lazy(), on="reject_id", how="anti").collect())
+    return lake.delete_keys("silver.rejects", stale) if stale.height else 0
 
 
 def _write_silver(lake: Lake, reports: pl.DataFrame, events: pl.DataFrame, rejects: pl.DataFrame,
@@ -118,7 +184,7 @@ def sync_silver(lake: Lake, now: dt.datetime | None = None) -> SilverResult:
         new_e = rows_since(lake, EVENTS_RAW, *state[EVENTS_RAW]) if upto[EVENTS_RAW] is not None \
             else lake.read(EVENTS_RAW)
         if new_r.is_empty() and new_e.is_empty():
-            empty = conform_all(new_r, new_e, lake.read("silver.units"), now)
+            empty = conform_all(new_r, new_e, _units(lake), now, set())
             if any(m != v for m, v in state.values()):  # e.g. only re-deliveries: move the mark alone
                 lake.append("silver.reports", spec("silver.reports").schema.empty_table(),
                             marks={t: v for t, v in upto.items() if v is not None})
@@ -142,12 +208,11 @@ def _apply(lake: Lake, new_r: pl.DataFrame, new_e: pl.DataFrame, upto: dict[str,
              .join(pl.LazyFrame({"record_id": sorted(touched)}, schema={"record_id": pl.String}), on="record_id",
                    how="semi")
              .join(new_r.select("raw_id").lazy(), on="raw_id", how="anti").collect())
-    units = lake.read("silver.units")
+    units = _units(lake)
     known = set(lake.sql("SELECT report_id FROM silver.reports")["report_id"])
     admin = admin_units_frame()
     rep = conform_reports(pl.concat([old_r.select(new_r.columns).cast(new_r.schema), new_r]),
-                          categories=set(categories_frame()["category_code"]),
-                          admin_codes=set(admin["code"]), now=now)
+                          categories=_categories(lake), admin_codes=set(admin["code"]), now=now)
     ev = conform_events(new_e, known_reports=known | set(rep.rows["report_id"]),
                         known_units=set(units["unit_id"]), now=now)
     ids = sorted(set(rep.rows["report_id"]) | set(ev.rows["report_id"]))
@@ -173,20 +238,42 @@ def build_gold(lake: Lake) -> dict[str, int]:
     consistent set (silver + gold) is recorded for readers (``lake.snapshots.consistent``)."""
     with lease(lake, LEASE):
         src = {t: lake.version(t) for t in GOLD_INPUTS}
+        marks = {t: v for t, v in src.items() if v is not None}
+        weights = dict(settings().score_weights)
+        if _gold_params(lake) == weights and all(
+                lake.exists(g) and watermarks(lake, g, GOLD_INPUTS) == src for g in GOLD_TABLES):
+            # gold already reflects these silver versions: nothing new, nothing written (no new version)
+            return {"unit_months": _count(lake, "gold.unit_performance"),
+                    "kpi_daily_rows": _count(lake, "gold.kpi_daily"),
+                    "unit_transfer_rows": _count(lake, "gold.unit_transfers"), "unchanged": 1}
         pinned = lake.as_of(src)
         reports = pinned.read("silver.reports")
         events = pinned.read("silver.report_events")
         units = pinned.read("silver.units")
         as_of = gold.data_as_of(reports)
-        up = gold.unit_performance(reports, events, units, settings().score_weights, as_of)
+        up = gold.unit_performance(reports, events, units, weights, as_of)
         kd = gold.kpi_daily(reports, as_of)
         tr = gold.unit_transfers(events)
-        marks = {t: v for t, v in src.items() if v is not None}
         lake.overwrite("gold.unit_performance", up, marks=marks)
         lake.overwrite("gold.kpi_daily", kd, marks=marks)
         lake.overwrite("gold.unit_transfers", tr, marks=marks)
         snapshots.record(lake, LEASE, [*GOLD_INPUTS, *GOLD_TABLES])
-    return {"unit_months": up.height, "kpi_daily_rows": kd.height, "unit_transfer_rows": tr.height}
+        lake.put_artifact(*GOLD_PARAMS, json.dumps(weights, sort_keys=True).encode())
+    return {"unit_months": up.height, "kpi_daily_rows": kd.height, "unit_transfer_rows": tr.height, "unchanged": 0}
+
+
+GOLD_PARAMS = ("state", "gold_reports_params.json")  # the score weights gold was last computed with
+
+
+def _gold_params(lake: Lake) -> dict[str, float] | None:
+    try:
+        return json.loads(lake.get_artifact(lake.artifact_uri(*GOLD_PARAMS)))
+    except (FileNotFoundError, OSError, ValueError):
+        return None
+
+
+def _count(lake: Lake, table: str) -> int:
+    return int(lake.sql(f"SELECT count(*) FROM {table}").item())  # table names from GOLD_TABLES only
 
 
 def catch_up(lake: Lake, now: dt.datetime | None = None) -> tuple[SilverResult, dict[str, int]]:

@@ -32,6 +32,7 @@ EVENT_FIELDS = {
     "rating": pl.String, "note": pl.String,
 }
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+DELETED_REASON = "deleted_at_source"  # invalid_reason of a report whose row the source no longer has
 
 
 @dataclass
@@ -132,7 +133,9 @@ def conform_reports(raw: pl.DataFrame, *, categories: set[str], admin_codes: set
         pl.when(pl.col("received_at").is_null()).then(pl.lit("missing received_at")),
         pl.when(pl.col("received_at") > future).then(pl.format("timestamp in the future: received_at {}",
                                                                pl.col("received_at"))),
-        pl.when(pl.col("category_code").is_null() | ~pl.col("category_code").is_in(list(categories)))
+        # pl.format gives null for a null argument, so a missing value needs its own reason
+        pl.when(pl.col("category_code").is_null()).then(pl.lit("missing category_code")),
+        pl.when(~pl.col("category_code").is_in(list(categories)))
         .then(pl.format("unknown category {}", pl.col("category_code"))),
         pl.when(pl.col("lat").is_null() != pl.col("lon").is_null()).then(pl.lit("only one of lat/lon given")),
         pl.when(pl.col("lat").is_not_null() & ~pl.col("_inside"))
@@ -158,11 +161,13 @@ def conform_events(raw: pl.DataFrame, *, known_reports: set[str], known_units: s
         pl.col("_parse"),
         pl.when(pl.col("event_id").is_null()).then(pl.lit("missing event_id")),
         pl.col("_type"),
-        pl.when(~pl.col("event_type").is_in(sorted(EVENT_TYPES)) | pl.col("event_type").is_null())
+        pl.when(pl.col("event_type").is_null()).then(pl.lit("missing event_type")),
+        pl.when(~pl.col("event_type").is_in(sorted(EVENT_TYPES)))
         .then(pl.format("unknown event type {}", pl.col("event_type"))),
         pl.when(pl.col("at").is_null()).then(pl.lit("missing event time")),
         pl.when(pl.col("at") > future).then(pl.format("timestamp in the future: at {}", pl.col("at"))),
-        pl.when(~pl.col("report_id").is_in(list(known_reports)) | pl.col("report_id").is_null())
+        pl.when(pl.col("report_id").is_null()).then(pl.lit("missing report_id")),
+        pl.when(~pl.col("report_id").is_in(list(known_reports)))
         .then(pl.format("unknown report {}", pl.col("report_id"))),
         pl.when(pl.col("unit_id").is_not_null() & ~pl.col("unit_id").is_in(units))
         .then(pl.format("unknown unit {}", pl.col("unit_id"))),
@@ -197,6 +202,7 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
         rating=pl.col("rating").filter(t == "rated").last(),
         rated_at=pl.col("at").filter(t == "rated").max(),
         invalidated=(t == "invalidated").any(),
+        deleted=(t == "deleted").any(),
         invalid_note=pl.col("note").filter(t == "invalidated").last(),
         last_event_at=pl.col("at").max(),
     )
@@ -208,12 +214,15 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
         on="admin_unit_code", how="left")
     is_open_again = pl.col("last_reopened_at").is_not_null() & (
         pl.col("last_resolved_at").is_null() | (pl.col("last_reopened_at") > pl.col("last_resolved_at")))
-    invalid = (~pl.col("is_valid").fill_null(True)) | pl.col("invalidated").fill_null(False)
+    deleted = pl.col("deleted").fill_null(False)
+    invalid = (~pl.col("is_valid").fill_null(True)) | pl.col("invalidated").fill_null(False) | deleted
     df = df.with_columns(
         admin_unit_code_2025=pl.when(pl.col("admin_unit_code").str.ends_with("@2025"))
         .then(pl.col("admin_unit_code")).otherwise(pl.col("_succ")),
         is_valid=~invalid,
-        invalid_reason=pl.when(invalid).then(pl.coalesce("invalid_reason", "invalid_note")),
+        # a report deleted at its source leaves the figures as invalid reports do (DELETED_REASON)
+        invalid_reason=pl.when(deleted).then(pl.lit(DELETED_REASON))
+        .when(invalid).then(pl.coalesce("invalid_reason", "invalid_note")),
         resolved_at=pl.when(is_open_again).then(None).otherwise(pl.col("last_resolved_at")),
         updated_at=pl.max_horizontal("updated_at", "last_event_at"),
     )

@@ -46,6 +46,28 @@ create table if not exists hues_report_events (
     _txid        xid8 not null default pg_current_xact_id()
 );
 
+-- Reference tables: the handling units and the categories the app routes reports with. The IOC loads them
+-- before the facts, so every code the app uses is known when its reports arrive.
+create table if not exists hues_units (
+    unit_id          text primary key,
+    name             text not null,
+    unit_type        text,             -- state | enterprise
+    sector           text,
+    admin_unit_code  text,             -- the area it serves, when local
+    joined_on        date              -- when it joined the handling network
+);
+
+create table if not exists hues_categories (
+    category_code          text primary key,
+    name_vi                text not null,
+    name_en                text,
+    process_type           text,       -- immediate | timed
+    deadline_hours         integer,    -- immediate processing
+    deadline_working_days  integer     -- timed processing
+);
+
+create index if not exists hues_reports_updated on hues_reports (updated_at);
+create index if not exists hues_report_events_updated on hues_report_events (updated_at);
 create index if not exists hues_reports_txid on hues_reports (_txid);
 create index if not exists hues_report_events_txid on hues_report_events (_txid);
 create index if not exists hues_report_events_report on hues_report_events (report_id);

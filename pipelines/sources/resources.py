@@ -13,16 +13,21 @@ pass it back as ``since`` next time.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import dagster as dg
 from pydantic import Field
 
+from core.settings import SettingsError, settings
 from pipelines.sources.base import ReportSource
+from pipelines.sources.mapping import SourceMapping, load_mapping
 from pipelines.sources.open311.documents import DEFAULT_MAX_BYTES
 from pipelines.sources.open311.feeds import Open311FileSource, Open311HttpSource
 from pipelines.sources.open311.mapping import mapping_for
 from pipelines.sources.postgres import PostgresReportSource
 from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig
+
+PG_DSN_ENV = "HUE_IOC_PG_DSN"
 
 
 class HueSSimulatorResource(dg.ConfigurableResource):
@@ -78,14 +83,46 @@ class Open311Resource(dg.ConfigurableResource):
 
 
 class PostgresSourceResource(dg.ConfigurableResource):
-    """The citizen app's operational PostgreSQL (tables hues_reports, hues_report_events in ``db_schema``)."""
+    """The citizen app's operational PostgreSQL, read through its source contract (a mapping file).
 
-    dsn: str = Field(default="", description="libpq connection string, e.g. 'host=127.0.0.1 dbname=hues user=ioc'; "
-                                             "empty = not configured")
-    db_schema: str = "public"
+    The DSN is a secret. Deployments pass ``dg.EnvVar("HUE_IOC_PG_DSN")`` (the Dagster UI, the run config
+    and the event log show the variable's name, never its value) or leave ``dsn`` empty: in production an
+    empty ``dsn`` is read from HUE_IOC_PG_DSN when the run starts (so run config that sets only the schema
+    keeps the DSN: Dagster replaces a resource's whole config with the run's). Empty fields mean the
+    settings ``pg_schema`` / ``pg_mapping``. Outside production an empty ``dsn`` means "not a source".
+    Errors mask any password (``core.settings.mask_dsn``)."""
+
+    dsn: str = Field(default="", description="libpq connection string; a secret: give dg.EnvVar('HUE_IOC_PG_DSN') "
+                                             "or leave empty (production: read from HUE_IOC_PG_DSN at run time; "
+                                             "local: no PostgreSQL source)")
+    db_schema: str = Field(default="", description="the app's schema; empty = setting pg_schema")
+    mapping_file: str = Field(default="", description="YAML source contract; empty = setting pg_mapping, else the "
+                                                      "default layout of postgres.sql")
     connect_timeout_seconds: int = 10
 
-    def source(self) -> ReportSource:
-        if not self.dsn:
+    def resolved_dsn(self) -> str:
+        """The DSN to connect with; "" = no PostgreSQL source in this deployment."""
+        if self.dsn:
+            return self.dsn
+        s = settings()
+        if s.deployment != "production":
+            return ""
+        if os.environ.get(PG_DSN_ENV):
+            return os.environ[PG_DSN_ENV]
+        if "pg_dsn" in s.model_fields_set:
+            return s.pg_dsn
+        raise SettingsError(f"deployment production reads the citizen app's database: set {PG_DSN_ENV} "
+                            "(a secret, from the environment) or pg_dsn without a password plus PGPASSWORD")
+
+    def enabled(self) -> bool:
+        return bool(self.resolved_dsn())
+
+    def mapping(self) -> SourceMapping:
+        return load_mapping(self.mapping_file or settings().pg_mapping or None)
+
+    def source(self) -> PostgresReportSource:
+        dsn = self.resolved_dsn()
+        if not dsn:
             raise ValueError("PostgresSourceResource: no dsn configured")
-        return PostgresReportSource(self.dsn, self.db_schema, connect_timeout=self.connect_timeout_seconds)
+        return PostgresReportSource(dsn, self.db_schema or settings().pg_schema, self.mapping(),
+                                    connect_timeout=self.connect_timeout_seconds)

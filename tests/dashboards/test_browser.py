@@ -4,7 +4,6 @@ screenshots in screenshots/."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import socket
@@ -16,6 +15,7 @@ import pytest
 
 from dashboards.serve import command, environment, wait_until_healthy
 from lake import Lake
+from tests.dashboards.browser_waits import drawn, not_blank, settled
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "screenshots"
@@ -62,14 +62,6 @@ def browser(chromium: Path) -> Iterator:
         b.close()
 
 
-def _not_blank(png: bytes) -> bool:
-    from PIL import Image
-
-    img = Image.open(io.BytesIO(png)).convert("RGB")
-    colours = img.getcolors(maxcolors=1 << 16)
-    return colours is None or len(colours) > 3
-
-
 def test_overview_and_flood_map_render(server: str, browser) -> None:
     SHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
@@ -79,7 +71,9 @@ def test_overview_and_flood_map_render(server: str, browser) -> None:
     page.goto(server + "/")
     page.get_by_text("Tiếp nhận").first.wait_for(timeout=60_000)
     page.locator("[data-testid='stMetric']").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(2500)  # charts finish drawing
+    settled(page)
+    for chart in page.locator("[data-testid='stVegaLiteChart']").all():
+        assert not_blank(drawn(chart)), "a chart stayed blank"
     assert page.locator("[data-testid='stMetric']").count() >= 6
     assert not page.locator("[data-testid='stException']").count()
     page.screenshot(path=str(SHOTS / "overview.png"))
@@ -87,16 +81,16 @@ def test_overview_and_flood_map_render(server: str, browser) -> None:
     page.goto(server + "/floods")
     canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     canvas.wait_for(timeout=60_000)
-    page.wait_for_timeout(4000)  # deck.gl draws after the first frame
     box = canvas.bounding_box()
     assert box and box["width"] > 800 and box["height"] > 400
-    assert _not_blank(canvas.screenshot()), "the flood map canvas is empty"
+    assert not_blank(drawn(canvas)), "the flood map canvas is empty"  # deck.gl draws after the first frame
     assert not page.locator("[data-testid='stException']").count()
     page.screenshot(path=str(SHOTS / "floods.png"))
 
     page.goto(server + "/reports")
-    page.locator("[data-testid='stDeckGlJsonChart'] canvas").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(4000)
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for(timeout=60_000)
+    assert not_blank(drawn(canvas)), "the reports map canvas is empty"
     page.screenshot(path=str(SHOTS / "reports.png"))
     assert not [e for e in errors if "mapStyle" in e], errors
     if os.environ.get("HUE_IOC_UPDATE_DOCS_SCREENSHOT"):

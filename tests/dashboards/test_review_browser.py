@@ -13,6 +13,7 @@ import pytest
 
 from dashboards.serve import command, environment, wait_until_healthy
 from lake import Lake
+from tests.dashboards.browser_waits import settled
 from tests.dashboards.test_browser import _free_port, browser  # noqa: F401 - the chromium fixture
 from tests.dashboards.test_review import make_review_lake
 
@@ -70,17 +71,17 @@ def test_operator_reviews_in_the_browser(servers: dict[str, str], browser, lake:
     page.locator(".st-key-confirm_e1 button").click()
     page.get_by_text("Đã ghi quyết định: xác nhận — e1.").wait_for(timeout=30_000)
     page.locator(".st-key-card_e1").wait_for(state="detached", timeout=30_000)  # decided: off the queue
-    page.wait_for_timeout(1000)  # the rerun settles (Streamlit keeps stale elements meanwhile)
+    settled(page)
     page.locator(".st-key-reason_e2").first.click()
     page.get_by_role("option", name="Trùng lặp").click()
     page.locator(".st-key-dismiss_e2 button").first.click()
     page.get_by_text("Đã ghi quyết định: loại bỏ — e2.").wait_for(timeout=30_000)
     page.locator(".st-key-card_e2").wait_for(state="detached", timeout=30_000)
-    page.wait_for_timeout(1000)
+    settled(page)
     plate = page.locator(".st-key-plate_e3 input").first
     plate.fill("75B1-333.38")
     plate.press("Enter")
-    page.wait_for_timeout(1000)
+    settled(page)
     page.locator(".st-key-correct_e3 button").first.click()
     page.get_by_text("Đã ghi quyết định: sửa — e3.").wait_for(timeout=30_000)
 
