@@ -51,7 +51,7 @@ lint: structure
 	$(BIN)/ruff check .
 
 dev: install
-	$(BIN)/dagster dev -m hue_ioc.definitions -h 127.0.0.1
+	cd $(DAGSTER_HOME) && $(CURDIR)/$(BIN)/dagster dev -m hue_ioc.definitions -h 127.0.0.1
 
 clean:
 	rm -rf data .dagster_home/storage bench/results

@@ -17,7 +17,7 @@ from api.formats import error_response
 from api.ratelimit import RateLimiter
 from api.schemas import MODELS
 from api.signing import AlertSigner
-from lake import Lake
+from lake import SERVICE, Lake
 
 TITLE = "API IOC Huế / Huế IOC API"
 VERSION = "1.0.0"
@@ -82,7 +82,7 @@ def create_app(lake: Lake | None = None, config: ApiConfig | None = None) -> Fas
     if lake is None:
         from core.settings import settings
 
-        lake = Lake.open(settings().lake, max_staleness_s=cfg.lake_staleness_s)
+        lake = Lake.open(settings().lake, max_staleness_s=cfg.lake_staleness_s, role=SERVICE)
     app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION, docs_url="/docs", redoc_url=None)
     app.state.config = cfg
     app.state.lake = lake

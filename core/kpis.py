@@ -133,7 +133,9 @@ def classify_reports(reports: pl.DataFrame | pl.LazyFrame, as_of: dt.datetime) -
         on_time=resolved & (pl.col("resolved_at") <= pl.col("deadline_at")),
         late_with_extension=resolved & (pl.col("resolved_at") > pl.col("deadline_at")) & ext_ok,
         overdue_closed=resolved & (pl.col("resolved_at") > pl.col("deadline_at")) & ~ext_ok,
-        open_overdue=(~resolved) & pl.col("deadline_at").is_not_null() & (as_of_lit > deadline_in_force()),
+        # a report its citizen withdrew is closed: never open, never overdue
+        open_overdue=(~resolved) & pl.col("deadline_at").is_not_null() & (as_of_lit > deadline_in_force())
+        & (pl.col("status").fill_null("") != "withdrawn" if "status" in lf.collect_schema().names() else pl.lit(True)),
     ).with_columns(
         pl.col("on_time").fill_null(False),
         pl.col("late_with_extension").fill_null(False),

@@ -97,6 +97,9 @@ class Settings(_Strict):
     reconcile_hours: float = Field(24.0, gt=0)  # how often the source's keys are reconciled (deletions)
     score_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     role: str | None = None  # dashboards.access reads it; an unknown role falls back to the safe ``leader``
+    # who reads the lake through the Lake API when a caller names no role (lake.access): analysts see
+    # personal data masked; the IOC's own processes name role="service" themselves
+    lake_role: Literal["wall", "leader", "analyst", "operator", "service"] = "analyst"
     open311_url: str = ""
     open311_path: str = ""
     open311_tz: str = "UTC"  # zone of the feed's times without an offset (NYC 311: America/New_York)

@@ -15,9 +15,14 @@ checks the role again through ``require`` before it writes, so a forged widget e
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
+
+# The role concept and the masks are the lake's (lake.access), so the Lake API and the screens mask alike;
+# the screens know three of its roles.
+from lake.access import mask_name, mask_phone, mask_plate, may_see_personal_data
+
+__all__ = ["ROLES", "Actor", "Refused", "mask_name", "mask_phone", "mask_plate", "may_see_personal_data"]
 
 ROLES = ("wall", "leader", "operator")
 DEFAULT_ROLE = "leader"
@@ -91,35 +96,3 @@ def actor_name(user: dict[str, Any] | None = None) -> str:
         if user and user.get(key):
             return str(user[key])
     return os.environ.get("USER") or configured_role()
-
-
-def may_see_personal_data(role: str) -> bool:
-    return role == "operator"
-
-
-def mask_name(name: str | None) -> str | None:
-    """'Nguyễn Văn An' → 'N*** V*** A***'."""
-    if not name:
-        return name
-    return " ".join(part[0] + "***" for part in name.split())
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """'0905123456' → '090****456'."""
-    if not phone:
-        return phone
-    digits = re.sub(r"\D", "", phone)
-    if len(digits) < 7:
-        return "***"
-    return digits[:3] + "*" * (len(digits) - 6) + digits[-3:]
-
-
-def mask_plate(plate: str | None) -> str | None:
-    """Keep the province code and series, hide the number: '75A-123.45' → '75A-***.**'."""
-    if not plate:
-        return plate
-    m = re.match(r"^(\d{2}[\s-]?[A-Z]{1,2}\d?)([\s.-]*)(.*)$", plate.strip().upper())
-    if not m:
-        return re.sub(r"[0-9]", "*", plate)
-    head, sep, rest = m.groups()
-    return head + (sep or "-") + re.sub(r"[0-9A-Z]", "*", rest)

@@ -49,6 +49,32 @@ def resolve_role() -> str:
     return access.configured_role()
 
 
+def navigate(pages: list, links: bool, before_run=None) -> None:
+    """Run the page the URL names. Streamlit serves its default page at "/" only (its own url_path then says
+    "Page not found"), so the default is a start page that switches to the first page: every page, the
+    first included, opens at its own address. With ``links``, the pages are listed atop the sidebar."""
+    first = pages[0]
+
+    def start() -> None:
+        st.switch_page(first)
+
+    nav = st.navigation([st.Page(start, title=first.title, url_path="start", default=True), *pages],
+                        position="hidden")
+    if links:
+        with st.sidebar:
+            for p in pages:
+                st.page_link(p)
+    if before_run is not None:
+        before_run()
+    nav.run()
+
+
+def _sidebar() -> None:
+    st.session_state["filters"] = render_sidebar(lake, role)
+    if _auth_configured() and st.user.is_logged_in:
+        st.sidebar.button(t("logout"), on_click=st.logout)
+
+
 role = resolve_role()
 st.session_state["role"] = role  # resolved here, on the server, every run: the actions trust nothing else
 st.session_state["actor_name"] = access.actor_name(
@@ -58,14 +84,11 @@ lake = get_lake()
 if role == "wall":
     st.markdown(WALL_CSS, unsafe_allow_html=True)
     st.session_state["filters"] = default_filters(lake)
-    pages = [st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall", default=True)]
-    st.navigation(pages, position="hidden").run()
+    pages = [st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall")]
+    navigate(pages, links=False)
 else:
-    st.session_state["filters"] = render_sidebar(lake, role)
-    if _auth_configured() and st.user.is_logged_in:
-        st.sidebar.button(t("logout"), on_click=st.logout)
     pages = [
-        st.Page(PAGES / "overview.py", title=t("page_overview"), icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(PAGES / "overview.py", title=t("page_overview"), icon=":material/dashboard:", url_path="overview"),
         st.Page(PAGES / "units.py", title=t("page_units"), icon=":material/leaderboard:", url_path="units"),
         st.Page(PAGES / "reports_map.py", title=t("page_reports"), icon=":material/map:", url_path="reports"),
         st.Page(PAGES / "violations.py", title=t("page_violations"), icon=":material/traffic:", url_path="violations"),
@@ -73,4 +96,4 @@ else:
         st.Page(PAGES / "floods.py", title=t("page_floods"), icon=":material/flood:", url_path="floods"),
         st.Page(PAGES / "wall.py", title=t("page_wall"), icon=":material/tv:", url_path="wall"),
     ]
-    st.navigation(pages).run()
+    navigate(pages, links=True, before_run=_sidebar)

@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 import polars as pl
 import streamlit as st
 
-from lake import Lake
+from lake import SERVICE, Lake
 from lake.catalog import catalog
 
 P = ParamSpec("P")
@@ -28,7 +28,7 @@ VERSION_TTL_S = float(os.environ.get("HUE_IOC_DASHBOARD_VERSION_TTL", "3"))
 @st.cache_resource(show_spinner=False)
 def _open_lake(root: str) -> Lake:
     # the same freshness as the page cache: the Delta log is read at most every VERSION_TTL_S per table
-    return Lake.open(root, max_staleness_s=VERSION_TTL_S)
+    return Lake.open(root, max_staleness_s=VERSION_TTL_S, role=SERVICE)
 
 
 def get_lake() -> Lake:

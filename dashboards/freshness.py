@@ -17,7 +17,7 @@ from dashboards.lang import t, t_or
 from lake import Lake
 from views import floods, freshness, ticker, warnings
 
-COLOURS = {"green": "green", "amber": "orange", "red": "red", "none": "gray"}
+COLOURS = {"green": "green", "amber": "orange", "red": "red", "failed": "violet", "none": "gray"}
 HUE_NAMES = ("huế", "hue", "thừa thiên")  # a CAP area for Huế names it (the IOC's own warnings are for Huế)
 ALARM_BANNER_FROM = 2  # báo động 2 and 3 put the banner up
 
@@ -43,7 +43,8 @@ def marks(lake: Lake, lang: str, now: dt.datetime | None = None) -> list[tuple[s
     out = []
     for r in frame.iter_rows(named=True):
         name = t(f"fresh_{r['source']}", lang)
-        text = (t("fresh_none", lang, source=name) if r["age_s"] is None
+        text = (t("fresh_failed", lang, source=name, job=r["failed_job"]) if r["state"] == "failed"
+                else t("fresh_none", lang, source=name) if r["age_s"] is None
                 else t("fresh_ago", lang, source=name, age=age_text(r["age_s"], lang)))
         out.append((r["state"], text))
     return out

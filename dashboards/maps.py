@@ -76,7 +76,7 @@ def boundaries_layer(geoms: pl.DataFrame, dark: bool = False) -> pdk.Layer | Non
         except (TypeError, ValueError):
             continue
         features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"name": row["name"], "code": row["code"]}})
+                         "properties": {"name": row["name"], "code": row["admin_unit_code"]}})
     if not features:
         return None
     line = [180, 200, 230, 200] if dark else [70, 90, 120, 200]

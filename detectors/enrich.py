@@ -26,7 +26,7 @@ def event_row(camera_id: str, ev: RuleEvent, event_id: str, detector: Detector) 
         "box_x0": x0, "box_y0": y0, "box_x1": x1, "box_y1": y1, "direction": ev.direction,
         "plate_text": None, "plate_raw": None, "plate_confidence": None, "plate_province": None,
         "evidence_uri": None, "model_name": detector.name, "model_version": detector.version,
-        "fine_vnd": fine_vnd(ev.event_type, ev.class_name), "source": "detector",
+        "fine_vnd": fine_vnd(ev.event_type, ev.class_name, ev.start_at), "source": "detector",
         "review_status": "pending", "reviewed_by": None, "reviewed_at": None, "review_note": None,
         "detail": ev.detail,
     }
@@ -48,7 +48,7 @@ def describe_vehicle(row: dict[str, Any], ev: RuleEvent, frame: np.ndarray, mode
         attrs = models.attributes()(crop)
         row["vehicle_type"], row["vehicle_color"] = attrs["type"], attrs["color"]
         if ev.class_name in ("vehicle", "car") and attrs["type_score"] >= 0.5:
-            row["fine_vnd"] = fine_vnd(ev.event_type, attrs["type"])
+            row["fine_vnd"] = fine_vnd(ev.event_type, attrs["type"], ev.start_at)
     elif kind == "motorbike":
         row["vehicle_type"] = "motorbike"
     if read_plates and kind in ("car", "motorbike"):

@@ -1,4 +1,6 @@
-"""A local Dagster instance for the CLI: DAGSTER_HOME defaults to the repo's .dagster_home/."""
+"""A local Dagster instance for the CLI: DAGSTER_HOME defaults to the repo's .dagster_home/, and its
+dagster.yaml starts as a copy of the repo's dagster.yaml (`make dev` starts `dagster dev` from DAGSTER_HOME, so
+that copy is the one in the folder it starts from, and it does not warn)."""
 
 from __future__ import annotations
 

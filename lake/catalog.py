@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,6 +20,34 @@ LAYERS = ("bronze", "silver", "gold")
 TS = pa.timestamp("us", tz="UTC")
 
 
+# How a column holding personal data is shown to a role that may not see it (``lake.access``).
+MASKS = ("name", "phone", "plate", "hide")
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a column means, beyond its type: shown by ``Lake.describe`` and in the Dagster catalog.
+
+    ``values``: the allowed values (a closed list unless ``open_values``); ``unit``: the unit of a number
+    (m, VND, h, ...); ``personal``: the column is personal data, seen by operators only, and how it is
+    masked for the other roles (one of ``MASKS``)."""
+
+    meaning: str = ""
+    unit: str | None = None
+    values: tuple[str, ...] = ()
+    open_values: bool = False
+    personal: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.personal is not None and self.personal not in MASKS:
+            raise ValueError(f"unknown mask {self.personal!r}; known: {MASKS}")
+
+
+def values(*allowed: str, meaning: str = "", open_values: bool = False) -> Column:
+    """A column that takes one of ``allowed``."""
+    return Column(meaning=meaning, values=tuple(allowed), open_values=open_values)
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str  # "silver.reports"
@@ -26,7 +55,8 @@ class TableSpec:
     keys: tuple[str, ...] = ()  # merge (upsert) keys; empty = append-only
     partition_by: tuple[str, ...] = ()
     description: str = ""
-    column_docs: dict[str, str] = field(default_factory=dict)
+    docs: Mapping[str, Column] = field(default_factory=dict)  # per column: meaning, unit, values, personal
+    renamed: Mapping[str, str] = field(default_factory=dict)  # old column name -> current (lakes written before)
     # {column: timestamp column}: the column is the first day (UTC) of the timestamp's month, filled in on
     # every write (a partition column the writers never name)
     month_of: dict[str, str] = field(default_factory=dict)
@@ -42,6 +72,18 @@ class TableSpec:
                                *self.sort_by) if k not in self.schema.names]
         if missing:
             raise ValueError(f"{self.name}: keys/partitions/sort columns not in schema: {missing}")
+        unknown = [c for c in (*self.docs, *self.renamed.values()) if c not in self.schema.names]
+        if unknown:
+            raise ValueError(f"{self.name}: docs/renames name columns not in the schema: {unknown}")
+
+    def column(self, name: str) -> Column:
+        """The catalog's note on a column (an empty note when it has none)."""
+        return self.docs.get(name) or Column()
+
+    @property
+    def personal(self) -> dict[str, str]:
+        """Personal columns (operators only) and how each is masked for the other roles."""
+        return {c: d.personal for c, d in self.docs.items() if d.personal}
 
     @property
     def layer(self) -> str:
@@ -57,19 +99,32 @@ class TableSpec:
         return f"{self.layer}/{self.table}"
 
 
-def bronze_table(name: str, what: str) -> TableSpec:
-    """A bronze table: payloads as received, append-only, one row per distinct payload."""
+def bronze_table(name: str, what: str, personal_payload: bool = False) -> TableSpec:
+    """A bronze table: payloads as received, append-only, one row per distinct payload.
+
+    ``personal_payload``: the payloads carry personal data (a reporter's name and phone), so only
+    operators read them."""
     return TableSpec(
         name=f"bronze.{name}",
         schema=pa.schema([
-            ("raw_id", pa.string()),  # hash of (source, record_id, payload): the same payload again adds nothing
-            ("source", pa.string()),  # simulated | open311 | postgres | file | feed | vndms_csv | ...
-            ("record_id", pa.string()),  # the id the source gave the record (a file name, a URL)
+            ("raw_id", pa.string()),
+            ("source", pa.string()),
+            ("record_id", pa.string()),
             ("batch_id", pa.string()),
             ("ingested_at", TS),
-            ("payload", pa.string()),  # as received (JSON text, XML text, a CSV record as JSON text)
+            ("payload", pa.string()),
         ]),
         keys=("raw_id",),
+        docs={
+            "raw_id": Column("hash of (source, record_id, payload): the same payload again adds nothing"),
+            "source": Column("where it came from", values=("simulated", "open311", "postgres", "file", "feed",
+                                                           "vndms_csv"), open_values=True),
+            "record_id": Column("the id the source gave the record (a file name, a URL)"),
+            "batch_id": Column("the load that wrote it"),
+            "ingested_at": Column("when it was written to the lake (UTC)"),
+            "payload": Column("the record as received (JSON text, XML text, a CSV record as JSON text)",
+                              personal="hide" if personal_payload else None),
+        },
         description=f"{what} as received, append-only, one row per distinct payload.",
     )
 

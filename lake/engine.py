@@ -52,6 +52,7 @@ class _Picture:
 
     version: int | None
     files: list[str]
+    columns: frozenset[str]  # the stored columns (a table written before a rename has the old name)
     resident: bool  # an in-memory table (else a view over its files)
     fast: bool  # resident and small enough for the one-thread database
     checked: float  # _clock() of the last look at the Delta log
@@ -111,8 +112,10 @@ class SqlEngine:
 
     def __init__(self, snapshot: Callable[[str], DeltaTable | None],
                  remote_read: Callable[[str, int], pa.Table] | None, *, pinned: bool,
-                 max_staleness_s: float, threads: int = 2) -> None:
+                 max_staleness_s: float, threads: int = 2,
+                 masks: Callable[[TableSpec], Mapping[str, str]] | None = None) -> None:
         self._snapshot = snapshot  # the table's DeltaTable at the lake's pin, None when absent
+        self._masks = masks  # per table, the personal columns the reader sees masked (lake.access)
         self._remote_read = remote_read  # object stores: DuckDB cannot read them here, delta-rs can
         self._pinned = pinned
         self.max_staleness_s = max_staleness_s
@@ -157,12 +160,13 @@ class SqlEngine:
                         old.checked = _clock()
                         continue
                     files = [] if table is None else table.file_uris()
+                    columns = frozenset(() if table is None else table.schema().to_arrow().names)
                     layer = spec(name).layer
                     size = _size(files) if self._remote_read is None else None
                     resident = (size is None or layer == "gold"
                                 or (layer == "silver" and size < self.RESIDENT_BYTES))
                     fast = resident and size is not None and size < self.FAST_BYTES
-                    self._pictures[name] = _Picture(version, files, resident, fast, _clock())
+                    self._pictures[name] = _Picture(version, files, columns, resident, fast, _clock())
         return [self._pictures[n] for n in names]
 
     def _ready(self, db: _Database, names: Sequence[str], pictures: Sequence[_Picture]) -> None:
@@ -193,6 +197,7 @@ class SqlEngine:
             source = "SELECT * FROM _lake_load"
         else:
             source = _parquet_source(s, picture.files)
+        source = self._shown(s, picture, source, arrow)
         order = f" ORDER BY {', '.join(s.keys)}" if s.keys else ""  # column names from the catalog
         con.execute("BEGIN TRANSACTION")
         try:
@@ -211,6 +216,23 @@ class SqlEngine:
         finally:
             if arrow is not None:
                 con.unregister("_lake_load")
+
+    def _shown(self, s: TableSpec, picture: _Picture, source: str, arrow: pa.Table | None) -> str:
+        """``source`` as the reader sees it: old column names under their current ones, personal columns
+        masked for the reader's role (DuckDB expressions that give what ``lake.access``'s masks give)."""
+        from lake.access import sql_mask
+
+        have = set(arrow.column_names) if arrow is not None else set(picture.columns)
+        renames = {old: new for old, new in s.renamed.items() if old in have and new not in have}
+        if renames:
+            have = (have - set(renames)) | set(renames.values())
+            source = (f"SELECT * RENAME ({', '.join(f'{o} AS {n}' for o, n in renames.items())}) "
+                      f"FROM ({source})")  # column names from the catalog
+        masks = self._masks(s) if self._masks is not None else {}
+        repl = {c: sql_mask(c, how) for c, how in masks.items() if c in have}
+        if repl:
+            source = f"SELECT * REPLACE ({', '.join(f'{e} AS {c}' for c, e in repl.items())}) FROM ({source})"
+        return source
 
     # ------------------------------------------------------------------ queries
     def _parse(self, cur: duckdb.DuckDBPyConnection, query: str) -> _Parsed:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from lake.access import mask_frame
 from lake.catalog import spec
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ class Reads:
 
     storage_options: Mapping[str, str]
     _engine: SqlEngine
+    role: str
 
     if TYPE_CHECKING:  # provided by Lake
         def uri(self, name: str) -> str: ...
@@ -27,12 +29,20 @@ class Reads:
         def _delta(self, name: str) -> DeltaTable | None: ...
 
     def scan(self, name: str) -> pl.LazyFrame:
-        """Lazy polars scan of the table (at the lake's pin)."""
+        """Lazy polars scan of the table (at the lake's pin), personal columns masked for the lake's role
+        and columns renamed since the table was written shown under their current names."""
+        s = spec(name)
         table = self._delta(name)
         if table is None:
-            return _empty(name).lazy()
-        return pl.scan_delta(self.uri(name), version=table.version(),
-                             storage_options=dict(self.storage_options) or None)
+            return mask_frame(_empty(name).lazy(), s, self.role)
+        lf = pl.scan_delta(self.uri(name), version=table.version(),
+                           storage_options=dict(self.storage_options) or None)
+        if s.renamed:
+            have = set(lf.collect_schema().names())
+            todo = {old: new for old, new in s.renamed.items() if old in have and new not in have}
+            if todo:
+                lf = lf.rename(todo)
+        return mask_frame(lf, s, self.role)
 
     def read(self, name: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
         """The whole table as a polars frame (columns in catalog order)."""
@@ -48,7 +58,7 @@ class Reads:
     def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
         """Run DuckDB SQL over the lake's tables (named ``layer.table``) with bound parameters.
 
-        Each table shows its current (or pinned) snapshot, looked up at most every ``max_staleness_s``
+        Personal columns are masked for the lake's role (``lake.access``). Each table shows its current (or pinned) snapshot, looked up at most every ``max_staleness_s``
         (writes through this lake are seen at once); gold is held in memory per Delta version."""
         return self._engine.sql(query, params)
 

@@ -79,7 +79,7 @@ def refresh_violations_daily(lake: Lake, touched: Iterable[tuple[str, dt.datetim
         return 0
     days, cams = sorted({d for _, d in pairs}), sorted({c for c, _ in pairs})
     with _exclusive(lake):
-        fresh_lake = Lake(lake.root, lake.storage_options)  # reads the log now, whoever wrote last
+        fresh_lake = Lake(lake.root, lake.storage_options, role=lake.role)  # reads the log now, whoever wrote last
         fresh = violations_daily(fresh_lake, days, cams)  # every (day, camera) of the cross product, whole
         slices = pl.DataFrame({"camera_id": cams}).join(pl.DataFrame({"day": days}, schema={"day": pl.Date}),
                                                         how="cross")

@@ -16,12 +16,14 @@ import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable
 
+from lake.access import masked_columns, resolve_role
 from lake.artifacts import Artifacts
 from lake.catalog import catalog, spec
+from lake.diffs import Diffs
 from lake.engine import SqlEngine
 from lake.maintenance import Maintenance
 from lake.reads import Reads
-from lake.timetravel import AsOf, snapshot
+from lake.timetravel import AsOf, check_as_of, snapshot
 from lake.writes import Writes
 
 
@@ -46,33 +48,42 @@ def _storage_options_from_env(root: str) -> dict[str, str]:
     return opts
 
 
-class Lake(Writes, Reads, Maintenance, Artifacts):
+class Lake(Writes, Reads, Diffs, Maintenance, Artifacts):
     """A lake rooted at a local folder or an ``s3://`` URI.
 
-    >>> lake = Lake.open()                       # HUE_IOC_LAKE or ./data/lake
+    >>> lake = Lake.open()                       # HUE_IOC_LAKE or ./data/lake; role analyst: personal data masked
     >>> lake.sql("select count(*) n from silver.reports")
     >>> lake.scan("gold.unit_performance").filter(...).collect()
     >>> old = lake.as_of("2022-05-31")           # every read pinned to that moment
+    >>> lake.describe("silver.reports")          # each column's type, meaning, unit and allowed values
+
+    ``role`` (``lake.access``): who reads; personal columns are masked unless it is ``operator`` or
+    ``service``. Default: HUE_IOC_LAKE_ROLE, else ``analyst``.
     """
 
     def __init__(self, root: str, storage_options: Mapping[str, str] | None = None,
-                 as_of: AsOf = None, max_staleness_s: float = 0.0) -> None:
+                 as_of: AsOf = None, max_staleness_s: float = 0.0, role: str | None = None) -> None:
         self.root = root.rstrip("/")
         self.is_local = "://" not in self.root or self.root.startswith("file://")
         if self.is_local:
             self.root = str(Path(self.root.removeprefix("file://")).resolve())
         self.storage_options = dict(storage_options or _storage_options_from_env(self.root))
+        check_as_of(as_of)
         self._as_of = as_of
+        self.role = resolve_role(role)
         self._engine = SqlEngine(self._delta, None if self.is_local else self._remote_arrow,
-                                 pinned=as_of is not None, max_staleness_s=max_staleness_s)
+                                 pinned=as_of is not None, max_staleness_s=max_staleness_s,
+                                 masks=lambda s: masked_columns(s, self.role))
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None,
-             storage_options: Mapping[str, str] | None = None, max_staleness_s: float = 0.0) -> Lake:
+             storage_options: Mapping[str, str] | None = None, max_staleness_s: float = 0.0,
+             role: str | None = None) -> Lake:
         """Open the lake at ``root`` (default: HUE_IOC_LAKE, then ./data/lake).
 
         ``max_staleness_s``: how old SQL's picture of a table may be before its Delta log is read again
-        (0: before every query; writes through this object are always seen at once)."""
+        (0: before every query; writes through this object are always seen at once).
+        ``role``: who reads (``lake.access``; default HUE_IOC_LAKE_ROLE, else ``analyst``)."""
         if root is None:
             from core.settings import settings
 
@@ -80,16 +91,31 @@ class Lake(Writes, Reads, Maintenance, Artifacts):
         root = str(root)
         if "://" not in root:
             Path(root).mkdir(parents=True, exist_ok=True)
-        return cls(root, storage_options, max_staleness_s=max_staleness_s)
+        return cls(root, storage_options, max_staleness_s=max_staleness_s, role=role)
 
     def as_of(self, when: AsOf) -> Lake:
-        """A read-only view of the lake at a moment, a version number or ``{table: version}``.
+        """A read-only view of the lake at a moment or at explicit versions ``{table: version}``.
 
         A moment is a datetime, a date or an ISO string: a date (``"2022-06-01"``) means the end of that
         day in Vietnam time, a time without a zone is UTC. A table that did not exist yet reads as empty.
+        A bare integer is refused: a version number means something only for one table, so name it
+        (``{"silver.reports": 3}``); tables the mapping does not name read their newest version.
         Every read of the view (sql, read, scan, versions) sees that snapshot, so a report built from it
-        later gives the same numbers even after new data arrived."""
-        return Lake(self.root, self.storage_options, as_of=when, max_staleness_s=self.max_staleness_s)
+        later gives the same numbers even after new data arrived. The view keeps this lake's role."""
+        return Lake(self.root, self.storage_options, as_of=when, max_staleness_s=self.max_staleness_s,
+                    role=self.role)
+
+    def with_role(self, role: str) -> Lake:
+        """The same lake (and pin) read as ``role``."""
+        return Lake(self.root, self.storage_options, as_of=self._as_of, max_staleness_s=self.max_staleness_s,
+                    role=role)
+
+    @property
+    def masked(self) -> bool:
+        """Whether personal data are masked for this lake's role (then it is read-only)."""
+        from lake.access import may_see_personal_data
+
+        return not may_see_personal_data(self.role)
 
     @property
     def max_staleness_s(self) -> float:
@@ -135,18 +161,40 @@ class Lake(Writes, Reads, Maintenance, Artifacts):
         return {n: self.version(n) for n in (names or sorted(catalog()))}
 
     def tables(self) -> pl.DataFrame:
-        """Every table with its layer, description, keys, columns and current version."""
+        """Every table with its layer, description, keys, column names and current version
+        (``describe(table)`` tells what each column means)."""
         rows = []
         for name, s in sorted(catalog().items()):
             rows.append({
                 "table": name,
                 "layer": s.layer,
                 "description": s.description,
-                "keys": ", ".join(s.keys),
-                "columns": ", ".join(f"{f.name} {f.type}" for f in s.schema),
+                "keys": list(s.keys),
+                "columns": s.schema.names,
+                "personal": sorted(s.personal),
                 "version": self.version(name),
             })
-        return pl.DataFrame(rows)
+        return pl.DataFrame(rows, schema={"table": pl.String, "layer": pl.String, "description": pl.String,
+                                          "keys": pl.List(pl.String), "columns": pl.List(pl.String),
+                                          "personal": pl.List(pl.String), "version": pl.Int64})
+
+    def describe(self, name: str) -> pl.DataFrame:
+        """One row per column of ``name``, from the catalog: its type, meaning, unit, allowed values
+        (``open_values``: others may occur), whether it is a key, whether it is personal data (operators
+        only) and whether this lake's role sees it masked."""
+        s = spec(name)
+        masks = masked_columns(s, self.role)
+        rows = []
+        for f in s.schema:
+            doc = s.column(f.name)
+            rows.append({"column": f.name, "type": str(f.type), "meaning": doc.meaning, "unit": doc.unit,
+                         "values": list(doc.values) or None, "open_values": doc.open_values,
+                         "key": f.name in s.keys, "personal": doc.personal is not None,
+                         "masked": f.name in masks})
+        return pl.DataFrame(rows, schema={"column": pl.String, "type": pl.String, "meaning": pl.String,
+                                          "unit": pl.String, "values": pl.List(pl.String),
+                                          "open_values": pl.Boolean, "key": pl.Boolean, "personal": pl.Boolean,
+                                          "masked": pl.Boolean})
 
     def close(self) -> None:
         """Free the SQL engine's memory (the next query opens it again)."""
@@ -154,4 +202,4 @@ class Lake(Writes, Reads, Maintenance, Artifacts):
 
     def __repr__(self) -> str:
         pin = f", as_of={self._as_of!r}" if self._as_of is not None else ""
-        return f"Lake({self.root!r}{pin})"
+        return f"Lake({self.root!r}{pin}, role={self.role!r})"

@@ -12,13 +12,34 @@ from deltalake.exceptions import TableNotFoundError
 from core.tz import parse_moment
 from lake.errors import LakeError
 
-AsOf = int | dt.datetime | dt.date | str | Mapping[str, int] | None
+AsOf = dt.datetime | dt.date | str | Mapping[str, int | None] | None
+
+
+def check_as_of(when: object) -> None:
+    """Refuse what ``as_of`` cannot mean: a bare version number (versions belong to one table each), a
+    mapping whose keys are not table names or whose values are not versions."""
+    if isinstance(when, bool) or isinstance(when, int):
+        raise LakeError(f"as_of({when!r}): a bare version number is ambiguous, since every table has its own "
+                        "versions. Give a moment (a datetime, a date or an ISO string such as '2022-06-01') or "
+                        f"the versions per table, e.g. as_of({{'silver.reports': {when!r}}}).")
+    if isinstance(when, Mapping):
+        from lake.catalog import catalog
+
+        known = catalog()
+        for name, version in when.items():
+            if name not in known:
+                raise LakeError(f"as_of: unknown table {name!r} in the version mapping")
+            if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
+                raise LakeError(f"as_of: the version of {name} must be a whole number >= 0 (or None), "
+                                f"got {version!r}")
+    elif when is not None and not isinstance(when, dt.datetime | dt.date | str):
+        raise LakeError(f"as_of({when!r}): give a moment (datetime, date, ISO string) or {{table: version}}")
 
 
 def snapshot(uri: str, name: str, when: AsOf, storage_options: Mapping[str, str] | None) -> DeltaTable | None:
     """The DeltaTable at ``uri`` as of ``when`` (None: the newest); None when it does not exist then.
 
-    ``when`` is a version, a moment (datetime, date = end of that day in Vietnam time, ISO string) or
+    ``when`` is a moment (datetime, date = end of that day in Vietnam time, ISO string) or
     ``{table name: version}`` (tables not named read their newest version, a None version reads as absent)."""
     try:
         table = DeltaTable(uri, storage_options=dict(storage_options) if storage_options else None)

@@ -29,6 +29,8 @@ class Writes:
 
     _as_of: AsOf
     storage_options: Mapping[str, str]
+    role: str
+    masked: bool
 
     if TYPE_CHECKING:  # provided by Lake
         def uri(self, name: str) -> str: ...
@@ -42,9 +44,13 @@ class Writes:
     def _check_writable(self) -> None:
         if self._as_of is not None:
             raise LakeError("this lake view is pinned with as_of(); it is read-only")
+        if self.masked:
+            raise LakeError(f"this lake is read as role {self.role!r}, which sees personal data masked, so it is "
+                            "read-only; writers open it with role='service' (lake.access)")
 
     def _create_if_missing(self, s: TableSpec, add_columns: bool = True) -> None:
         if DeltaTable.is_deltatable(self.uri(s.name), storage_options=self._options()):
+            self._rename_old_columns(s)
             if add_columns:
                 self._add_new_columns(s)
             return
@@ -70,6 +76,24 @@ class Writes:
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
         return conform(s, frame.sort(list(s.sort_by), maintain_order=True))
+
+    def _rename_old_columns(self, s: TableSpec) -> None:
+        """A table written before a column took its current name (``TableSpec.renamed``) is rewritten once
+        with the new name, before the first write that needs it: a new version, the same rows; history keeps
+        the old one. Readers rename on the fly until then (``lake.reads``, ``lake.engine``)."""
+        if not s.renamed:
+            return
+        table = DeltaTable(self.uri(s.name), storage_options=self._options())
+        have = set(table.schema().to_arrow().names)
+        todo = {old: new for old, new in s.renamed.items() if old in have and new not in have}
+        if not todo:
+            return
+        renamed = pl.scan_delta(self.uri(s.name), version=table.version(), storage_options=self._options()).rename(todo)
+        data = conform(s, renamed.select([c for c in renamed.collect_schema().names() if c in s.schema.names]).collect())
+        retry_commit(lambda: write_deltalake(
+            self.uri(s.name), data, mode="overwrite", schema_mode="overwrite",
+            partition_by=list(s.partition_by) or None, storage_options=self._options()))
+        self._invalidate(s.name)
 
     def _add_new_columns(self, s: TableSpec) -> None:
         """Columns the catalog gained since the table was written (nullable, added at the end) are added

@@ -191,15 +191,20 @@ def ranking_json(data: ReportData) -> dict:
         frame = frame.with_columns(
             pl.when(pl.col("unit_id") == data.unit["unit_id"]).then("► " + pl.col("unit_name"))
             .otherwise(pl.col("unit_name")).alias("unit_name"))
-    n = data.ranking.filter(pl.col("rank").is_not_null()).height
-    unranked = data.ranking.height - n
+    ranked = frame.filter(pl.col("rank").is_not_null())
+    idle = frame.filter(pl.col("rank").is_null())
+    n, unranked = ranked.height, idle.height
     note = (f"{fmt.num(n)} đơn vị được xếp hạng theo điểm (cao xuống thấp)"
-            + (f"; {fmt.num(unranked)} đơn vị không có phản ánh trong kỳ được liệt kê cuối bảng, "
+            + (f"; {fmt.num(unranked)} đơn vị không có phản ánh trong kỳ được liệt kê sau bảng, "
                "không xếp hạng" if unranked else "")
             + ". Điểm là tổng của bốn phần bên cạnh. "
             + f"{n} units ranked by score; the four parts beside it add up to the score"
-            + (f"; {unranked} units without reports in the period follow, unranked." if unranked else "."))
-    return {"table": table(frame, RANK_COLS), "note": note}
+            + (f"; the {unranked} units without reports in the period are listed after the table, unranked."
+               if unranked else "."))
+    # units without reports take one paragraph, not a page of empty rows
+    idle_names = "; ".join(sorted(idle["unit_name"].to_list(), key=str.casefold))
+    return {"table": table(ranked, RANK_COLS), "note": note,
+            "idle": {"count": fmt.num(unranked), "names": idle_names} if unranked else None}
 
 
 def top_json(data: ReportData) -> tuple[dict, dict, dict | None]:
@@ -285,8 +290,9 @@ def to_json(data: ReportData) -> dict:
             "end_vi": fmt.date(p.end), "previous_vi": p.previous().label_vi,
             "year_ago_vi": p.same_period_last_year().label_vi,
             "unit": unit, "simulated": data.simulated,
-            "as_of_vi": f"Dữ liệu tính đến {fmt.datetime(data.moment)} · data as of "
-                        f"{stamp(data.moment)}",
+            # the newest event the data reflect (the gold tables' stamp), never the build time
+            "as_of_vi": f"Dữ liệu đến {fmt.datetime(data.reference_time)} · data up to "
+                        f"{stamp(data.reference_time)}",
         },
         "headline": headline_json(data),
         "charts": charts_json(data),

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 import xlsxwriter
 
+from core import fmt
 from core.labels import KPIS, VALUE_LABELS, column_label, definitions, value_label
 from core.tz import VN_TZ
 from publications.pdf import ISSUER_EN, ISSUER_VI, provenance_json
@@ -144,8 +145,9 @@ def render_xlsx(data: ReportData) -> bytes:
         ("Kỳ báo cáo / period", f"{data.period.label_vi} · {data.period.label_en} "
                                 f"({data.period.start.isoformat()} – {data.period.end.isoformat()})"),
         ("Đơn vị / unit", f"{data.unit['name']} ({data.unit['unit_id']})" if data.unit else "Toàn tỉnh / whole city"),
-        ("Dữ liệu tính đến / data as of (UTC)", stamp(data.moment)),
-        ("Quá hạn tính tại / overdue judged at (UTC)", stamp(data.reference_time)),
+        ("Dữ liệu đến / data up to", f"{fmt.datetime(data.reference_time)} (giờ Việt Nam) · "
+                                      f"{stamp(data.reference_time)}"),
+        ("Đọc kho dữ liệu tại / lake read as of (UTC)", stamp(data.moment)),
         ("Lập lúc / generated at (UTC)", stamp(data.generated_at)),
         ("Nguồn phản ánh / report sources", ", ".join(f"{k}: {v}" for k, v in data.sources.items())),
         ("Lệnh tái lập / rebuild command", prov["command"]),

@@ -20,6 +20,9 @@ CHROMIUM = Path(os.environ.get("HUE_IOC_TEST_CHROMIUM", "/usr/bin/chromium"))
 PG_DSN = os.environ.get("HUE_IOC_TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 
 os.environ.setdefault("HUE_IOC_ASSETS", str(REPO.parent / "shared" / "assets"))
+# Tests build lakes and run the pipelines as the IOC's own processes do (the service role, which sees and
+# writes everything); the tests of what analysts may see open their lakes with an explicit role.
+os.environ.setdefault("HUE_IOC_LAKE_ROLE", "service")
 # Dagster writes its instance here during tests, never into the user's home.
 os.environ.setdefault("DAGSTER_HOME", str(REPO / ".dagster_home"))
 Path(os.environ["DAGSTER_HOME"]).mkdir(exist_ok=True)

@@ -24,9 +24,9 @@ def channels(lake: Lake) -> pl.DataFrame:
 
 
 def communes(lake: Lake) -> pl.DataFrame:
-    """The 2025 communes and wards (code, name), the codes reports carry as admin_unit_code_2025."""
+    """The 2025 communes and wards (admin_unit_code, name), the codes reports carry as admin_unit_code_2025."""
     return query(lake, """
-        SELECT code, name FROM silver.admin_units
+        SELECT admin_unit_code, name FROM silver.admin_units
         WHERE level = 'commune' AND (valid_to IS NULL OR valid_to >= DATE '2025-07-01')
           AND (valid_from IS NULL OR valid_from >= DATE '2025-07-01')
         ORDER BY name""")

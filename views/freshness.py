@@ -9,16 +9,21 @@ Which moment counts as a source's newest data:
 - gauge: the newest reading's own time (``observed_at``): a logger that resends an old reading is stale;
 - reports: the newest change in the citizen app (``updated_at`` of silver.reports);
 - warnings: the newest received CAP warning's ingest time (``ingested_at``).
+
+A source whose pipeline run failed (a row of ``silver.pipeline_failures``, written by the Dagster run-failure
+sensor, naming one of the source's tables) after the last write of that table is in state ``failed``: the
+screens say "run failed" whatever the age of its data, until the table is written again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import polars as pl
 
-from lake import Lake
+from lake import Lake, catalog
 
 
 @dataclass(frozen=True)
@@ -27,17 +32,22 @@ class Source:
     queries: tuple[str, ...]  # each returns one moment (NULL when empty); the newest of them counts
     amber_s: float  # older than this: amber
     red_s: float  # older than this: red
+    tables: tuple[str, ...] = ()  # the lake tables its pipeline writes (a failed run names them)
 
 
 SOURCES = (
     Source("camera", ("SELECT max(detected_at) FROM silver.violations",
-                      "SELECT max(updated_at) FROM silver.traffic_counts"), 60, 300),
-    Source("gauge", ("SELECT max(observed_at) FROM silver.gauge_readings",), 1800, 3 * 3600),
-    Source("reports", ("SELECT max(updated_at) FROM silver.reports",), 300, 1800),
+                      "SELECT max(updated_at) FROM silver.traffic_counts"), 60, 300,
+           ("silver.violations", "silver.traffic_counts")),
+    Source("gauge", ("SELECT max(observed_at) FROM silver.gauge_readings",), 1800, 3 * 3600,
+           ("silver.gauge_readings",)),
+    Source("reports", ("SELECT max(updated_at) FROM silver.reports",), 300, 1800, ("silver.reports",)),
     Source("warnings", ("SELECT max(ingested_at) FROM silver.warnings WHERE direction = 'received'",),
-           3600, 6 * 3600),
+           3600, 6 * 3600, ("silver.warnings",)),
 )
-SCHEMA = {"source": pl.String, "newest_at": pl.Datetime("us", "UTC"), "age_s": pl.Float64, "state": pl.String}
+FAILURES = "silver.pipeline_failures"
+SCHEMA = {"source": pl.String, "newest_at": pl.Datetime("us", "UTC"), "age_s": pl.Float64, "state": pl.String,
+          "failed_job": pl.String, "failed_at": pl.Datetime("us", "UTC")}
 
 
 def state_of(age_s: float | None, amber_s: float, red_s: float) -> str:
@@ -46,17 +56,72 @@ def state_of(age_s: float | None, amber_s: float, red_s: float) -> str:
     return "red" if age_s > red_s else "amber" if age_s > amber_s else "green"
 
 
+def _last_write(lake: Lake, table: str) -> dt.datetime | None:
+    history = lake.history(table, limit=1)
+    return dt.datetime.fromtimestamp(history[0]["timestamp"] / 1000, dt.UTC) if history else None
+
+
+def open_failures(lake: Lake) -> dict[str, tuple[str, dt.datetime]]:
+    """Per lake table: (job, when) of the newest failed run that named it and came after the table's last
+    write (a table written since has recovered)."""
+    if not lake.exists(FAILURES):
+        return {}
+    rows = lake.sql(f"SELECT job_name, tables, failed_at FROM {FAILURES} ORDER BY failed_at")
+    newest: dict[str, tuple[str, dt.datetime]] = {}
+    for job, tables, at in rows.iter_rows():
+        for table in json.loads(tables or "[]"):
+            newest[table] = (job, at)
+    out = {}
+    for table, (job, at) in newest.items():
+        written = _last_write(lake, table) if table in catalog() else None
+        if written is None or at > written:
+            out[table] = (job, at)
+    return out
+
+
 def freshness(lake: Lake, now: dt.datetime | None = None,
               thresholds: dict[str, tuple[float, float]] | None = None) -> pl.DataFrame:
-    """One row per source: source, newest_at (UTC), age_s (seconds before ``now``, never negative), state.
+    """One row per source: source, newest_at (UTC), age_s (seconds before ``now``, never negative), state
+    (``failed`` while a failed run of one of its tables is not yet followed by a write of it), and for a
+    failed source the job and when it failed.
 
     ``thresholds`` overrides (amber_s, red_s) per source key."""
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    failures = open_failures(lake)
     rows = []
     for s in SOURCES:
         moments = [lake.sql(q).item() for q in s.queries]
         newest = max((m for m in moments if m is not None), default=None)
         age = None if newest is None else max(0.0, (now - newest).total_seconds())
         amber, red = (thresholds or {}).get(s.key, (s.amber_s, s.red_s))
-        rows.append({"source": s.key, "newest_at": newest, "age_s": age, "state": state_of(age, amber, red)})
+        failed = max((failures[t] for t in s.tables if t in failures), key=lambda f: f[1], default=None)
+        rows.append({"source": s.key, "newest_at": newest, "age_s": age,
+                     "state": "failed" if failed else state_of(age, amber, red),
+                     "failed_job": failed[0] if failed else None, "failed_at": failed[1] if failed else None})
     return pl.DataFrame(rows, schema=SCHEMA)
+
+
+# "Dữ liệu đến <time>": the newest event each screen's data reflects (the data's own clock, never the wall
+# clock or a build time). Reports: the as_of stamp gold.unit_performance carries (the newest report update
+# the gold build saw; gold.kpi_daily and gold.unit_transfers are written with it in one snapshot); floods:
+# gold.flood_status.as_of, else the newest gauge reading; violations: the newest detection or review.
+DATA_TIME_QUERIES: dict[str, tuple[str, ...]] = {
+    "reports": ("SELECT max(as_of) FROM gold.unit_performance", "SELECT max(updated_at) FROM silver.reports"),
+    "floods": ("SELECT max(as_of) FROM gold.flood_status", "SELECT max(observed_at) FROM silver.gauge_readings"),
+    "violations": ("SELECT max(greatest(detected_at, coalesce(reviewed_at, detected_at))) FROM silver.violations",),
+}
+DATA_TIME_TABLES = ("gold.unit_performance", "silver.reports", "gold.flood_status", "silver.gauge_readings",
+                    "silver.violations")
+
+
+def data_time(lake: Lake, kind: str) -> dt.datetime | None:
+    """The newest event the ``kind`` of data (reports | floods | violations) reflects; the first query of
+    the kind that has an answer wins (gold's own stamp before silver); None when the lake holds none."""
+    for q in DATA_TIME_QUERIES[kind]:
+        table = q.rsplit("FROM ", 1)[1].split()[0]
+        if not lake.exists(table):
+            continue
+        got = lake.sql(q).item()
+        if got is not None:
+            return got if got.tzinfo else got.replace(tzinfo=dt.UTC)
+    return None

@@ -51,9 +51,11 @@ def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = Non
         return {**counts, "invalid": None, **rates(counts), "units": None,
                 "mean_hours_to_resolve": ratio(row["hours"], counts["processed"])}
     unit_params: dict[str, Any] = {}
-    unit_where = "1=1"
+    # the units in service at the period's end (each administrative era has its own units)
+    has_validity = "valid_to" in lake.sql("SELECT * FROM silver.units LIMIT 0").columns
+    unit_where = "valid_to IS NULL" if has_validity else "1=1"
     if end is not None:
-        unit_where = "joined_on <= $end"
+        unit_where = "joined_on <= $end" + (" AND (valid_to IS NULL OR valid_to >= $end)" if has_validity else "")
         unit_params["end"] = end
     units = lake.sql(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}", unit_params).item()
     out: dict[str, Any] = {**counts, **rates(counts), "units": int(units)}

@@ -25,7 +25,7 @@ def newest_reports(lake: Lake, areas: tuple[str, ...] = (), limit: int = 10) -> 
                coalesce(c.name_en, c.name_vi, r.category_code) category_en,
                coalesce(a.name, r.admin_unit_code_2025) area, r.status, r.channel
         FROM r LEFT JOIN silver.categories c USING (category_code)
-        LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
+        LEFT JOIN silver.admin_units a ON a.admin_unit_code = r.admin_unit_code_2025
         ORDER BY r.received_at DESC, r.report_id""", params)
 
 

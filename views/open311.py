@@ -154,7 +154,7 @@ def requests(lake: Lake, *, ids: Sequence[str] | None = None, service_codes: Seq
             FROM silver.reports r
             LEFT JOIN silver.categories c ON c.category_code = r.category_code
             LEFT JOIN silver.units u ON u.unit_id = r.current_unit_id
-            LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code
+            LEFT JOIN silver.admin_units a ON a.admin_unit_code = r.admin_unit_code
             WHERE {" AND ".join(clauses)}
             ORDER BY r.received_at DESC, r.report_id
             LIMIT $limit OFFSET $offset""",

@@ -58,6 +58,19 @@ class Period:
         return cls("range", start, end)
 
     @classmethod
+    def last_complete_month(cls, last_day: dt.date, first_day: dt.date | None = None) -> Period:
+        """The newest month the data covers to its end: the month of ``last_day`` when that day closes it,
+        else the month before (its tail is still open: a default period ending mid-month shows a false drop).
+        When the data starts after that month began (less than one whole month of data), the month of
+        ``last_day``."""
+        if (last_day + dt.timedelta(days=1)).month != last_day.month:
+            return cls.month(last_day.year, last_day.month)
+        prev = cls.month(*_add_months(last_day.year, last_day.month, -1))
+        if first_day is not None and first_day > prev.start:
+            return cls.month(last_day.year, last_day.month)
+        return prev
+
+    @classmethod
     def parse(cls, text: str) -> Period:
         """"2022-05", "2022-Q2", "2022" or "2022-05-01..2022-05-07" (both days included)."""
         text = text.strip()

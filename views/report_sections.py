@@ -40,8 +40,8 @@ def violations_for(lake: Lake, period: Period) -> Section:
     sec = Section("violations", "Vi phạm giao thông ghi nhận qua camera", "Traffic violations recorded by cameras",
                   VIOLATIONS_TABLE, available=_exists(lake, VIOLATIONS_TABLE))
     if not sec.available:
-        sec.note_vi = "Chưa nạp dữ liệu vi phạm từ camera (bảng silver.violations chưa có trong kho dữ liệu)."
-        sec.note_en = "No camera violation data was loaded (silver.violations is not in the lake)."
+        sec.note_vi = "Chưa nạp dữ liệu vi phạm từ camera vào kho dữ liệu."
+        sec.note_en = "No camera violation data has been loaded into the lake."
         return sec
     sec.frame = violations.by_type(lake, period.start, period.end)  # the violations page's figures
     sec.note_vi = "Vi phạm camera trong kỳ theo loại vi phạm (như trang Vi phạm)."
@@ -65,10 +65,11 @@ def disasters_for(lake: Lake, period: Period) -> list[Section]:
     for s in out:
         if s.available:
             s.frame = figures[s.key](lake, period.start_ts, period.end_ts)
+        # readers see the section's title, never the lake's table names
         if not s.available:
-            s.note_vi = f"Chưa nạp dữ liệu ({s.table} chưa có trong kho dữ liệu)."
-            s.note_en = f"No data was loaded ({s.table} is not in the lake)."
+            s.note_vi = "Chưa nạp dữ liệu này vào kho dữ liệu."
+            s.note_en = "These data have not been loaded into the lake."
         elif s.frame is not None and s.frame.is_empty():
-            s.note_vi = f"Không có bản ghi nào trong kỳ ({s.table})."
-            s.note_en = f"No records in the period ({s.table})."
+            s.note_vi = "Không có bản ghi nào trong kỳ."
+            s.note_en = "No records in the period."
     return out

@@ -85,14 +85,14 @@ def report_details(lake: Lake, report_ids: tuple[str, ...], personal: bool = Fal
                coalesce(c.name_en, c.name_vi, r.category_code) category_en,
                coalesce(a.name, r.admin_unit_code_2025) area, r.current_unit_id, r.rating{personal_cols}
         FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
-        LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
+        LEFT JOIN silver.admin_units a ON a.admin_unit_code = r.admin_unit_code_2025
         WHERE list_contains($ids::VARCHAR[], r.report_id)""", {"ids": list(report_ids)})
 
 
 def commune_geometries(lake: Lake, areas: tuple[str, ...] = ()) -> pl.DataFrame:
     """2025 commune and ward boundaries (GeoJSON text) for the areas (all when none)."""
     return query(lake, f"""
-        SELECT code, name, geometry_geojson FROM silver.admin_units
+        SELECT admin_unit_code, name, geometry_geojson FROM silver.admin_units
         WHERE level = 'commune' AND geometry_geojson IS NOT NULL AND geometry_geojson <> ''
           AND (valid_to IS NULL OR valid_to >= DATE '2025-07-01')
-          AND {AREA_SQL.format(col="code")} ORDER BY code""", {"no_area": not areas, "areas": list(areas)})
+          AND {AREA_SQL.format(col="admin_unit_code")} ORDER BY admin_unit_code""", {"no_area": not areas, "areas": list(areas)})

@@ -28,7 +28,7 @@ def newest_events(lake: Lake, limit: int = 10) -> pl.DataFrame:
              p AS (SELECT r.received_at AS event_at, 'report' AS kind, coalesce(c.name_vi, r.category_code) AS subject,
                           coalesce(a.name, r.admin_unit_code_2025) AS code, NULL::DOUBLE AS value, r.source
                    FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
-                   LEFT JOIN silver.admin_units a ON a.code = r.admin_unit_code_2025
+                   LEFT JOIN silver.admin_units a ON a.admin_unit_code = r.admin_unit_code_2025
                    WHERE r.is_valid ORDER BY r.received_at DESC LIMIT $limit)
         SELECT * FROM (SELECT * FROM v UNION ALL SELECT * FROM g UNION ALL SELECT * FROM p)
         ORDER BY event_at DESC, kind, subject LIMIT $limit""", {"limit": limit}).cast(SCHEMA)

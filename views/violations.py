@@ -27,11 +27,11 @@ def cameras(lake: Lake) -> pl.DataFrame:
     """Cameras with the 2025 commune each stands in (``area_code``; null outside every boundary)."""
     cams = lake.sql("SELECT camera_id, name, location_name, lat, lon, enabled, source FROM silver.cameras "
                     "ORDER BY camera_id")
-    geoms = lake.sql("""SELECT code, geometry_geojson FROM silver.admin_units WHERE level = 'commune'
+    geoms = lake.sql("""SELECT admin_unit_code, geometry_geojson FROM silver.admin_units WHERE level = 'commune'
                         AND valid_to IS NULL AND geometry_geojson IS NOT NULL""")
     codes: list[str | None] = [None] * cams.height
     if cams.height and geoms.height:
-        shapes = [(r["code"], shape(json.loads(r["geometry_geojson"]))) for r in geoms.iter_rows(named=True)]
+        shapes = [(r["admin_unit_code"], shape(json.loads(r["geometry_geojson"]))) for r in geoms.iter_rows(named=True)]
         for i, r in enumerate(cams.iter_rows(named=True)):
             if r["lat"] is None or r["lon"] is None:
                 continue

@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from core.fines import FINES_VND_DECREE_100_2019, fine_vnd
+from core.fines import VIOLATION_TYPES, fine_vnd
 from dashboards.access import Actor, require
 from lake import Lake
 from lake.recompute import refresh_violations_daily
@@ -20,7 +20,6 @@ from lake.recompute import refresh_violations_daily
 DECISIONS = ("confirmed", "dismissed", "corrected")
 # why a detection is dismissed: codes (labels dismiss_<code> in core.labels), or free text
 DISMISS_REASONS = ("false_detection", "wrong_vehicle", "authorised", "duplicate", "other")
-VIOLATION_TYPES = tuple(sorted({vt for vt, _ in FINES_VND_DECREE_100_2019}))
 
 
 def decide(lake: Lake, actor: Actor, event_id: str, decision: str, *, reason: str = "",
@@ -39,7 +38,7 @@ def decide(lake: Lake, actor: Actor, event_id: str, decision: str, *, reason: st
         raise ValueError("a correction needs a plate or a violation type")
     if violation_type is not None and violation_type not in VIOLATION_TYPES:
         raise ValueError(f"unknown violation type {violation_type!r}")
-    current = Lake(lake.root, lake.storage_options)  # the row as it is now, not as a cached view saw it
+    current = Lake(lake.root, lake.storage_options, role=lake.role)  # the row as it is now, not as a cached view saw it
     try:
         cur = current.sql("SELECT * FROM silver.violations WHERE event_id = $id", {"id": event_id})
     finally:
@@ -51,7 +50,7 @@ def decide(lake: Lake, actor: Actor, event_id: str, decision: str, *, reason: st
     if decision == "corrected":
         after["plate_text"] = plate or before["plate_text"]
         after["violation_type"] = violation_type or before["violation_type"]
-        after["fine_vnd"] = fine_vnd(after["violation_type"], before["class_name"] or "")
+        after["fine_vnd"] = fine_vnd(after["violation_type"], before["class_name"] or "", before["start_at"])
     else:
         after["review_status"] = decision
     now = dt.datetime.now(dt.UTC)

@@ -1,6 +1,8 @@
 """Thiên tai & ngập lụt: gauges coloured by alarm level with hydrographs, warning areas, SOS points
-and flood reports, at a moment chosen on a time slider (replay an event). The layers come from
-``views.floods_layers.map_layers(lake, at)``."""
+and flood reports, at a moment chosen on a time slider (replay an event), or live: while readings arrive the page
+follows them by itself (a fragment re-checks the tables' versions every few seconds and reruns the page when they
+moved). The layers come from ``views.floods_layers.map_layers(lake, at)``. Operators approve the IOC's warning
+drafts here (``dashboards.drafts_panel``)."""
 
 from __future__ import annotations
 
@@ -13,34 +15,67 @@ import streamlit as st
 
 from core import fmt
 from core.tz import VN_TZ, VN_TZ_NAME
-from dashboards import access, maps, reads
+from dashboards import access, charts, maps, reads
 from dashboards.context import empty_state, page_context
-from dashboards.data import versioned
-from dashboards.lang import t
-from dashboards.ui import show_table, status_label
-from views import floods, floods_layers
+from dashboards.data import table_versions, versioned
+from dashboards.drafts_panel import show_drafts
+from dashboards.filters import data_time_caption
+from dashboards.lang import t, t_or
+from dashboards.tables import show_sortable
+from dashboards.ui import status_label
+from views import floods, floods_layers, warnings
 
 replay_bounds = versioned(*floods.GAUGE_TABLES)(floods.replay_bounds)
 map_layers = versioned(*floods_layers.LAYER_TABLES)(floods_layers.map_layers)
 hydrograph = versioned(*floods.GAUGE_TABLES)(floods.hydrograph)
+# Live: the newest reading is this recent; the page then shows the gauges as they stand and follows new data.
+LIVE_WITHIN = dt.timedelta(hours=6)
+FOLLOW_SECONDS = 3
+FOLLOWED = (*floods_layers.LAYER_TABLES, *warnings.DRAFT_TABLES)
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 
 st.title(t("page_floods"))
 if (bounds := replay_bounds(lake)) is None:
-    empty_state("silver.gauge_readings")
+    empty_state(t("data_gauges"))
     st.stop()
+if caption := data_time_caption(lake, "floods", lang):
+    st.caption(caption)
+
+
+def _moments(df: pl.DataFrame, *cols: str) -> pl.DataFrame:
+    """ISO texts of the map layers → instants, so a time column sorts as time (drawn in Vietnam time)."""
+    return df.with_columns(pl.col(c).map_elements(lambda v: dt.datetime.fromisoformat(v) if v else None,
+                                                  return_dtype=pl.Datetime("us", "UTC")) for c in cols
+                           if c in df.columns and df.schema[c] == pl.String)
 span, peak = bounds[:2], bounds[2]
+st.session_state["flood_seen"] = table_versions(lake, FOLLOWED)  # what this run shows (the follower compares)
+live = st.toggle(t("flood_live"), value=span[1] >= dt.datetime.now(dt.UTC) - LIVE_WITHIN, key="flood_live",
+                 help=t("flood_live_help"))
 
 lo, hi = (fmt.to_local(x).replace(tzinfo=None, minute=0, second=0, microsecond=0) for x in span)
 hi = max(hi, lo + dt.timedelta(hours=1))
 if "flood_at" not in st.session_state or not lo <= st.session_state["flood_at"] <= hi:
     st.session_state["flood_at"] = (fmt.to_local(peak).replace(tzinfo=None, minute=0, second=0, microsecond=0)
                                     if peak is not None else hi)
-picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedelta(hours=1),
-                   format="DD/MM/YYYY HH:mm", key="flood_at")
-at = picked.replace(tzinfo=VN_TZ).astimezone(dt.UTC)
+if live:  # the gauges as they stand: up to the newest reading, to the minute
+    at = span[1]
+    picked = fmt.to_local(at).replace(tzinfo=None)
+else:
+    picked = st.slider(t("replay_time"), min_value=lo, max_value=hi, step=dt.timedelta(hours=1),
+                       format="DD/MM/YYYY HH:mm", key="flood_at")
+    at = picked.replace(tzinfo=VN_TZ).astimezone(dt.UTC)
+
+
+@st.fragment(run_every=dt.timedelta(seconds=FOLLOW_SECONDS))
+def _follow() -> None:
+    """While live, rerun the page as soon as a followed table moved (a new reading, a draft, a decision)."""
+    if st.session_state.get("flood_live") and table_versions(lake, FOLLOWED) != st.session_state.get("flood_seen"):
+        st.rerun(scope="app")
+
+
+_follow()
 
 layers_data = map_layers(lake, at)
 gauges = pl.DataFrame(layers_data["gauges"], infer_schema_length=None) if layers_data["gauges"] else pl.DataFrame()
@@ -55,6 +90,7 @@ k[0].metric(t("gauges"), f"{fmt.num(counts['alarmed'], lang=lang)} / {fmt.num(co
 k[1].metric(t("warning_areas"), fmt.num(counts["warnings"], lang=lang), border=True)
 k[2].metric(t("sos_points"), fmt.num(counts["sos_open"], lang=lang), border=True)
 k[3].metric(t("flood_reports"), fmt.num(counts["flood_reports"], lang=lang), border=True)
+show_drafts(lake, ctx.role, lang)
 
 
 def _level_text(row: dict) -> str:
@@ -109,11 +145,10 @@ if gauges.is_empty():
 else:
     shown = gauges.with_columns(pl.struct(gauges.columns).map_elements(_level_text, return_dtype=pl.String)
                                 .alias("alarm_text"))
-    show_table(shown, {"name": "col_station", "river": "col_river", "latest_level_m": "col_level",
-                       "alarm_text": "col_diff", "latest_at": "col_time"},
-               {"latest_level_m": lambda v: fmt.num(v, 2, lang),
-                "latest_at": lambda v: fmt.datetime(dt.datetime.fromisoformat(v)) if v else fmt.DASH},
-               key="flood_gauges")
+    show_sortable(_moments(shown, "latest_at"),
+                  {"name": "col_station", "river": "col_river", "latest_level_m": "col_level",
+                   "alarm_text": "col_diff", "latest_at": "col_time"},
+                  {"latest_level_m": lambda v: fmt.num(v, 2, lang), "latest_at": fmt.datetime}, key="flood_gauges")
     names = dict(zip(gauges["station_code"].to_list(), gauges["name"].to_list(), strict=True))
     code = st.selectbox(t("choose_station"), list(names), key="flood_station", format_func=lambda c: names[c])
     st.markdown(f"**{t('hydrograph')} — {names[code]}**")
@@ -133,7 +168,7 @@ else:
             color=maps.hex_colour(maps.ALARM_COLOURS[i]), strokeDash=[6, 3]).encode(y="y:Q")
             for i in (1, 2, 3) if lv_row.get(f"alarm{i}_m") is not None]
         now = alt.Chart(pl.DataFrame({"x": [picked]}).to_pandas()).mark_rule(color="#555").encode(x="x:T")
-        st.altair_chart(alt.layer(base, *rules, now), width="stretch")
+        charts.show(alt.layer(base, *rules, now), lang)
 
 c1, c2 = st.columns(2)
 with c1:
@@ -147,10 +182,10 @@ with c1:
     else:
         warn = pl.DataFrame([{k: p.get(k) for k in ("sent", "headline", "severity", "areaDesc")}
                              for p in seen.values()], infer_schema_length=None).sort("sent", descending=True)
-        show_table(warn, {"sent": "col_time", "headline": "col_headline", "severity": "col_severity",
-                          "areaDesc": "col_area"},
-                   {"sent": lambda v: fmt.datetime(dt.datetime.fromisoformat(v)) if v else fmt.DASH},
-                   key="flood_warn")
+        show_sortable(_moments(warn, "sent"), {"sent": "col_time", "headline": "col_headline",
+                                               "severity": "col_severity", "areaDesc": "col_area"},
+                      {"sent": fmt.datetime, "severity": lambda c: t_or(f"severity_{c}", c or fmt.DASH, lang)},
+                      key="flood_warn")
 with c2:
     st.subheader(t("sos_points"))
     if not sos_rows:
@@ -161,5 +196,6 @@ with c2:
                 "status": "col_status"}
         if access.may_see_personal_data(ctx.role):
             cols |= {"handler": "col_unit"}
-        show_table(sos, cols, {"requested_at": lambda v: fmt.datetime(dt.datetime.fromisoformat(v)) if v else fmt.DASH,
-                               "status": lambda s: status_label(s, lang)}, key="flood_sos")
+        show_sortable(_moments(sos, "requested_at"), cols,
+                      {"requested_at": fmt.datetime, "people": lambda v: fmt.num(v, lang=lang),
+                       "status": lambda s: status_label(s, lang)}, key="flood_sos")

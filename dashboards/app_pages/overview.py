@@ -7,19 +7,22 @@ import polars as pl
 import streamlit as st
 
 from core import fmt
-from dashboards import reads
+from dashboards import charts, reads
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
-from dashboards.lang import t
-from dashboards.ui import channel_label, show_table, status_label
-from views import intake, trends, warnings
+from dashboards.filters import data_time_caption
+from dashboards.lang import t, t_or
+from dashboards.tables import show_sortable
+from dashboards.ui import channel_label, status_label
+from views import adoption, environment, intake, processing_time, tracing, trends, warnings
 from views.period import Period
 
 ctx = page_context()
 lake, f, lang = ctx.lake, ctx.filters, ctx.lang
 
 st.title(t("page_overview"))
-st.caption(t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
+st.caption(" · ".join(x for x in (t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)),
+                                  data_time_caption(lake, "reports", lang)) if x))
 
 cat_codes = reads.categories(lake)
 cat_name = dict(zip(cat_codes["category_code"].to_list(),
@@ -59,7 +62,7 @@ def _headline(period: Period) -> dict:
 h = _headline(f.period)
 p = _headline(f.period.previous())
 if h is None:
-    empty_state("core.kpis")
+    empty_state(t("data_reports"))
 else:
     prev = p or {}
     cols = st.columns(6)
@@ -83,6 +86,34 @@ else:
     pf = f.previous()
     st.caption(t("vs_previous", start=fmt.date(pf.start), end=fmt.date(pf.end)))
 
+# The seed's other facts: app adoption, environment fines, police tracing; the processing time for leaders
+if not ctx.wall:
+    st.subheader(t("seed_facts_title"))
+    st.caption(t("seed_facts_caption"))
+    installs = versioned("silver.app_adoption")(adoption.installs_to)(lake, f.end)
+    visits = versioned("silver.app_adoption")(adoption.visits_in)(lake, f.start, f.end)
+    env = versioned("silver.reports", "silver.environment_fines")(environment.environment_fines)(lake, f.start, f.end)
+    traced = versioned("silver.tracing_requests")(tracing.tracing_cases)(lake, f.start, f.end)
+    m = st.columns(5 if ctx.role in ("leader", "operator") else 4)
+    _metric(m[0], t("app_installs"), fmt.num(installs, lang=lang), None)
+    _metric(m[1], t("app_visits"), fmt.num(visits, lang=lang), None)
+    _metric(m[2], t("env_reports"), fmt.num(env["reports"], lang=lang), None,
+            t("env_fines", n=fmt.num(env["fined"], lang=lang), amount=fmt.num(env["fines_vnd"], lang=lang) + " ₫"))
+    if traced is not None:
+        _metric(m[3], t("tracing_cases"), fmt.num(traced["answered_with_footage"], lang=lang), None,
+                t("tracing_help", n=fmt.num(traced["requests"], lang=lang),
+                  found=fmt.num(traced["answered_with_footage"], lang=lang)))
+    if ctx.role in ("leader", "operator"):
+        cut = versioned("silver.reports")(processing_time.processing_time_cut)(lake, f.end)
+        recent = cut.get("recent_median_hours")
+        _metric(m[4], t("processing_time_title"),
+                fmt.num(recent, 1, lang=lang) if recent is None else t("hours_short", h=fmt.num(recent, 1, lang=lang)),
+                None if cut.get("cut") is None else fmt.pct(-cut["cut"], lang=lang),
+                None if cut.get("cut") is None else t(
+                    "processing_time_cut", cut=fmt.pct(cut["cut"], lang=lang),
+                    first=t("hours_short", h=fmt.num(cut["launch_median_hours"], 1, lang=lang)),
+                    recent=t("hours_short", h=fmt.num(recent, 1, lang=lang))), inverse=True)
+
 sl = reads.slices(lake, f, sel_cats, sel_chans)  # one read, summed three ways below
 trend = trends.trend_of(sl)
 left, right = st.columns([3, 2])
@@ -99,8 +130,8 @@ with left:
             y=alt.Y("n:Q", title=t("count")),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
             tooltip=[alt.Tooltip("date:T", format="%d/%m/%Y", title=t("day")),
-                     alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=t("count"))])
-        st.altair_chart(chart, width="stretch")
+                     alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=t("count"), format=",d")])
+        charts.show(chart, lang)
 with right:
     st.subheader(t("by_channel"))
     chans = trends.channels_of(sl)
@@ -109,10 +140,11 @@ with right:
     else:
         chans = chans.with_columns(pl.col("channel").map_elements(lambda c: channel_label(c, lang),
                                                                   return_dtype=pl.String).alias("label"))
-        st.altair_chart(alt.Chart(chans.to_pandas()).mark_bar().encode(
-            x=alt.X("received:Q", title=t("kpi_received")), y=alt.Y("label:N", sort="-x", title=None),
+        charts.show(alt.Chart(chans.to_pandas()).mark_bar().encode(
+            x=alt.X("received:Q", title=t("kpi_received")),
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
             tooltip=[alt.Tooltip("label:N", title=t("col_channel")),
-                     alt.Tooltip("received:Q", title=t("kpi_received"))]), width="stretch")
+                     alt.Tooltip("received:Q", title=t("kpi_received"), format=",d")]), lang)
 
 st.subheader(t("by_category"))
 cats = trends.categories_of(sl, cat_codes)
@@ -121,21 +153,23 @@ if cats.is_empty():
 else:
     name_col = "name_en" if lang == "en" else "name_vi"
     c1, c2 = st.columns([3, 2])
-    c1.altair_chart(alt.Chart(cats.head(15).to_pandas()).mark_bar().encode(
-        x=alt.X("received:Q", title=t("kpi_received")), y=alt.Y(f"{name_col}:N", sort="-x", title=None),
-        tooltip=[alt.Tooltip(f"{name_col}:N", title=t("col_category")),
-                 alt.Tooltip("received:Q", title=t("kpi_received"))]), width="stretch")
+    with c1:
+        charts.show(alt.Chart(cats.head(15).to_pandas()).mark_bar().encode(
+            x=alt.X("received:Q", title=t("kpi_received")),
+            y=alt.Y(f"{name_col}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
+            tooltip=[alt.Tooltip(f"{name_col}:N", title=t("col_category")),
+                     alt.Tooltip("received:Q", title=t("kpi_received"), format=",d")]), lang)
     with c2:
-        show_table(cats.with_columns((pl.col("processed") / pl.col("received")).alias("rate")),
-                   {name_col: "col_category", "received": "col_received", "processed": "col_processed",
-                    "rate": "col_processed_rate"},
-                   {"received": lambda v: fmt.num(v, lang=lang), "processed": lambda v: fmt.num(v, lang=lang),
-                    "rate": lambda v: fmt.pct(v, lang=lang)}, key="ov_cat_table")
+        show_sortable(cats.with_columns((pl.col("processed") / pl.col("received")).alias("rate")),
+                      {name_col: "col_category", "received": "col_received", "processed": "col_processed",
+                       "rate": "col_processed_rate"},
+                      {"received": lambda v: fmt.num(v, lang=lang), "processed": lambda v: fmt.num(v, lang=lang),
+                       "rate": lambda v: fmt.pct(v, lang=lang)}, key="ov_cat_table")
 
 st.divider()
 
 
-@st.fragment(run_every="30s")
+@st.fragment(run_every="10s")  # live: a new report shows within seconds (make demo's acceptance: 30 s)
 def _ticker() -> None:
     t1, t2 = st.columns(2)
     with t1:
@@ -144,18 +178,20 @@ def _ticker() -> None:
         if news.is_empty():
             empty_state()
         else:
-            show_table(news, {"received_at": "col_time", f"category_{lang}": "col_category", "area": "col_area",
-                              "status": "col_status", "channel": "col_channel"},
-                       {"received_at": fmt.datetime, "status": lambda s: status_label(s, lang),
-                        "channel": lambda c: channel_label(c, lang)}, key="ov_ticker")
+            show_sortable(news, {"received_at": "col_time", f"category_{lang}": "col_category", "area": "col_area",
+                                 "status": "col_status", "channel": "col_channel"},
+                          {"received_at": fmt.datetime, "status": lambda s: status_label(s, lang),
+                           "channel": lambda c: channel_label(c, lang)}, key="ov_ticker")
     with t2:
         st.subheader(t("ticker_warnings"))
         warns = versioned(*warnings.TABLES)(warnings.newest)(lake, 10)
         if warns.is_empty():
             empty_state()
         else:
-            show_table(warns, {"sent": "col_time", "headline": "col_headline", "severity": "col_severity",
-                               "sender": "col_sender"}, {"sent": fmt.datetime}, key="warn_10")
+            show_sortable(warns, {"sent": "col_time", "headline": "col_headline", "severity": "col_severity",
+                                  "sender": "col_sender"},
+                          {"sent": fmt.datetime, "severity": lambda c: t_or(f"severity_{c}", c or fmt.DASH, lang)},
+                          key="warn_10")
 
 
 _ticker()
@@ -174,6 +210,6 @@ if not counts.is_empty():
         col.metric(t(label), fmt.num(totals[key], lang=lang), border=True)
     todo = versioned(intake.REQUESTS)(intake.unmapped_bucket)(lake)
     if not todo.is_empty():
-        show_table(todo, {"jurisdiction": "col_jurisdiction", "service_name": "col_service", "agency": "col_agency",
-                          "requests": "col_requests"}, {"requests": lambda v: fmt.num(v, lang=lang)},
-                   key="ov_intake")
+        show_sortable(todo, {"jurisdiction": "col_jurisdiction", "service_name": "col_service",
+                             "agency": "col_agency", "requests": "col_requests"},
+                      {"requests": lambda v: fmt.num(v, lang=lang)}, key="ov_intake")

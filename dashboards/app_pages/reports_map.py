@@ -50,7 +50,7 @@ unlocated = reads.unlocated_count(lake, f, *picked, overdue_only, at)
 if unlocated:  # said, not dropped: these reports count everywhere else
     st.caption(t("reports_unlocated", n=fmt.num(unlocated, lang=lang)))
 
-area_name = dict(zip(*(reads.communes(lake)[c].to_list() for c in ("code", "name")), strict=True))
+area_name = dict(zip(*(reads.communes(lake)[c].to_list() for c in ("admin_unit_code", "name")), strict=True))
 points = reports.with_columns(
     pl.when(pl.col("overdue")).then(pl.lit("overdue")).otherwise(pl.col("status")).alias("shown_status"),
     pl.col("category_code").replace_strict(cat_name, default=pl.col("category_code"), return_dtype=pl.String)

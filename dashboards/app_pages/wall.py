@@ -13,9 +13,10 @@ import pydeck as pdk
 import streamlit as st
 
 from core import fmt
-from dashboards import maps, reads
+from dashboards import charts, maps, reads
 from dashboards.context import empty_state, page_context
 from dashboards.data import versioned
+from dashboards.filters import data_time_caption
 from dashboards.freshness import show_banner, show_freshness, ticker_rows
 from dashboards.lang import t, t_or
 from dashboards.ui import show_table, status_label
@@ -28,6 +29,7 @@ violation_slices = versioned(*violations.TABLES)(violations.slices)
 PANELS = ("kpis", "reports_map", "floods", "violations")
 PANEL_TITLES = {"kpis": "page_overview", "reports_map": "page_reports", "floods": "page_floods",
                 "violations": "page_violations"}
+PANEL_DATA = {"kpis": "reports", "reports_map": "reports", "floods": "floods", "violations": "violations"}
 
 
 def _config() -> tuple[list[str], int]:
@@ -53,7 +55,7 @@ if ctx.role != "wall":  # a leader/operator previewing the wall can pick the pan
 def panel_kpis() -> None:
     h = reads.headline(lake, f.start, f.end, list(f.areas) or None)
     if h is None:
-        empty_state("core.kpis")
+        empty_state(t("data_reports"))
         return
     cols = st.columns(6)
     cols[0].metric(t("kpi_received"), fmt.num(h["received"], lang=lang))
@@ -68,11 +70,12 @@ def panel_kpis() -> None:
         long = trend.unpivot(index="date", on=["received", "processed"], variable_name="series", value_name="n")
         long = long.with_columns(pl.col("series").replace({"received": t("series_received"),
                                                            "processed": t("series_processed")}))
-        left.altair_chart(alt.Chart(long.to_pandas()).mark_line(strokeWidth=4).encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m", labelFontSize=18)),
-            y=alt.Y("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
-            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=20)))
-            .properties(height=420), width="stretch")
+        with left:
+            charts.show(alt.Chart(long.to_pandas()).mark_line(strokeWidth=4).encode(
+                x=alt.X("date:T", title=None, axis=alt.Axis(format="%d/%m", labelFontSize=18)),
+                y=alt.Y("n:Q", title=None, axis=alt.Axis(labelFontSize=18)),
+                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelFontSize=20)))
+                .properties(height=420), lang)
     news = reads.newest_reports(lake, f.areas, 8)
     with right:
         st.subheader(t("ticker_reports"))
@@ -103,7 +106,7 @@ def panel_reports_map() -> None:
 
 def panel_floods() -> None:
     if (bounds := replay_bounds(lake)) is None:
-        empty_state("silver.gauge_readings")
+        empty_state(t("data_gauges"))
         return
     last = bounds[1]  # the newest reading: the wall shows the gauges as they stand now
     gauges = gauge_status(lake, last).filter(pl.col("lat").is_not_null()).with_columns(
@@ -134,10 +137,10 @@ def panel_violations() -> None:
     st.metric(t("viol_total"), fmt.num(int(by_type["detected"].sum()), lang=lang))
     labels = by_type.with_columns(pl.col("violation_type").map_elements(
         lambda c: t_or(f"vt_{c}", c or "", lang), return_dtype=pl.String).alias("label"))
-    st.altair_chart(alt.Chart(labels.to_pandas()).mark_bar().encode(
+    charts.show(alt.Chart(labels.to_pandas()).mark_bar().encode(
         x=alt.X("detected:Q", title=None, axis=alt.Axis(labelFontSize=18)),
         y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=22, labelLimit=400)))
-        .properties(height=520), width="stretch")
+        .properties(height=520), lang)
 
 
 RENDER = {"kpis": panel_kpis, "reports_map": panel_reports_map, "floods": panel_floods,
@@ -152,8 +155,9 @@ def rotate() -> None:
     show_banner(lake, lang)
     show_freshness(lake, lang)
     st.title(t(PANEL_TITLES[name]))
-    st.caption(t("wall_updated", at=fmt.datetime(dt.datetime.now(dt.UTC))) + " · "
-               + t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end)))
+    # the data's own time ("Dữ liệu đến …"), never the clock: a wall over old data must not look current
+    st.caption(" · ".join(x for x in (data_time_caption(lake, PANEL_DATA[name], lang),
+                                      t("period_caption", start=fmt.date(f.start), end=fmt.date(f.end))) if x))
     RENDER[name]()
     st.subheader(t("ticker_events"))
     events = ticker_rows(lake, lang)

@@ -61,9 +61,9 @@ def _models(args: argparse.Namespace) -> ModelCache:
 
 
 def _lake(args: argparse.Namespace) -> Lake | None:
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    return None if args.no_lake else Lake.open()
+    return None if args.no_lake else Lake.open(role=SERVICE)
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
@@ -172,9 +172,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from dashboards.access import Actor
     from dashboards.actions.review import decide
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     # whoever runs the CLI on the server holds the lake already: they act as an operator, by name
     decide(lake, Actor("operator", args.by), args.event_id, args.status, reason=args.note)
     row = lake.sql("select event_id, violation_type, review_status, reviewed_by, reviewed_at from silver.violations "

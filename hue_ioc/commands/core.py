@@ -49,15 +49,17 @@ def _simulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=float, help="simulator scale (1.0 = the 3-year set; default: as built)")
     p.add_argument("--seed", type=int, help="simulator seed (default: as built, else 7)")
     p.add_argument("--start", help="first simulated day, YYYY-MM-DD (default: as built)")
-    p.add_argument("--end", help="last simulated day, YYYY-MM-DD (default: as built)")
+    p.add_argument("--end", help="last day of the seed window, YYYY-MM-DD (default: as built)")
+    p.add_argument("--until", help="last day of the timeline, YYYY-MM-DD (default: as built, else today)")
 
 
 def _simulator_config(args: argparse.Namespace) -> dict:
     """Run config for the simulator resource: the lake's recorded build parameters, overridden by flags."""
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.reports.build_params import resolve
 
-    params, message = resolve(Lake.open(), {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end")})
+    params, message = resolve(Lake.open(role=SERVICE),
+                              {k: getattr(args, k, None) for k in ("scale", "seed", "start", "end", "until")})
     if message:
         print(f"  {message}")
     return {"resources": {"simulator": {"config": params}}} if params else {}
@@ -91,7 +93,9 @@ def mark_dead_runs_failed(instance) -> int:
     return dead
 
 
-def run_job(name: str, run_config: dict | None = None) -> bool:
+def run_job(name: str, run_config: dict | None = None, asset_selection: list | None = None) -> bool:
+    """Run a job of the code location in this process, on the Dagster instance in DAGSTER_HOME (so the UI
+    shows the run and what it materialized); ``asset_selection`` runs part of an asset job."""
     ensure_dagster_home()
     import os
     import socket
@@ -107,8 +111,11 @@ def run_job(name: str, run_config: dict | None = None) -> bool:
         if dead:
             print(f"  {dead} run(s) whose process died were marked failed")
         result = job.execute_in_process(instance=instance, run_config=config, raise_on_error=False,
+                                        asset_selection=asset_selection,
                                         tags={RUN_PID: str(os.getpid()), RUN_HOST: socket.gethostname()})
     print(f"  dagster run {result.run_id} of {name}: {'success' if result.success else 'FAILED'}")
+    if not result.success:
+        _record_failed_run(result, name, asset_selection or list(job.asset_layer.executable_asset_keys))
     for ev in result.all_events:
         if ev.event_type_value == "ASSET_CHECK_EVALUATION":
             data = ev.event_specific_data
@@ -116,6 +123,21 @@ def run_job(name: str, run_config: dict | None = None) -> bool:
             why = f": {data.description}" if not data.passed and getattr(data, "description", None) else ""
             print(f"  check {mark} {data.asset_key.to_user_string()}:{data.check_name}{why}")
     return result.success
+
+
+def _record_failed_run(result, name: str, keys: list) -> None:
+    """A failed run of this CLI is recorded where the screens' freshness marks show it, as the run-failure
+    sensor does for runs the daemon sees (insert-only by run id: both recording it changes nothing)."""
+    from hue_ioc.defs.catalog import table_of
+    from hue_ioc.defs.operations import record_failure
+    from lake import SERVICE, Lake
+
+    events = result.all_events
+    tables = {table_of(k) for k in keys}  # what the run was to write
+    steps = [e.step_key for e in events if e.event_type_value == "STEP_FAILURE" and e.step_key]
+    message = next((e.message for e in events if e.event_type_value in ("STEP_FAILURE", "RUN_FAILURE")), "") or ""
+    record_failure(Lake.open(role=SERVICE), result.run_id, name, [t for t in tables if t], steps, message,
+                   dt.datetime.now(dt.UTC))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -129,17 +151,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not run_job("rebuild_reports", _simulator_config(args)):
         print("hue-ioc demo: the reports job failed; see the Dagster logs above", file=sys.stderr)
         return 1
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    lake = Lake.open()
-    print("2/4 cameras")
-    from hue_ioc.defs.cameras import build_demo_cameras
-
-    build_demo_cameras(lake, assets_available=assets_dir() is not None)
-    print("3/4 disasters and floods")
-    from pipelines.disasters.demo import build_demo_disasters
-
-    print('  ', build_demo_disasters(lake))
+    lake = Lake.open(role=SERVICE)
+    print("2/4 cameras (Dagster job build_cameras)")
+    config, selection = _camera_demo_run(assets_dir() is not None)
+    if not run_job("build_cameras", config, selection):
+        print("hue-ioc demo: the cameras job failed; see the Dagster logs above", file=sys.stderr)
+        return 1
+    print("3/4 disasters and floods (Dagster job build_disasters)")
+    if not run_job("build_disasters"):
+        print("hue-ioc demo: the disasters job failed; see the Dagster logs above", file=sys.stderr)
+        return 1
     print("   headline:", json.dumps(_headline(None, None, None), ensure_ascii=False, default=str))
     if args.no_serve:
         return 0
@@ -153,6 +176,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         if stop is not None:
             stop.set()
+
+
+def _camera_demo_run(assets_available: bool) -> tuple[dict, list | None]:
+    """Run config and asset selection of ``build_cameras`` for the demo: the simulated history, the real
+    detector over car-detection.mp4 with the example camera config when the models and the video are there,
+    and the daily roll-up."""
+    import dagster as dg
+
+    from hue_ioc.defs.cameras import default_config_path
+
+    if not assets_available:
+        print("   không có mô hình/video mẫu — bỏ qua phát hiện thật / no models or sample video, skipping real "
+              "detection. Get them with `hue-ioc assets fetch` (models) and set HUE_IOC_ASSETS to a folder "
+              "holding videos/intel-sample-videos/car-detection.mp4 (https://github.com/intel-iot-devkit/sample-videos).")
+        return {}, [dg.AssetKey(["silver", "violations"]), dg.AssetKey(["gold", "violations_daily"])]
+    from detectors.config import load_cameras
+
+    cfg = default_config_path()
+    cam = next(c for c in load_cameras(cfg) if "car-detection.mp4" in c.source)
+    return {"ops": {"camera_detections": {"config": {"config_path": str(cfg),
+                                                     "files": [f"{cam.id}={cam.source}"]}}}}, None
 
 
 def _simulate_live(lake: object) -> threading.Event:
@@ -176,10 +220,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> dict:
-    from lake import Lake
+    from lake import SERVICE, Lake
     from views.headline import headline
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     if as_of:
         lake = lake.as_of(as_of)
     out = headline(lake, start=start, end=end)
@@ -189,11 +233,11 @@ def _headline(as_of: str | None, start: dt.date | None, end: dt.date | None) -> 
 
 
 def _ranking_rows(as_of: str | None, period_text: str) -> list[dict]:
-    from lake import Lake
+    from lake import SERVICE, Lake
     from views.period import Period
     from views.ranking import ranking
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     if as_of:
         lake = lake.as_of(as_of)
     return ranking(lake, Period.parse(period_text)).to_dicts()
@@ -245,9 +289,9 @@ def cmd_kpis(args: argparse.Namespace) -> int:
 
 
 def cmd_lake(args: argparse.Namespace) -> int:
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     if args.action == "tables":
         import polars as pl
 
@@ -274,12 +318,12 @@ def cmd_lake(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """A file of canonical records → bronze → silver (incremental) → gold."""
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.reports import build
     from pipelines.reports.bronze import ingest_batch
     from pipelines.sources.jsonl_file import JsonLinesReportSource
 
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     batch = JsonLinesReportSource(args.file, source=args.source).fetch()
     ingested = ingest_batch(lake, batch, prefix=args.source)
     # silver applies every bronze row after its watermark (this file's, and any a killed run left)

@@ -8,7 +8,9 @@ hue-ioc floods replay [--speed S] [--start T] [--end T]   play the Nov-2025 hydr
 hue-ioc floods sos-import FILE       SOS requests from CSV
 hue-ioc cap parse FILE               parse + validate one CAP 1.2 file, print its fields as JSON
 hue-ioc cap ingest PATH|URL ...      files, inbox folders, Atom/RSS feed URLs or alert URLs into silver.warnings
-                                     (exit 1 when a source could not be read, 2 when a path does not exist)
+                                     (an alert for Huế drafts the IOC's relay, issued once an operator approves it;
+                                     exit 1 when a source could not be read, 2 when a path does not exist)
+hue-ioc cap issue-approved           issue the approved warning drafts (CAP 1.2, vi + en)
 """
 
 from __future__ import annotations
@@ -62,12 +64,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="which signature outcomes are accepted (default: setting cap_signature_policy)")
     q.add_argument("--trust-store", default=None, help="PEM file or folder (default: setting cap_trust_store)")
     q.set_defaults(func=cmd_cap_ingest)
+    q = cs.add_parser("issue-approved", help="issue the warning drafts an operator approved (the live service "
+                      "does this every few seconds)")
+    q.set_defaults(func=cmd_cap_issue_approved)
+
+
+def cmd_cap_issue_approved(args: argparse.Namespace) -> int:
+    from pipelines.disasters.warning_drafts import issue_approved
+
+    print(json.dumps({"issued": issue_approved(_lake())}))
+    return 0
 
 
 def _lake():
-    from lake import Lake
+    from lake import SERVICE, Lake
 
-    return Lake.open()
+    return Lake.open(role=SERVICE)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -161,7 +173,7 @@ def cmd_cap_ingest(args: argparse.Namespace) -> int:
         http_fetch,
         inbox_documents,
     )
-    from pipelines.disasters.warnings_issuer import relay_received_for_hue
+    from pipelines.disasters.warning_drafts import draft_relays
 
     missing = [s for s in args.sources if not s.startswith(("http://", "https://")) and not Path(s).exists()]
     if missing:
@@ -180,8 +192,8 @@ def cmd_cap_ingest(args: argparse.Namespace) -> int:
             docs += list(file_documents([s]))
     lake = _lake()
     res = ingest_documents(lake, docs, policy=args.policy, trust_store=args.trust_store)
-    relayed = relay_received_for_hue(lake, res.new_ids)
-    print(json.dumps({**res.as_dict(), "relayed_for_hue": relayed}))
+    drafted = draft_relays(lake, res.new_ids)  # issued once an operator approves it on the flood page
+    print(json.dumps({**res.as_dict(), "relays_drafted_for_hue": drafted}))
     unread = [d for d in docs if d.error is not None]
     for d in unread:
         print(f"hue-ioc cap ingest: không đọc được / not read: {d.origin}: {d.error}", file=sys.stderr)

@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--postgres", action="store_true", help="poll the citizen app's PostgreSQL (HUE_IOC_PG_DSN)")
     p.add_argument("--pg-schema", default=None, help="the app's schema (default: setting pg_schema)")
     p.add_argument("--pg-every", type=float, default=5.0, help="seconds between PostgreSQL polls")
+    p.add_argument("--pg-notify-install", action="store_true",
+                   help="install the NOTIFY triggers on the app's tables (pipelines/live/pg_notify.sql) first; "
+                        "the service LISTENs and polls at once on a change")
     p.add_argument("--cap-feed", action="append", default=[],
                    help="CAP Atom/RSS feed URL, polled every minute (also HUE_IOC_CAP_FEEDS, comma separated)")
     p.add_argument("--compact-every", type=float, default=600.0, help="seconds between compactions")
@@ -45,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.live.mqtt import MqttConsumer
     from pipelines.live.service import LiveConfig, LiveService
     from pipelines.sources.mapping import load_mapping
@@ -55,6 +58,10 @@ def _run(args: argparse.Namespace) -> int:
     s = settings()
     cams = camera_zones(load_cameras(Path(args.cameras or s.cameras or repo_root() / DEFAULT_CAMERAS)))
     url = args.mqtt or s.mqtt_url
+    if args.postgres and args.pg_notify_install:
+        from pipelines.live.pg_notify import install_notify
+
+        install_notify(s.pg_dsn, args.pg_schema or s.pg_schema)
     feeds = [*args.cap_feed, *[u.strip() for u in (s.cap_feeds or "").split(",") if u.strip()]]
     config = LiveConfig(batch_max=args.batch_max, batch_wait_s=args.batch_wait,
                         postgres=PostgresReportSource(s.pg_dsn, args.pg_schema or s.pg_schema,
@@ -63,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
     consumer = MqttConsumer(url, client_id=args.client_id) if url else None
     if consumer is None and config.postgres is None and not feeds:
         raise ValueError("nothing to ingest: give a broker (--mqtt or HUE_IOC_MQTT_URL), --postgres or a CAP feed")
-    service = LiveService(Lake.open(), cams, consumer, config)
+    service = LiveService(Lake.open(role=SERVICE), cams, consumer, config)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -45,7 +45,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     import requests
 
     from core.settings import settings
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.sources.open311.documents import Open311Error
     from pipelines.sources.open311.intake import import_open311
     from pipelines.sources.open311.mapping import mapping_for
@@ -56,7 +56,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise ValueError(f"--jurisdiction {args.jurisdiction!r}: use letters, digits, - or _ (e.g. hue, nyc)")
     tz = args.tz or s.open311_tz
     mapping = mapping_for(args.mapping or s.open311_mapping, tz, jurisdiction=jurisdiction)
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     try:
         res = import_open311(lake, args.target, mapping, tz_name=tz, hand_over=lambda b: _into_reports(lake, b))
     except (requests.RequestException, Open311Error) as exc:

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from core.fmt import num, pct
-    from lake import Lake
+    from lake import SERVICE, Lake
     from publications.provenance import stamp
     from publications.publish import render
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise ValueError(f"--out {out} is a folder: name a file inside it, e.g. {out / 'bao-cao.pdf'}")
     fmt = args.format or (out.suffix.lstrip(".").lower() if out.suffix.lower() in (".pdf", ".xlsx") else "pdf")
-    lake = Lake.open()
+    lake = Lake.open(role=SERVICE)
     data, blob = render(lake, args.period, fmt, unit_id=args.unit, as_of=args.as_of)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ def _counts(args: argparse.Namespace) -> int:
 
 
 def _live(args: argparse.Namespace) -> int:
-    from lake import Lake
+    from lake import SERVICE, Lake
     from pipelines.live.simulator_run import run_simulation
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -68,7 +68,7 @@ def _live(args: argparse.Namespace) -> int:
             signal.signal(sig, lambda *_: stop.set())
     print(f"hue-ioc simulate live: scenario {args.scenario}, speed {args.speed:g}, cameras {sorted(cams)}, "
           f"{'broker ' + broker if broker else 'in-process ingest'} (all data labelled simulated)", flush=True)
-    res = run_simulation(Lake.open(), cams, stop, speed=args.speed, scenario=args.scenario, broker=broker,
+    res = run_simulation(Lake.open(role=SERVICE), cams, stop, speed=args.speed, scenario=args.scenario, broker=broker,
                          duration_s=args.duration)
     print(f"hue-ioc simulate live: stopped; sent {res.sent}, reports {res.reports}, service {res.service}",
           flush=True)

@@ -1,6 +1,7 @@
 """Cameras: simulated violation history, real detections over registered video files, an inbox sensor,
 and the daily violations roll-up. Asset logic lives in plain functions (tested directly)."""
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 
 from core.settings import assets_dir, repo_root
+from hue_ioc.defs.catalog import SOURCE_RETRY, lake_asset, lake_spec, materialized, table_metadata
 from hue_ioc.defs.resources import LakeResource
 from lake import Lake
 from lake.recompute import violations_daily as violations_daily_rows
@@ -114,15 +116,23 @@ def new_inbox_files(folder: Path, seen: dict[str, float]) -> list[tuple[str, Pat
 # ------------------------------------------------------------------ assets
 class CameraHistoryConfig(dg.Config):
     seed: int = 2019
+    until: str = ""  # last day of the timeline, YYYY-MM-DD; empty: the reports' timeline (their build parameters)
 
 
-@dg.asset(key=["silver", "violations"], group_name=GROUP,
-          description="Violations: the simulated 2019-05..2022-05 history (source='simulated'), plus rows the "
-                      "detector writes (camera_detections).")
+@dg.asset(**lake_asset("silver.violations", GROUP,
+                       description="Traffic violations and incidents, one row per (camera, rule, track) event, with "
+                                   "plate (operators only), evidence crop and the officer's review: the simulated "
+                                   "2019-05..2022-05 history (source='simulated') plus the rows the detector "
+                                   "writes (camera_detections)."))
 def camera_violation_history(context: dg.AssetExecutionContext, config: CameraHistoryConfig,
                              lake: LakeResource) -> dg.MaterializeResult:
-    counts = load_camera_history(lake.lake(), CameraSimConfig(seed=config.seed))
-    return dg.MaterializeResult(metadata={k: dg.MetadataValue.int(v) for k, v in counts.items()})
+    lk = lake.lake()
+    from pipelines.disasters.demo import timeline_end
+
+    until = dt.date.fromisoformat(config.until) if config.until else timeline_end(lk)
+    counts = load_camera_history(lk, CameraSimConfig(seed=config.seed, until=until))
+    return dg.MaterializeResult(metadata=table_metadata(
+        lk, "silver.violations", {f"written/{k}": dg.MetadataValue.int(v) for k, v in counts.items()}))
 
 
 class CameraVideoConfig(dg.Config):
@@ -133,11 +143,11 @@ class CameraVideoConfig(dg.Config):
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["bronze", "camera_events_raw"], group_name=GROUP,
-                        description="Every rule event from the detector over registered video files (it also "
-                                    "inserts the detector's rows into silver.violations, review columns pending)."),
-           dg.AssetSpec(["silver", "traffic_counts"], group_name=GROUP,
-                        description="Line counts per camera, minute, line, class and direction.")],
+    specs=[lake_spec("bronze.camera_events_raw", GROUP,
+                     description="Every rule event the detector emitted over registered video files, as emitted "
+                                 "(it also inserts the detector's rows into silver.violations, review pending)."),
+           lake_spec("silver.traffic_counts", GROUP)],
+    retry_policy=SOURCE_RETRY,
 )
 def camera_detections(context: dg.AssetExecutionContext, config: CameraVideoConfig, lake: LakeResource):
     out = process_videos(lake.lake(), config.config_path or default_config_path(), config.files or None,
@@ -145,15 +155,15 @@ def camera_detections(context: dg.AssetExecutionContext, config: CameraVideoConf
                          log=context.log)
     meta = {"cameras": out["cameras"], "ok": out["ok"], "events": out["events"], "violations": out["violations"],
             "failed": ", ".join(out["failed"])}
-    yield dg.MaterializeResult(asset_key=["bronze", "camera_events_raw"], metadata=meta)
-    yield dg.MaterializeResult(asset_key=["silver", "traffic_counts"])
+    yield materialized(lake.lake(), "bronze.camera_events_raw", meta)
+    yield materialized(lake.lake(), "silver.traffic_counts")
 
 
-@dg.asset(key=["gold", "violations_daily"], group_name=GROUP,
-          deps=[["silver", "violations"], ["bronze", "camera_events_raw"]],
-          description="Violations per day, camera, type and class with review outcome and fines.")
+@dg.asset(**lake_asset("gold.violations_daily", GROUP, deps=["silver.violations", "bronze.camera_events_raw"]))
 def violations_daily(lake: LakeResource) -> dg.MaterializeResult:
-    return dg.MaterializeResult(metadata={"rows": build_violations_daily(lake.lake())})
+    lk = lake.lake()
+    build_violations_daily(lk)
+    return dg.MaterializeResult(metadata=table_metadata(lk, "gold.violations_daily"))
 
 
 @dg.asset_check(asset=["silver", "violations"], description="review status known, fines not negative, "
@@ -170,6 +180,12 @@ camera_videos_job = dg.define_asset_job(
                                                             ["silver", "traffic_counts"],
                                                             ["gold", "violations_daily"]),
     description="Process registered video files (or the inbox files a sensor names) and roll up the day.")
+
+
+build_cameras = dg.define_asset_job(
+    "build_cameras", selection=dg.AssetSelection.groups(GROUP),
+    description="Build the camera tables: the simulated violation history, the detector over registered videos "
+                "and the daily roll-up (hue-ioc demo runs it, without the detector when the models are absent).")
 
 
 @dg.sensor(job=camera_videos_job, minimum_interval_seconds=30,
@@ -305,6 +321,6 @@ camera_fleet_celery_job = _celery_job()
 defs = dg.Definitions(
     assets=[camera_violation_history, camera_detections, violations_daily],
     asset_checks=[violations_valid],
-    jobs=[camera_videos_job, camera_fleet_job, camera_fleet_celery_job],
+    jobs=[camera_videos_job, build_cameras, camera_fleet_job, camera_fleet_celery_job],
     sensors=[camera_inbox_sensor],
 )

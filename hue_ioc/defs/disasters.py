@@ -17,12 +17,13 @@ from pathlib import Path
 import dagster as dg
 
 from core.settings import data_path
+from hue_ioc.defs.catalog import SOURCE_RETRY, lake_asset, lake_spec, materialized, table_metadata
 from hue_ioc.defs.resources import LakeResource
 from pipelines.disasters import gauges, sos, warnings_history
 from pipelines.disasters.cap.write import validate_cap
-from pipelines.disasters.cap_ingest import ingest_documents
+from pipelines.disasters.cap_ingest import SAMPLE_SOURCE, ingest_documents
 from pipelines.disasters.common import local_moment
-from pipelines.disasters.demo import shared_cap_samples
+from pipelines.disasters.demo import shared_cap_samples, timeline_end
 from pipelines.disasters.feeds import feed_documents, file_documents
 from pipelines.disasters.flood_status import build_flood_status
 from pipelines.disasters.replay import DEFAULT_START, replay
@@ -63,20 +64,19 @@ class CapConfig(dg.Config):
     simulated_history: bool = True  # the simulated 2019-2022 warnings history
 
 
-@dg.asset(key=K(["silver", "gauge_stations"]), group_name=GROUP, kinds={"delta"},
-          description="River gauges with alarm levels and reservoirs (VNDMS).")
+@dg.asset(**lake_asset("silver.gauge_stations", GROUP, retry_policy=SOURCE_RETRY))
 def gauge_stations(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
-    n = gauges.load_stations(lake.lake())
-    return dg.MaterializeResult(metadata={"written": n})
+    lk = lake.lake()
+    n = gauges.load_stations(lk)
+    return dg.MaterializeResult(metadata=table_metadata(lk, "silver.gauge_stations", {"written": n}))
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(K(["bronze", "gauge_readings_raw"]), group_name=GROUP, kinds={"delta"},
-                        deps=[K(["silver", "gauge_stations"])]),
-           dg.AssetSpec(K(["silver", "gauge_readings"]), group_name=GROUP, kinds={"delta"},
-                        deps=[K(["silver", "gauge_stations"])],
-                        description="Water levels (UTC) with alarm level reached and signed difference.")],
-    name="gauge_readings")
+    specs=[lake_spec("bronze.gauge_readings_raw", GROUP, deps=["silver.gauge_stations"],
+                     description="River gauge and reservoir readings as the files gave them (VNDMS CSV, generic "
+                                 "CSV/JSON), append-only, one row per distinct record."),
+           lake_spec("silver.gauge_readings", GROUP, deps=["silver.gauge_stations"])],
+    name="gauge_readings", retry_policy=SOURCE_RETRY)
 def gauge_readings_asset(context: dg.AssetExecutionContext, config: GaugeReadingsConfig,
                          lake: LakeResource):
     lk = lake.lake()
@@ -92,49 +92,51 @@ def gauge_readings_asset(context: dg.AssetExecutionContext, config: GaugeReading
         context.log.info(f"{p.name}: {r}")
         for k in totals:
             totals[k] += r[k]
-    yield dg.MaterializeResult(asset_key=K(["bronze", "gauge_readings_raw"]), metadata={"files": len(paths)})
-    yield dg.MaterializeResult(asset_key=K(["silver", "gauge_readings"]), metadata=totals)
+    yield materialized(lk, "bronze.gauge_readings_raw", {"files": len(paths)})
+    yield materialized(lk, "silver.gauge_readings", totals)
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(K(["bronze", "cap_alerts_raw"]), group_name=GROUP, kinds={"delta"}),
-           dg.AssetSpec(K(["silver", "warnings"]), group_name=GROUP, kinds={"delta"},
-                        deps=[K(["silver", "gauge_readings"])],
-                        description="CAP warnings received and issued by the IOC.")],
-    name="cap_warnings")
+    specs=[lake_spec("bronze.cap_alerts_raw", GROUP,
+                     description="CAP 1.2 documents exactly as received (files, inbox, feeds): one alert, a "
+                                 "container of alerts or an EDXL-DE distribution, append-only."),
+           lake_spec("silver.warnings", GROUP, deps=["silver.gauge_readings"])],
+    name="cap_warnings", retry_policy=SOURCE_RETRY)
 def cap_warnings_asset(context: dg.AssetExecutionContext, config: CapConfig, lake: LakeResource):
     lk = lake.lake()
-    files = [Path(f) for f in config.files] + (shared_cap_samples() if config.include_samples else [])
-    docs = list(file_documents(files))
+    docs = list(file_documents([Path(f) for f in config.files]))
+    if config.include_samples:  # the specification's examples: samples, not Huế's warnings
+        docs += list(file_documents(shared_cap_samples(), source=SAMPLE_SOURCE))
     for url in config.feeds:
         docs += list(feed_documents(url))
     res = ingest_documents(lk, docs)
     issued = issue_flood_warnings(lk)
     relayed = relay_received_for_hue(lk)
     simulated = warnings_history.load_simulated_warnings(lk) if config.simulated_history else 0
-    yield dg.MaterializeResult(asset_key=K(["bronze", "cap_alerts_raw"]), metadata={"documents": res.read})
-    yield dg.MaterializeResult(asset_key=K(["silver", "warnings"]),
-                               metadata={**res.as_dict(), "issued": issued, "relayed": relayed,
-                                         "simulated": simulated})
+    yield materialized(lk, "bronze.cap_alerts_raw", {"documents": res.read})
+    yield materialized(lk, "silver.warnings", {**res.as_dict(), "issued": issued, "relayed": relayed,
+                                               "simulated": simulated})
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(K(["silver", "sos_requests"]), group_name=GROUP, kinds={"delta"},
-                        description="SOS requests (simulated, calibrated on 703 over 2019-05..2022-05)."),
-           dg.AssetSpec(K(["silver", "hotline_calls"]), group_name=GROUP, kinds={"delta"},
-                        description="2020 flood-season hotline: 1,919 calls in, 488 out (simulated).")],
+    specs=[lake_spec("silver.sos_requests", GROUP,
+                     description="SOS requests (yêu cầu cứu hộ) with place, people, needs and handling: simulated, "
+                                 "calibrated on 703 requests over 2019-05..2022-05."),
+           lake_spec("silver.hotline_calls", GROUP,
+                     description="Flood-season hotline calls (1900 1075), in and out: simulated on the 2020 season "
+                                 "(1,919 calls in, 488 out).")],
     name="sos_and_hotline")
 def sos_asset(context: dg.AssetExecutionContext, lake: LakeResource):
-    r = sos.load_simulated(lake.lake())
-    yield dg.MaterializeResult(asset_key=K(["silver", "sos_requests"]), metadata={"written": r["sos_requests"]})
-    yield dg.MaterializeResult(asset_key=K(["silver", "hotline_calls"]), metadata={"written": r["hotline_calls"]})
+    lk = lake.lake()
+    r = sos.load_simulated(lk, until=timeline_end(lk))  # the SOS timeline runs as far as the reports' one
+    yield materialized(lk, "silver.sos_requests", {"written": r["sos_requests"]})
+    yield materialized(lk, "silver.hotline_calls", {"written": r["hotline_calls"]})
 
 
-@dg.asset(key=K(["gold", "flood_status"]), group_name=GROUP, kinds={"delta"},
-          deps=[K(["silver", "gauge_readings"]), K(["silver", "gauge_stations"])],
-          description="Per gauge: latest level, alarm, 3-h trend, peak and time above each level.")
+@dg.asset(**lake_asset("gold.flood_status", GROUP, deps=["silver.gauge_readings", "silver.gauge_stations"]))
 def flood_status_asset(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
-    return dg.MaterializeResult(metadata={"gauges": build_flood_status(lake.lake())})
+    lk = lake.lake()
+    return dg.MaterializeResult(metadata=table_metadata(lk, "gold.flood_status", {"gauges": build_flood_status(lk)}))
 
 
 # ---------------------------------------------------------------------------------------------- checks
@@ -164,6 +166,13 @@ disasters_update_job = dg.define_asset_job(
         K(["bronze", "gauge_readings_raw"]), K(["silver", "gauge_readings"]), K(["bronze", "cap_alerts_raw"]),
         K(["silver", "warnings"]), K(["gold", "flood_status"])),
     description="Load new gauge files and CAP documents, issue warnings, rebuild flood status.")
+
+
+build_disasters = dg.define_asset_job(
+    "build_disasters", selection=dg.AssetSelection.groups(GROUP),
+    description="Build every disasters table: stations, the November 2025 readings, CAP samples and the "
+                "warnings the IOC issues, the simulated SOS/hotline/warnings history, flood status "
+                "(hue-ioc demo runs it).")
 
 
 def run_request_for(changes: dict) -> dg.RunRequest | None:
@@ -215,6 +224,6 @@ def replay_job():
 defs = dg.Definitions(
     assets=[gauge_stations, gauge_readings_asset, cap_warnings_asset, sos_asset, flood_status_asset],
     asset_checks=[readings_alarm_levels, issued_warnings_valid],
-    jobs=[disasters_update_job, replay_job],
+    jobs=[disasters_update_job, build_disasters, replay_job],
     sensors=[disasters_inbox_sensor],
 )

@@ -11,6 +11,7 @@ from typing import Any
 import dagster as dg
 
 from core.tz import VN_TZ_NAME
+from hue_ioc.defs.catalog import OWNERS
 from hue_ioc.defs.resources import LakeResource
 from publications.pdf import render_pdf
 from publications.provenance import stamp
@@ -75,6 +76,7 @@ def report_metadata(data: ReportData, uris: dict[str, str]) -> dict[str, Any]:
     description="Báo cáo tháng cho lãnh đạo (PDF + XLSX) · the monthly leadership report, stored under the "
                 "lake's publications/ folder with its table versions and headline figures.",
     kinds={"pdf", "excel"},
+    owners=OWNERS[GROUP],
 )
 def monthly_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
     period = period_of(context.partition_key)
@@ -90,6 +92,7 @@ def monthly_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.
     deps=[["gold", "kpi_daily"], ["gold", "unit_performance"]],
     description="Báo cáo quý cho lãnh đạo (PDF + XLSX) · the quarterly leadership report, under publications/.",
     kinds={"pdf", "excel"},
+    owners=OWNERS[GROUP],
 )
 def quarterly_report(context: dg.AssetExecutionContext, lake: LakeResource) -> dg.MaterializeResult:
     period = quarter_of(context.partition_key)

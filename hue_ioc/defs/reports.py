@@ -8,6 +8,7 @@ from pydantic import Field
 
 from core.settings import settings
 from core.tz import VN_TZ_NAME
+from hue_ioc.defs.catalog import SOURCE_RETRY, lake_spec, materialized
 from hue_ioc.defs.resources import LakeResource, postgres_source_resource
 from lake import Lake
 from lake.catalog import spec
@@ -19,13 +20,19 @@ from pipelines.sources.resources import HueSSimulatorResource, Open311Resource, 
 from pipelines.sources.simulator import roster
 
 GROUP = "reports"
+# assets simulated once per build (the seed's other facts), left out of the hourly sync
+REFRESH_TAG, PER_BUILD = "hue_ioc/refresh", "per-build"
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["bronze", "reports_raw"], group_name=GROUP, deps=[["silver", "units"], ["silver", "categories"]]),
-           dg.AssetSpec(["bronze", "report_events_raw"], group_name=GROUP,
-                        deps=[["silver", "units"], ["silver", "categories"]])],
-    description="Raw reports and events from every configured source (simulator, Open311, PostgreSQL).",
+    specs=[lake_spec("bronze.reports_raw", GROUP, deps=["silver.units", "silver.categories"],
+                     description="Citizen reports as every configured source gave them (simulator, Open311, "
+                                 "PostgreSQL), append-only, one row per distinct payload (the payload names the "
+                                 "reporter: operators only)."),
+           lake_spec("bronze.report_events_raw", GROUP, deps=["silver.units", "silver.categories"],
+                     description="Report lifecycle events (received, assigned, transferred, resolved, rated, ...) "
+                                 "as every configured source gave them, append-only.")],
+    retry_policy=SOURCE_RETRY,
 )
 def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simulator: HueSSimulatorResource,
                    open311: Open311Resource, postgres_source: PostgresSourceResource):
@@ -34,18 +41,15 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
     if simulator.enabled:
         sources["simulated"] = simulator.source()
         build_params.record(lk, {"scale": simulator.scale, "seed": simulator.seed, "start": simulator.start,
-                                 "end": simulator.end})
+                                 "end": simulator.end, "until": simulator.config().last_day.isoformat()})
     if open311.base_url or open311.path:
         sources["open311"] = open311.source()
     if postgres_source.enabled():
         sources["postgres"] = postgres_source.source()
     meta = ingest_sources(lk, sources, reconcile_every=dt.timedelta(hours=settings().reconcile_hours))
     context.log.info(f"ingested: {meta}")
-    yield dg.MaterializeResult(asset_key=["bronze", "reports_raw"],
-                               metadata={"sources": dg.MetadataValue.json(meta),
-                                         "version": lk.version("bronze.reports_raw")})
-    yield dg.MaterializeResult(asset_key=["bronze", "report_events_raw"],
-                               metadata={"version": lk.version("bronze.report_events_raw")})
+    yield materialized(lk, "bronze.reports_raw", {"sources": dg.MetadataValue.json(meta)})
+    yield materialized(lk, "bronze.report_events_raw")
 
 
 @dg.multi_asset(
@@ -53,21 +57,20 @@ def bronze_reports(context: dg.AssetExecutionContext, lake: LakeResource, simula
                                    description="the reference tables the reports load needs (units, categories) "
                                                "hold rows: without them every fact is rejected"),
                  ],
-    specs=[dg.AssetSpec(["silver", "units"], group_name=GROUP, description="Handling units (đơn vị xử lý)."),
-           dg.AssetSpec(["silver", "categories"], group_name=GROUP,
-                        description="Categories with their deadline rules (pipelines/sources/categories.yaml)."),
-           dg.AssetSpec(["silver", "admin_units"], group_name=GROUP,
-                        description="Huế's communes and districts before and after 2025-07-01, with boundaries.")],
+    specs=[lake_spec("silver.units", GROUP),
+           lake_spec("silver.categories", GROUP,
+                     description="Report categories (lĩnh vực) with their processing type and deadline rule "
+                                 "(the source's own table in production, else pipelines/sources/categories.yaml)."),
+           lake_spec("silver.admin_units", GROUP)],
+    retry_policy=SOURCE_RETRY,
 )
 def reference_tables(context: dg.AssetExecutionContext, lake: LakeResource, simulator: HueSSimulatorResource,
                      postgres_source: PostgresSourceResource):
     lk = lake.lake()
     written = load_reference_tables(lk, simulator, postgres_source)
     context.log.info(f"reference rows written: {written}")
-    for name in ("units", "categories", "admin_units"):
-        yield dg.MaterializeResult(asset_key=["silver", name], metadata={
-            "rows": lk.sql(f"SELECT count(*) FROM silver.{name}").item() if lk.exists(f"silver.{name}") else 0,
-            "rows_written": written.get(f"silver.{name}", 0), "version": lk.version(f"silver.{name}")})
+    for name in ("silver.units", "silver.categories", "silver.admin_units"):
+        yield materialized(lk, name, {"rows_written": written.get(name, 0)})
     missing = build.missing_reference(lk)
     yield dg.AssetCheckResult(check_name="reference_present", asset_key=["silver", "units"], passed=not missing,
                               severity=dg.AssetCheckSeverity.ERROR,
@@ -93,10 +96,11 @@ class SilverConfig(dg.Config):
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["silver", "reports"], group_name=GROUP,
-                        deps=[["bronze", "reports_raw"], ["bronze", "report_events_raw"], ["silver", "units"]]),
-           dg.AssetSpec(["silver", "report_events"], group_name=GROUP,
-                        deps=[["bronze", "reports_raw"], ["bronze", "report_events_raw"]])],
+    specs=[lake_spec("silver.reports", GROUP, deps=["bronze.reports_raw", "bronze.report_events_raw", "silver.units"],
+                     description="One row per citizen report, its current state folded from its events: typed, "
+                                 "de-duplicated, on-time flags frozen at closing (reporter identity: operators "
+                                 "only)."),
+           lake_spec("silver.report_events", GROUP, deps=["bronze.reports_raw", "bronze.report_events_raw"])],
     check_specs=[dg.AssetCheckSpec("reconciliation", asset=["silver", "reports"],
                                    description="rows read = kept + superseded versions + rejects"),
                  dg.AssetCheckSpec("reject_rate", asset=["silver", "reports"], blocking=True,
@@ -104,7 +108,6 @@ class SilverConfig(dg.Config):
                                                "max_reject_rate (HUE_IOC_MAX_REJECT_RATE); above it the run fails"),
                  dg.AssetCheckSpec("reconciliation", asset=["silver", "report_events"],
                                    description="rows read = kept + rejects")],
-    description="Typed, de-duplicated reports (current state, frozen on-time flags) and their events.",
 )
 def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake: LakeResource):
     lk = lake.lake()
@@ -119,9 +122,8 @@ def silver_reports(context: dg.AssetExecutionContext, config: SilverConfig, lake
         result = build.build_silver(lk)
     md = result.metadata()
     context.log.info(f"silver: {md}")
-    yield dg.MaterializeResult(asset_key=["silver", "reports"], metadata={**md, "version": lk.version("silver.reports")})
-    yield dg.MaterializeResult(asset_key=["silver", "report_events"],
-                               metadata={"version": lk.version("silver.report_events")})
+    yield materialized(lk, "silver.reports", md)
+    yield materialized(lk, "silver.report_events")
     yield dg.AssetCheckResult(check_name="reconciliation", asset_key=["silver", "reports"],
                               passed=result.reports.reconciles, metadata=md)
     yield dg.AssetCheckResult(check_name="reconciliation", asset_key=["silver", "report_events"],
@@ -147,13 +149,10 @@ def reject_rate_result(result: SilverResult) -> dg.AssetCheckResult:
 
 
 @dg.multi_asset(
-    specs=[dg.AssetSpec(["gold", "unit_performance"], group_name=GROUP, skippable=True,
-                        deps=[["silver", "reports"], ["silver", "report_events"], ["silver", "units"]]),
-           dg.AssetSpec(["gold", "kpi_daily"], group_name=GROUP, deps=[["silver", "reports"]], skippable=True),
-           dg.AssetSpec(["gold", "unit_transfers"], group_name=GROUP, deps=[["silver", "report_events"]],
-                        skippable=True)],
-    description="Per unit and month: the figures leaders judge units by; daily KPIs by category/channel/area; "
-                "transfer chains between units per day.",
+    specs=[lake_spec("gold.unit_performance", GROUP, deps=["silver.reports", "silver.report_events", "silver.units"],
+                     skippable=True),
+           lake_spec("gold.kpi_daily", GROUP, deps=["silver.reports"], skippable=True),
+           lake_spec("gold.unit_transfers", GROUP, deps=["silver.report_events"], skippable=True)],
 )
 def gold_reports(context: dg.AssetExecutionContext, lake: LakeResource):
     lk = lake.lake()
@@ -161,13 +160,8 @@ def gold_reports(context: dg.AssetExecutionContext, lake: LakeResource):
     if md.get("unchanged"):  # gold already reflects these silver versions: nothing written, nothing to record
         context.log.info("gold: silver unchanged since the last build, nothing written")
         return
-    yield dg.MaterializeResult(asset_key=["gold", "unit_performance"],
-                               metadata={"rows": md["unit_months"], "version": lk.version("gold.unit_performance")})
-    yield dg.MaterializeResult(asset_key=["gold", "kpi_daily"],
-                               metadata={"rows": md["kpi_daily_rows"], "version": lk.version("gold.kpi_daily")})
-    yield dg.MaterializeResult(asset_key=["gold", "unit_transfers"],
-                               metadata={"rows": md["unit_transfer_rows"],
-                                         "version": lk.version("gold.unit_transfers")})
+    for table in ("gold.unit_performance", "gold.kpi_daily", "gold.unit_transfers"):
+        yield materialized(lk, table)
 
 
 # ---------------------------------------------------------------- checks on what landed
@@ -203,11 +197,28 @@ def rates_in_range(lake: LakeResource) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(passed=bad == 0, metadata={"violations": bad})
 
 
+@dg.multi_asset(
+    # the seed's other facts (simulated): app installs and visits, environment fines, police tracing requests
+    # answered with camera footage; each table's own description comes from the lake catalog
+    specs=[lake_spec(f"silver.{t}", GROUP, deps=["silver.reports"], tags={REFRESH_TAG: PER_BUILD})
+           for t in ("app_adoption", "environment_fines", "tracing_requests")],
+)
+def seed_facts(lake: LakeResource, simulator: HueSSimulatorResource):
+    from pipelines.sources.hues.seed_facts import load_seed_facts
+
+    lk = lake.lake()
+    cfg = simulator.config()
+    counts = load_seed_facts(lk, cfg.seed, cfg.start, cfg.end, cfg.last_day)
+    for t in ("app_adoption", "environment_fines", "tracing_requests"):
+        yield materialized(lk, f"silver.{t}", {"counts": dg.MetadataValue.json(counts)})
+
+
 ALL = dg.AssetSelection.groups(GROUP)
 rebuild_reports = dg.define_asset_job("rebuild_reports", selection=ALL,
                                       description="Rebuild everything of reports from the sources.")
 sync_reports = dg.define_asset_job(
-    "sync_reports", selection=ALL,
+    # the seed's other facts are simulated once per build, not pulled hourly
+    "sync_reports", selection=ALL - dg.AssetSelection.tag(REFRESH_TAG, PER_BUILD),
     config={"ops": {"silver_reports": {"config": {"incremental": True}}}},
     description="Pull the reference tables (changed rows only) and the incremental sources; apply only what "
                 "changed. Nothing new at the source: nothing written.")
@@ -227,7 +238,7 @@ def _resources() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[reference_tables, bronze_reports, silver_reports, gold_reports],
+    assets=[reference_tables, bronze_reports, silver_reports, gold_reports, seed_facts],
     asset_checks=[unique_report_ids, unique_event_ids, deadlines_after_receipt, rates_in_range],
     jobs=[rebuild_reports, sync_reports],
     schedules=[hourly_sync],

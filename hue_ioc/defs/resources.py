@@ -7,7 +7,7 @@ import os
 import dagster as dg
 
 from core.settings import SettingsError, settings
-from lake import Lake
+from lake import SERVICE, Lake
 from pipelines.sources.resources import PG_DSN_ENV, PostgresSourceResource
 
 
@@ -17,7 +17,7 @@ class LakeResource(dg.ConfigurableResource):
     root: str = ""
 
     def lake(self) -> Lake:
-        return Lake.open(self.root or None)
+        return Lake.open(self.root or None, role=SERVICE)
 
 
 

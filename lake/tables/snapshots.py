@@ -2,21 +2,28 @@
 
 import pyarrow as pa
 
-from lake.catalog import TS, TableSpec
+from lake.catalog import TS, Column, TableSpec
 
 SNAPSHOTS = TableSpec(
     name="gold.snapshots",
     schema=pa.schema(
         [
-            ("snapshot_id", pa.string()),  # "<group>:<sequence>"
-            ("group", pa.string()),  # which tables agree, e.g. "reports" (silver reports + events + gold)
-            ("sequence", pa.int64()),  # 1, 2, ... per group
-            ("versions", pa.string()),  # JSON {table: Delta version} written together
+            ("snapshot_id", pa.string()),
+            ("group", pa.string()),
+            ("sequence", pa.int64()),
+            ("versions", pa.string()),
             ("written_at", TS),
-            ("writer", pa.string()),  # the command or job that wrote them
+            ("writer", pa.string()),
         ]
     ),
     keys=("snapshot_id",),
+    docs={
+        "snapshot_id": Column('"<group>:<sequence>"'),
+        "group": Column('which tables agree, e.g. "reports" (silver reports + events + gold)'),
+        "sequence": Column("1, 2, ... per group"),
+        "versions": Column("JSON {table: Delta version} written together"),
+        "writer": Column("the command or job that wrote them"),
+    },
     description="Consistent sets: the versions of tables that a writer finished together (read them with "
                 "lake.snapshots.consistent).",
 )

@@ -7,6 +7,11 @@ the outcome (verified, unverified, invalid, unsigned) is stored; the signature p
 outcomes are accepted. De-duplication on (sender, identifier, sent); Update and Cancel messages supersede
 the alerts their ``references`` name (whichever order they arrive in); every refused document or alert is
 a reject with its reason.
+
+Specification examples (the CAP 1.2 standard's appendix alerts in ``../shared/data/cap``) are loaded as
+samples: documents read with ``source = SAMPLE_SOURCE`` are stored with ``direction = 'sample'`` and
+``status = 'Sample'`` whatever status their XML states, so no count of received or Actual warnings ever
+includes them; a sample stored earlier as received is reclassified.
 """
 
 from __future__ import annotations
@@ -30,10 +35,13 @@ from pipelines.disasters.cap.model import CapAlert, reference_key
 from pipelines.disasters.cap.parse import DEFAULT_MAX_BYTES, parse_cap
 from pipelines.disasters.cap.rules import CapError
 from pipelines.disasters.cap.signature import accepted, check_signature, load_trust_store
-from pipelines.disasters.common import insert_new, stable_id, utcnow, write_rejects
+from pipelines.disasters.common import insert_new, merge_changed, stable_id, utcnow, write_rejects
 from pipelines.disasters.feeds import CapDocument
 
 TARGET = "silver.warnings"
+SAMPLE_SOURCE = "sample"  # documents loaded as specification examples, never as Huế's warnings
+SAMPLE_DIRECTION = "sample"
+SAMPLE_STATUS = "Sample"
 
 
 @dataclass
@@ -177,8 +185,11 @@ def ingest_documents(lake: Lake, docs: Iterable[CapDocument], *, max_bytes: int 
                 res.duplicates += 1
                 continue
             seen.add(wid)
-            rows.append(alert_to_row(alert, direction="received", source=doc.source, origin=origin,
-                                     xml=xml, ingested_at=now, signature=check.outcome))
+            row = alert_to_row(alert, direction="received", source=doc.source, origin=origin,
+                               xml=xml, ingested_at=now, signature=check.outcome)
+            if doc.source == SAMPLE_SOURCE:
+                row.update(direction=SAMPLE_DIRECTION, status=SAMPLE_STATUS)
+            rows.append(row)
     if raw_rows:
         insert_new(lake, "bronze.cap_alerts_raw", pl.DataFrame(raw_rows, schema_overrides={"raw_bytes": pl.Binary}))
     frame = warnings_frame(rows)
@@ -189,6 +200,9 @@ def ingest_documents(lake: Lake, docs: Iterable[CapDocument], *, max_bytes: int 
     else:
         res.new_ids = frame["warning_id"].to_list()
     res.inserted = insert_new(lake, TARGET, frame)
+    if not frame.is_empty():  # a sample stored before as a received warning becomes a sample
+        merge_changed(lake, TARGET, frame.filter(pl.col("source") == SAMPLE_SOURCE),
+                      compare=["direction", "status", "source", "origin"])
     write_rejects(lake, rejects)
     res.rejected = len(rejects)
     res.superseded = apply_supersession(lake)

@@ -11,14 +11,13 @@ import polars as pl
 from core.gauges import gauge_status
 from lake import Lake
 from lake.catalog import spec
-from pipelines.disasters.common import utcnow
 
 READING_COLUMNS = ["station_code", "observed_at", "water_level_m", "alarm_level", "diff_m", "bulletin_vi"]
 
 
 def flood_status(lake: Lake, stations: Sequence[str] | None = None) -> pl.DataFrame:
     """One row per river gauge with readings (only ``stations`` when given), in the gold.flood_status
-    shape, as of now."""
+    shape, as of the newest reading."""
     gauges = lake.read("silver.gauge_stations").filter(pl.col("kind") == "river")
     readings = lake.read("silver.gauge_readings", columns=READING_COLUMNS)
     if stations is not None:
@@ -28,7 +27,8 @@ def flood_status(lake: Lake, stations: Sequence[str] | None = None) -> pl.DataFr
         out = pl.from_arrow(spec("gold.flood_status").schema.empty_table())
         assert isinstance(out, pl.DataFrame)
         return out
-    return gauge_status(readings, gauges, utcnow())
+    # as of the newest reading, the data's own time (never the clock): gold's as_of is what "Dữ liệu đến" shows
+    return gauge_status(readings, gauges, readings["observed_at"].max())
 
 
 def build_flood_status(lake: Lake) -> int:

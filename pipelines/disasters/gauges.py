@@ -35,6 +35,14 @@ COMPARE = ["water_level_m", "volume_m3", "inflow_m3s", "outflow_m3s"]
 
 # Official levels for Huế (QĐ 05/2020/QĐ-TTg) win over whatever a file carries.
 OFFICIAL_LEVELS = {"71520": (1.0, 2.0, 3.5), "71518": (1.5, 3.0, 4.5)}
+# Where Huế's gauges stand: VNDMS rounds station coordinates to arc-minutes (Kim Long lands ~4 km up the
+# river); this file places them on the river lines of the shared reference data, each with its source.
+STATION_PLACES = Path(__file__).with_name("station_places.csv")
+
+
+def station_places() -> pl.DataFrame:
+    """station_code, name, lat, lon, source: the corrected places (data, with the source of each)."""
+    return pl.read_csv(STATION_PLACES, schema_overrides={"station_code": pl.String})
 
 
 
@@ -108,6 +116,9 @@ def load_stations(lake: Lake, geojson: str | Path | None = None, csv: str | Path
     extra = stations_from_vndms(read_vndms_raw(extra_path))
     extra = extra.join(geo.select("station_code"), on="station_code", how="anti")
     both = pl.concat([geo, extra.select(geo.columns)], how="vertical_relaxed")
+    places = station_places().select("station_code", pl.col("lat").alias("lat_p"), pl.col("lon").alias("lon_p"))
+    both = both.join(places, on="station_code", how="left").with_columns(
+        pl.coalesce("lat_p", "lat").alias("lat"), pl.coalesce("lon_p", "lon").alias("lon")).drop("lat_p", "lon_p")
     for code, (a1, a2, a3) in OFFICIAL_LEVELS.items():
         both = both.with_columns(
             *[pl.when(pl.col("station_code") == code).then(pl.lit(v)).otherwise(pl.col(c)).alias(c)

@@ -19,7 +19,7 @@ from lake.recompute import refresh_violations_daily
 from pipelines.batches import new_batch_id
 from pipelines.disasters import gauges as gauge_loader
 from pipelines.disasters.common import write_rejects
-from pipelines.disasters.warnings_issuer import issue_flood_warnings
+from pipelines.disasters.warning_drafts import draft_flood_warnings
 from pipelines.live import advance, camera_events, frigate, telemetry
 from pipelines.live.frigate import BadMessage
 from pipelines.live.messages import SIMULATED, Message, route
@@ -38,7 +38,7 @@ class BatchResult:
     readings: int = 0  # new or changed silver.gauge_readings rows
     rejected: int = 0  # messages refused (now in silver.rejects)
     stations: list[str] = field(default_factory=list)
-    warnings_issued: int = 0
+    warnings_drafted: int = 0  # drafts for an operator (a warning is issued only once approved)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -121,7 +121,7 @@ def _parse_all(messages: list[Message], cams: Cameras, stations: set[str], batch
 
 
 def process_batch(lake: Lake, messages: list[Message], cams: Cameras, now: dt.datetime | None = None,
-                  issue_warnings: bool = True) -> BatchResult:
+                  draft_warnings: bool = True) -> BatchResult:
     """Write ``messages`` through bronze → silver → gold; returns what changed."""
     now = now or dt.datetime.now(dt.UTC)
     res = BatchResult(new_batch_id("live"), messages=len(messages))
@@ -149,8 +149,8 @@ def process_batch(lake: Lake, messages: list[Message], cams: Cameras, now: dt.da
             res.rejected += loaded.rejected
         res.stations = sorted(set(frame["station_code"]))
         advance.advance_flood_status(lake, res.stations)
-        if issue_warnings and res.readings:
-            res.warnings_issued = issue_flood_warnings(lake)
+        if draft_warnings and res.readings:
+            res.warnings_drafted = draft_flood_warnings(lake, res.stations, now)
     # 3. rejects, with topic and payload (the reject id makes a redelivered bad message one row)
     write_rejects(lake, p.rejects)
     res.rejected += len(p.rejects)

@@ -137,7 +137,7 @@ def violations(obj: FrigateObject, cam: CameraZones, detected_at: dt.datetime) -
             "class_name": cls, "vehicle_type": kind if kind != "other" else None, "track_id": None,
             "start_at": obj.start, "end_at": obj.end or obj.frame, "score": obj.top_score,
             "box_x0": x0, "box_y0": y0, "box_x1": x1, "box_y1": y1, "model_name": "frigate",
-            "fine_vnd": fine_vnd(z.violation_type, obj.label), "source": "frigate", "detected_at": detected_at,
+            "fine_vnd": fine_vnd(z.violation_type, obj.label, obj.start), "source": "frigate", "detected_at": detected_at,
             "review_status": "pending",
         })
     return out

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from lake import Lake
 from pipelines.disasters.cap_ingest import ingest_documents
 from pipelines.disasters.feeds import feed_documents
-from pipelines.disasters.warnings_issuer import relay_received_for_hue
+from pipelines.disasters.warning_drafts import draft_relays
 from pipelines.reports.bronze import WATERMARKS, ingest_batch, source_watermarks
 from pipelines.reports.build import build_gold, sync_silver
 from pipelines.sources.postgres import PostgresReportSource
@@ -50,12 +50,13 @@ def refresh_report_gold(lake: Lake) -> dict[str, int]:
 
 
 def poll_cap_feeds(lake: Lake, feeds: list[str]) -> dict[str, int]:
-    """Every CAP document the feeds link to → silver.warnings (de-duplicated), relayed when it concerns Huế."""
-    out = {"inserted": 0, "rejected": 0, "relayed": 0}
+    """Every CAP document the feeds link to → silver.warnings (de-duplicated); one that concerns Huế drafts a relay
+    for an operator to approve."""
+    out = {"inserted": 0, "rejected": 0, "relays_drafted": 0}
     for url in feeds:
         res = ingest_documents(lake, feed_documents(url))
         out["inserted"] += res.inserted
         out["rejected"] += res.rejected
         if res.new_ids:
-            out["relayed"] += relay_received_for_hue(lake, res.new_ids)
+            out["relays_drafted"] += draft_relays(lake, res.new_ids)
     return out

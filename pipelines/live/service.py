@@ -14,8 +14,10 @@ from typing import Protocol
 
 from lake import Lake, Reject
 from pipelines.disasters.common import write_rejects
+from pipelines.disasters.warning_drafts import issue_approved
 from pipelines.live.batch import BatchResult, process_batch
 from pipelines.live.messages import Message
+from pipelines.live.pg_notify import NotifyListener
 from pipelines.live.polls import poll_cap_feeds, poll_postgres, refresh_report_gold
 from pipelines.live.zones import Cameras
 from pipelines.sources.postgres import PostgresReportSource
@@ -44,10 +46,12 @@ class LiveConfig:
     batch_wait_s: float = 1.0  # and at most this long after the first one
     postgres: PostgresReportSource | None = None
     postgres_every_s: float = 5.0
+    postgres_listen: bool = True  # LISTEN for the app's NOTIFY (pg_notify.sql): poll at once on a change
     report_gold_every_s: float = 60.0
     cap_feeds: list[str] = field(default_factory=list)
     cap_every_s: float = 60.0
     compact_every_s: float = 600.0
+    issue_every_s: float = 2.0  # warnings approved by an operator are issued within this
     retry_max_s: float = 30.0  # backoff ceiling when the lake refuses a batch
 
 
@@ -81,9 +85,13 @@ class LiveService:
         self.stats = {"batches": 0, "messages": 0, "acked": 0, "failures": 0}
         self._clocks = {"postgres": _Clock(self.config.postgres_every_s),
                         "gold": _Clock(self.config.report_gold_every_s),
-                        "cap": _Clock(self.config.cap_every_s), "compact": _Clock(self.config.compact_every_s)}
+                        "cap": _Clock(self.config.cap_every_s), "compact": _Clock(self.config.compact_every_s),
+                        "issue": _Clock(self.config.issue_every_s)}
         self._clocks["compact"].last = time.monotonic()  # the first compaction after one period
         self._reports_dirty = False
+        pg = self.config.postgres
+        self._listener = NotifyListener(pg.dsn) if pg is not None and self.config.postgres_listen and \
+            isinstance(getattr(pg, "dsn", None), str) else None
 
     def run(self, stop: threading.Event) -> None:
         if self.consumer is not None:
@@ -94,6 +102,8 @@ class LiveService:
         finally:
             if self.consumer is not None:
                 self.consumer.stop()
+            if self._listener is not None:
+                self._listener.close()
 
     def step(self, stop: threading.Event) -> None:
         """One turn: a micro-batch (waiting at most ``batch_wait_s``), then whatever schedule is due."""
@@ -105,12 +115,14 @@ class LiveService:
         else:
             stop.wait(c.batch_wait_s)
         now = time.monotonic()
-        if c.postgres is not None and self._clocks["postgres"].due(now):
+        if c.postgres is not None and (self._notified(now) or self._clocks["postgres"].due(now)):
             self._guarded("postgres", self._poll_postgres)
         if self._reports_dirty and self._clocks["gold"].due(now):
             self._guarded("report gold", self._report_gold)
         if c.cap_feeds and self._clocks["cap"].due(now):
             self._guarded("CAP feeds", lambda: log.info("CAP feeds: %s", poll_cap_feeds(self.lake, c.cap_feeds)))
+        if self._clocks["issue"].due(now):
+            self._guarded("approved warnings", self._issue_approved)
         if self._clocks["compact"].due(now):
             self._guarded("compaction", lambda: log.info("compacted: %s", compact_hot(self.lake)))
 
@@ -157,12 +169,23 @@ class LiveService:
                     return False
         return True
 
+    def _notified(self, now: float) -> bool:
+        """A NOTIFY from the app's database arrived: poll now (and restart the schedule from here)."""
+        if self._listener is None or not self._listener.pending():
+            return False
+        self._clocks["postgres"].last = now
+        return True
+
     def _poll_postgres(self) -> None:
         assert self.config.postgres is not None
         res = poll_postgres(self.lake, self.config.postgres)
         if res.reports or res.events:
             self._reports_dirty = True
             log.info("PostgreSQL: %s", res)
+
+    def _issue_approved(self) -> None:
+        if n := issue_approved(self.lake):
+            log.info("issued %d approved warning(s)", n)
 
     def _report_gold(self) -> None:
         log.info("report gold: %s", refresh_report_gold(self.lake))

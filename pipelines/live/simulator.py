@@ -182,7 +182,7 @@ class LiveSimulator:
                  "category": "violation", "class_name": cls, "start_at": start.isoformat(),
                  "end_at": now.isoformat(), "score": round(float(self.rng.uniform(0.6, 0.95)), 3),
                  "box_x0": x0, "box_y0": y0, "box_x1": x0 + 120, "box_y1": y0 + 80, "model_name": SOURCE,
-                 "fine_vnd": fine_vnd(rule.violation_type, FRIGATE_LABELS.get(cls, "car")), "source": SOURCE}
+                 "fine_vnd": fine_vnd(rule.violation_type, FRIGATE_LABELS.get(cls, "car"), start), "source": SOURCE}
         self.publish(f"hue-ioc/cameras/{cam_id}/events", json.dumps(event).encode())
         self.sent["detector"] += 1
 

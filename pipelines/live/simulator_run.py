@@ -22,6 +22,8 @@ from pipelines.live.service import LiveConfig, LiveService
 from pipelines.live.simulator import LiveSimulator, Rates
 from pipelines.live.simulator_reports import SimulatedReports
 from pipelines.live.zones import Cameras
+from pipelines.reports.build import load_reference, missing_reference
+from pipelines.sources.simulator import SimulatorConfig, roster
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,10 @@ def run_simulation(lake: Lake, cameras: Cameras, stop: threading.Event, *, speed
                    tick_s: float = 0.5, duration_s: float | None = None,
                    on_tick: Callable[[LiveSimulator], None] | None = None) -> SimulationResult:
     """Simulate until ``stop`` is set (or ``duration_s`` has passed); returns what was made and ingested."""
+    if missing_reference(lake):
+        # the simulated city brings its own units and categories, as the simulated reports build does: without
+        # them every simulated report would be rejected for an unknown category
+        load_reference(lake, roster(SimulatorConfig()))
     reports = SimulatedReports(unit_ids(lake), speed=speed)
     consumer = None if broker else InProcessConsumer()
     publisher = MqttPublisher(broker) if broker else None

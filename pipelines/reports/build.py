@@ -27,6 +27,7 @@ from pipelines.reports.conform import Conformed, conform_events, conform_reports
 from pipelines.sources.admin_units import admin_units_frame
 from pipelines.sources.base import EVENTS_RAW, REPORTS_RAW
 from pipelines.sources.categories import categories_frame
+from pipelines.sources.hues.seed_facts import load_seed_facts
 from pipelines.sources.simulator import SimulatedReportSource, SimulatorConfig, roster
 
 LEASE = "reports"  # silver and gold of reports: one writer at a time (lake.lease), any process
@@ -63,7 +64,8 @@ def load_reference(lake: Lake, units: pl.DataFrame, categories: pl.DataFrame | N
     out = {}
     for name, frame in (("silver.units", units),
                         ("silver.categories", categories_frame() if categories is None else categories),
-                        ("silver.admin_units", admin_units_frame())):
+                        # the lake names the key admin_unit_code, as every other table does (the frame says "code")
+                        ("silver.admin_units", admin_units_frame().rename({"code": "admin_unit_code"}))):
         out[name] = _upsert_changed(lake, name, frame)
     return out
 
@@ -284,16 +286,17 @@ def catch_up(lake: Lake, now: dt.datetime | None = None) -> tuple[SilverResult, 
 
 
 def build_reports_lake(lake: Lake, seed: int = 7, start: dt.date | None = None, end: dt.date | None = None,
-                       scale: float = 1.0) -> dict[str, object]:
+                       scale: float = 1.0, until: dt.date | None = None) -> dict[str, object]:
     """Simulate Hue-S and run the whole reports pipeline into ``lake`` (for tests, benches, notebooks).
 
     The demo uses the Dagster assets instead (`hue-ioc demo`); both call the same steps."""
     cfg = SimulatorConfig(seed=seed, start=start or SimulatorConfig.start, end=end or SimulatorConfig.end,
-                          scale=scale)
+                          scale=scale, until=until)
     load_reference(lake, roster(cfg))
     ingest_batch(lake, SimulatedReportSource(cfg).fetch(), prefix="sim")
     build_params.record(lake, {"scale": scale, "seed": seed, "start": cfg.start.isoformat(),
-                               "end": cfg.end.isoformat()})
+                               "end": cfg.end.isoformat(), "until": cfg.last_day.isoformat()})
     silver = build_silver(lake)
     out: dict[str, object] = {**silver.metadata(), **build_gold(lake)}
+    out.update(load_seed_facts(lake, seed, cfg.start, cfg.end, cfg.last_day))
     return out

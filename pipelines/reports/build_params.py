@@ -13,7 +13,7 @@ from typing import Any
 from lake import Lake
 
 ARTIFACT = ("state", "simulator_build.json")  # artifact kind and name, beside the tables
-KEYS = ("scale", "seed", "start", "end")
+KEYS = ("scale", "seed", "start", "end", "until")
 
 
 def recorded(lake: Lake) -> dict[str, Any] | None:

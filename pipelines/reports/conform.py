@@ -25,6 +25,8 @@ REPORT_FIELDS = {
     "admin_unit_code": pl.String, "received_at": pl.Datetime("us", "UTC"), "process_type": pl.String,
     "is_valid": pl.Boolean, "invalid_reason": pl.String, "reporter_name": pl.String,
     "reporter_phone": pl.String, "updated_at": pl.Datetime("us", "UTC"),
+    # optional: a source that knows the district-level unit of the date and the 2025 commune sends them
+    "district_code": pl.String, "admin_unit_code_2025": pl.String,
 }
 EVENT_FIELDS = {
     "event_id": pl.String, "report_id": pl.String, "event_type": pl.String, "at": pl.Datetime("us", "UTC"),
@@ -203,13 +205,16 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
         rated_at=pl.col("at").filter(t == "rated").max(),
         invalidated=(t == "invalidated").any(),
         deleted=(t == "deleted").any(),
+        last_withdrawn_at=pl.col("at").filter(t == "withdrawn").max(),
         invalid_note=pl.col("note").filter(t == "invalidated").last(),
         last_event_at=pl.col("at").max(),
     )
     codes = admin_units.select("code", "level", "parent_code", "successor_code")
-    old = codes.filter(pl.col("successor_code").is_not_null())
+    old = codes.filter(pl.col("successor_code").is_not_null() & (pl.col("level") == "commune"))
+    if "district_code" not in reports.columns:
+        reports = reports.with_columns(district_code=pl.lit(None, pl.String), admin_unit_code_2025=pl.lit(None, pl.String))
     df = reports.join(state, on="report_id", how="left").join(
-        old.select(pl.col("code").alias("admin_unit_code"), pl.col("parent_code").alias("district_code"),
+        old.select(pl.col("code").alias("admin_unit_code"), pl.col("parent_code").alias("_district"),
                    (pl.col("successor_code") + "@2025").alias("_succ")),
         on="admin_unit_code", how="left")
     is_open_again = pl.col("last_reopened_at").is_not_null() & (
@@ -217,8 +222,9 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
     deleted = pl.col("deleted").fill_null(False)
     invalid = (~pl.col("is_valid").fill_null(True)) | pl.col("invalidated").fill_null(False) | deleted
     df = df.with_columns(
-        admin_unit_code_2025=pl.when(pl.col("admin_unit_code").str.ends_with("@2025"))
-        .then(pl.col("admin_unit_code")).otherwise(pl.col("_succ")),
+        district_code=pl.coalesce("district_code", "_district"),
+        admin_unit_code_2025=pl.coalesce("admin_unit_code_2025", pl.when(pl.col("admin_unit_code").str.ends_with(
+            "@2025")).then(pl.col("admin_unit_code")).otherwise(pl.col("_succ"))),
         is_valid=~invalid,
         # a report deleted at its source leaves the figures as invalid reports do (DELETED_REASON)
         invalid_reason=pl.when(deleted).then(pl.lit(DELETED_REASON))
@@ -226,8 +232,11 @@ def fold(reports: pl.DataFrame, events: pl.DataFrame, admin_units: pl.DataFrame)
         resolved_at=pl.when(is_open_again).then(None).otherwise(pl.col("last_resolved_at")),
         updated_at=pl.max_horizontal("updated_at", "last_event_at"),
     )
+    withdrawn = pl.col("last_withdrawn_at").is_not_null() & (
+        pl.col("last_resolved_at").is_null() | (pl.col("last_withdrawn_at") > pl.col("last_resolved_at")))
     df = df.with_columns(status=pl.when(~pl.col("is_valid")).then(pl.lit("invalid"))
                          .when(pl.col("resolved_at").is_not_null()).then(pl.lit("resolved"))
+                         .when(withdrawn).then(pl.lit("withdrawn"))
                          .when(pl.col("first_assigned_at").is_not_null()).then(pl.lit("open"))
                          .otherwise(pl.lit("pending")))
     # flags are frozen at the first close: computed from the first resolution, never rewritten

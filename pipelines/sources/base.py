@@ -35,7 +35,7 @@ EVENT_KEYS: tuple[str, ...] = (
 )
 EVENT_TYPES: frozenset[str] = frozenset({
     "received", "validated", "invalidated", "assigned", "transferred", "extension_requested",
-    "extension_granted", "resolved", "reopened", "rated", "rejected",
+    "extension_granted", "resolved", "reopened", "rated", "rejected", "withdrawn",
     "deleted",  # made by the IOC: the report's row is gone from the source (key reconciliation)
 })
 REPORTS_RAW = "bronze.reports_raw"

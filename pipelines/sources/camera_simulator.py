@@ -1,11 +1,18 @@
-"""Simulated camera-AI violation history for Huế, May 2019 – May 2022, deterministic from a seed.
+"""Simulated camera-AI violation history for Huế, May 2019 – May 2022 (and with ``until`` up to that day),
+deterministic from a seed.
 
 Calibrated to the published Hue-S figure: 13,068 traffic violations recorded by camera AI with fines
 over 2.5 billion VND. A recorded violation is fined only when its plate identifies the owner; fines follow
-Nghị định 100/2019 (``core.fines``). Besides the recorded (confirmed) violations, detections an
+the decree in force on the violation's day (``core.fines``: 46/2016 in 2019, 100/2019 from 2020). Besides the recorded (confirmed) violations, detections an
 officer dismissed are simulated too (review_status = 'dismissed', no fine). Cameras sit at real places
 in Huế. Everything is labelled ``source = 'simulated'``. Vectorised numpy: the whole history takes well
 under a second.
+
+With ``until`` after the seed window the cameras keep recording at the window's last rate (the seed's
+figures stay those of the window); the detections of the last ``pending_days`` wait in the review queue
+(review_status 'pending', no fine yet), so the queue and the November 2025 flood overlap in time. The
+floods of October–November 2020 and November 2025 bring camera incidents (category 'incident', type
+'flooding': a flooded road seen by the camera), timed on the flood curve (pipelines.sources.hues.floods).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from core.fines import FINES_VND_DECREE_100_2019
+from core.fines import fine_vnd
 from core.vn_plates import PROVINCES, SERIES_LETTERS
 from lake import Lake
 
@@ -90,6 +97,9 @@ class CameraSimConfig:
     motorbike_share: float = 0.82  # Huế traffic is mostly motorbikes
     hue_plate_share: float = 0.83
     unread_plate_share: float = 0.12
+    until: dt.date | None = None  # last day of the timeline (None: the seed window's end)
+    pending_days: int = 7  # the newest detections not reviewed yet
+    flood_incidents: int = 40  # per flood, at the cameras
 
 
 def _plates(rng: np.random.Generator, kind: np.ndarray, cfg: CameraSimConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -176,9 +186,14 @@ def _review(rng: np.random.Generator, cfg: CameraSimConfig, d: _Draws, n_dismiss
     """(dismissed, fine, note): a random subset is dismissed; of the rest, those whose plate was read are
     fined in a random order until the published total is reached."""
     n = len(d.vt_i)
-    table = np.array([[FINES_VND_DECREE_100_2019[(t, k)] for k in ("car", "motorbike")] for t in VIOLATION_TYPES],
-                     np.int64)
-    schedule = table[d.vt_i, (d.kind == "motorbike").astype(np.int64)]
+    # the decree in force on each violation's day (core.fines): one lookup per type, kind and day
+    days = (d.start_utc + np.timedelta64(7, "h")).astype("datetime64[D]")
+    keys, inv = np.unique(np.stack([d.vt_i, (d.kind == "motorbike").astype(np.int64),
+                                    days.astype(np.int64)]), axis=1, return_inverse=True)
+    looked = np.array([fine_vnd(VIOLATION_TYPES[t], ("car", "motorbike")[k],
+                                dt.date(1970, 1, 1) + dt.timedelta(days=int(day))) for t, k, day in keys.T],
+                      np.int64)
+    schedule = looked[inv.reshape(-1)]
     dismissed = np.zeros(n, bool)
     dismissed[rng.permutation(n)[:n_dismissed]] = True
     fine = np.zeros(n, np.int64)
@@ -238,14 +253,76 @@ def _cameras() -> pl.DataFrame:
         "updated_at": now} for c in SIM_CAMERAS])
 
 
+def _flood_incidents(rng: np.random.Generator, cfg: CameraSimConfig, last: dt.date) -> pl.DataFrame:
+    """Flooded-road incidents at the cameras during the floods, timed on the flood curve."""
+    from pipelines.sources.hues.floods import draw_flood_times, flood_curve
+
+    hours, w = flood_curve(cfg.start, last)
+    years = np.unique(hours.astype("datetime64[Y]"))
+    rows = []
+    for year in years:
+        mine = hours.astype("datetime64[Y]") == year
+        at = draw_flood_times(rng, cfg.flood_incidents, hours[mine], w[mine])
+        for t in np.sort(at):
+            cam = SIM_CAMERAS[int(rng.integers(0, len(SIM_CAMERAS)))]
+            if np.datetime64(cam.installed) > t.astype("datetime64[D]"):
+                continue
+            start = t.astype("datetime64[us]").astype(dt.datetime).replace(tzinfo=dt.UTC)
+            rows.append({"event_id": f"sim{cfg.seed}-flood-{len(rows):05d}", "camera_id": cam.camera_id,
+                         "rule_id": "sim:flooding", "rule": "flooding", "violation_type": "flooding",
+                         "category": "incident", "class_name": None, "start_at": start,
+                         "end_at": start + dt.timedelta(minutes=int(rng.integers(20, 240))),
+                         "score": round(float(rng.uniform(0.6, 0.95)), 3), "model_name": "simulated",
+                         "model_version": f"camera-simulator/seed={cfg.seed}", "fine_vnd": 0, "source": SOURCE,
+                         "detected_at": start, "review_status": "confirmed", "reviewed_by": "simulated-officer",
+                         "reviewed_at": start + dt.timedelta(minutes=10),
+                         "review_note": "đường ngập, đã báo Ban Chỉ huy PCTT / flooded road, reported"})
+    return pl.DataFrame(rows, schema_overrides={k: pl.Datetime("us", "UTC") for k in (
+        "start_at", "end_at", "detected_at", "reviewed_at")})
+
+
+def _later(cfg: CameraSimConfig) -> CameraSimConfig | None:
+    """The years after the seed window, at the rate of its last year (another seed, so other ids)."""
+    from dataclasses import replace
+
+    if cfg.until is None or cfg.until <= cfg.end:
+        return None
+    span = (cfg.end - cfg.start).days + 1
+    later = (cfg.until - cfg.end).days
+    factor = later / span * 1.25  # the last year ran about a quarter above the window's mean
+    return replace(cfg, seed=cfg.seed + 1, start=cfg.end + dt.timedelta(days=1), end=cfg.until,
+                   recorded=max(1, round(cfg.recorded * factor)),
+                   fines_target_vnd=round(cfg.fines_target_vnd * factor), until=None)
+
+
 def simulate_camera_history(cfg: CameraSimConfig | None = None) -> dict[str, pl.DataFrame]:
     """Returns ``{"cameras", "violations", "raw"}`` frames matching silver.cameras, silver.violations and
     bronze.camera_events_raw."""
     cfg = cfg or CameraSimConfig()
-    rng = np.random.default_rng(cfg.seed)
-    n_dismissed = int(round(cfg.recorded * cfg.dismissed_share))
-    draws = _draw(rng, cfg, cfg.recorded + n_dismissed)
-    violations = _violations(rng, cfg, draws, *_review(rng, cfg, draws, n_dismissed))
+    parts = []
+    for part in (cfg, _later(cfg)):
+        if part is None:
+            continue
+        rng = np.random.default_rng(part.seed)
+        n_dismissed = int(round(part.recorded * part.dismissed_share))
+        draws = _draw(rng, part, part.recorded + n_dismissed)
+        parts.append(_violations(rng, part, draws, *_review(rng, part, draws, n_dismissed)))
+    violations = pl.concat(parts)
+    last = max(cfg.until or cfg.end, cfg.end)
+    if cfg.pending_days and cfg.until is not None:
+        newest = pl.lit(dt.datetime.combine(last - dt.timedelta(days=cfg.pending_days - 1), dt.time(), dt.UTC)
+                        - dt.timedelta(hours=7)).cast(pl.Datetime("us", "UTC"))
+        waiting = pl.col("start_at") >= newest
+        violations = violations.with_columns(
+            review_status=pl.when(waiting).then(None).otherwise(pl.col("review_status")),
+            reviewed_by=pl.when(waiting).then(None).otherwise(pl.col("reviewed_by")),
+            reviewed_at=pl.when(waiting).then(None).otherwise(pl.col("reviewed_at")),
+            review_note=pl.when(waiting).then(None).otherwise(pl.col("review_note")),
+            fine_vnd=pl.when(waiting).then(0).otherwise(pl.col("fine_vnd")))
+    if cfg.until is not None:
+        incidents = _flood_incidents(np.random.default_rng(cfg.seed + 2), cfg, last)
+        if incidents.height:
+            violations = pl.concat([violations, incidents], how="diagonal_relaxed").sort("start_at")
     raw = violations.select(
         pl.col("event_id").alias("raw_id"), pl.lit(SOURCE).alias("source"), "camera_id",
         pl.col("event_id").alias("record_id"), pl.lit(f"camera-simulator-seed{cfg.seed}").alias("batch_id"),

@@ -37,11 +37,13 @@ class HueSSimulatorResource(dg.ConfigurableResource):
     seed: int = 7
     scale: float = Field(default=1.0, description="1.0 = the 3-year set (58,600 valid reports)")
     start: str = "2019-05-01"
-    end: str = "2022-05-27"
+    end: str = Field(default="2022-05-27", description="last day of the seed window (the calibrated figures)")
+    until: str = Field(default="", description="last day of the timeline, YYYY-MM-DD (empty: today)")
 
     def config(self) -> SimulatorConfig:
+        until = dt.date.fromisoformat(self.until) if self.until else dt.date.today()
         return SimulatorConfig(seed=self.seed, scale=self.scale, start=dt.date.fromisoformat(self.start),
-                               end=dt.date.fromisoformat(self.end))
+                               end=dt.date.fromisoformat(self.end), until=until)
 
     def source(self) -> ReportSource:
         return SimulatedReportSource(self.config())

@@ -5,6 +5,11 @@ Calibrated to the published Hue-S figures of May 2019 – May 2022 (DESIGN.md): 
 satisfied or accepting, ~45 % of processed rated; 226 units (193 state + 33 enterprises), ~145 by the
 end of 2019. Everything it makes is labelled ``source = 'simulated'``.
 
+One timeline: the seed window (``start`` → ``end``) holds the calibrated figures; ``until`` (when later)
+continues the city after it with growing use and improving units (``after_*`` shares), through the
+administrative eras of 2025 (reports and units carry the unit of their date). The unprocessed share is
+reports withdrawn by their citizen and, at the end of the timeline, the tail still being handled.
+
 ``simulate()`` puts the parts of ``pipelines.sources.hues`` together; ``SimulatedReportSource`` serves the
 result like any other :class:`ReportSource`. Vectorised with numpy/polars, so that the 5-million-report
 benchmark lake is built in minutes. The order of the random draws is the seed's contract: changing it
@@ -27,8 +32,10 @@ from pipelines.sources.hues.arrivals import arrivals
 from pipelines.sources.hues.clock import horizon
 from pipelines.sources.hues.deliveries import event_log, messy
 from pipelines.sources.hues.lifecycle import assignment, deadlines
+from pipelines.sources.hues.outcomes import merge as merge_outcomes
 from pipelines.sources.hues.outcomes import outcomes
 from pipelines.sources.hues.places import places
+from pipelines.sources.hues.ratings import merge as merge_ratings
 from pipelines.sources.hues.ratings import ratings
 from pipelines.sources.hues.records import SOURCE, report_frame, report_ids
 from pipelines.sources.hues.routing import routing
@@ -56,6 +63,16 @@ class SimulatorConfig:
     resend_share: float = 0.01  # identical payload delivered twice
     conflicting_duplicates: int = 20  # same id and version, different content (per scale 1.0)
     channels: dict[str, float] = field(default_factory=lambda: {"app": 0.80, "hotline": 0.12, "web": 0.08})
+    until: dt.date | None = None  # last day of the timeline (None: the seed window's end)
+    # after the seed window the city keeps improving (working assumptions, not published figures)
+    after_processed_rate: float = 0.98
+    after_on_time_share: float = 0.62
+    after_satisfied_share: float = 0.82
+    after_participation: float = 0.50
+
+    @property
+    def last_day(self) -> dt.date:
+        return max(self.until or self.end, self.end)
 
     @property
     def n_valid(self) -> int:
@@ -83,7 +100,7 @@ class SimulatedHueS:
         return SourceBatch(
             encoded={"report": encode(reports, "report_id"), "event": encode(events, "event_id")},
             batch_id=batch_id or f"sim-seed{self.config.seed}",
-            ingested_at=dt.datetime.combine(self.config.end, dt.time(23, 59), dt.UTC),
+            ingested_at=dt.datetime.combine(self.config.last_day, dt.time(23, 59), dt.UTC),
             complete=since is None)
 
 
@@ -109,22 +126,32 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
     units = units_frame(admin, rng, cfg.start)
     n_valid = cfg.n_valid
     n = n_valid + round(n_valid * cfg.invalid_share / (1 - cfg.invalid_share))
-    end = horizon(cfg.end)
+    # the timeline ends with its last day, or now when that day is today: nothing after now has happened
+    now = np.datetime64(dt.datetime.now(dt.UTC).replace(tzinfo=None), "us")
+    end = min(horizon(cfg.last_day), now)
 
-    came = arrivals(rng, cfg.start, cfg.end, n, n_valid, cfg.channels)
-    where = places(rng, admin, came.hotline, cfg.missing_coords_share)
+    came = arrivals(rng, cfg.start, cfg.end, cfg.last_day, n, n_valid, cfg.channels)
+    where = places(rng, admin, came.hotline, cfg.missing_coords_share, came.flood)
     routed = routing(rng, units, came.category, where, came.received, came.valid, cfg.transfer_share)
     validated = validated_at(rng, came.received, came.hotline)
     assigned = assignment(rng, validated, routed.transferred)
     due = deadlines(cats, came.category, assigned.last_assign)
-    ended = outcomes(rng, unit_ids=units["unit_id"].to_numpy(), final_unit=routed.final_unit,
-                     progress=came.progress, valid=came.valid, last_assign=assigned.last_assign, due=due,
-                     horizon=end, processed_rate=cfg.processed_rate, on_time_share=cfg.on_time_share,
-                     overdue_closed_share=cfg.overdue_closed_share)
-    rated = ratings(rng, processed=ended.processed, resolve=ended.resolve, on_time=ended.on_time, horizon=end,
-                    participation=cfg.participation, satisfied_share=cfg.satisfied_share,
-                    reopen_share=cfg.reopen_share)
-    why_invalid = invalid_reasons(rng, n)
+    segments = [(came.in_seed, cfg.processed_rate, cfg.on_time_share, cfg.participation, cfg.satisfied_share),
+                (~came.in_seed, cfg.after_processed_rate, cfg.after_on_time_share, cfg.after_participation,
+                 cfg.after_satisfied_share)]
+    segments = [s for s in segments if s[0].any()]
+    ended = merge_outcomes([(seg, outcomes(
+        # after the seed window the units hold the level they reached (its own calibration, flat)
+        rng, unit_ids=units["unit_id"].to_numpy(), final_unit=routed.final_unit,
+        progress=np.minimum(came.progress, 1.0),
+        valid=came.valid & seg, last_assign=assigned.last_assign, due=due, horizon=end, processed_rate=processed,
+        on_time_share=on_time, overdue_closed_share=cfg.overdue_closed_share))
+        for seg, processed, on_time, _, _ in segments])
+    rated = merge_ratings([(seg, ratings(
+        rng, processed=ended.processed & seg, resolve=ended.resolve, on_time=ended.on_time, horizon=end,
+        participation=participation, satisfied_share=satisfied, reopen_share=cfg.reopen_share))
+        for seg, _, _, participation, satisfied in segments])
+    why_invalid = invalid_reasons(rng, len(came.received))
 
     ids = report_ids(came.received)
     reports = report_frame(rng, report_id=ids, came=came, where=where, immediate=due.immediate,
@@ -132,6 +159,8 @@ def simulate(config: SimulatorConfig | None = None) -> SimulatedHueS:
     events = event_log(ids, received=came.received, valid=came.valid, validated=validated,
                        invalid_reason=why_invalid, routed=routed, assigned=assigned, due=due, ended=ended,
                        rated=rated, horizon=end)
+    if (came.received > end).any():
+        reports = reports.filter(pl.Series(came.received <= end))
     reports, events = messy(rng, reports, events, late_edit_share=cfg.late_edit_share,
                             resend_share=cfg.resend_share,
                             conflicting=round(cfg.conflicting_duplicates * cfg.scale), seed=cfg.seed)

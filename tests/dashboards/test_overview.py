@@ -22,8 +22,11 @@ def _valid_received(lake: Lake, start: dt.date, end: dt.date, areas: list[str] |
 def test_headline_matches_lake_default_period(reports_lake: Lake, make_app) -> None:
     at = make_app(reports_lake).run()
     no_errors(at)
-    end = last_day(reports_lake)
-    start = max(first_day(reports_lake), end - dt.timedelta(days=29))
+    # the default period is the last complete month of the data (by hand: the data end mid-month)
+    last = last_day(reports_lake)
+    assert (last + dt.timedelta(days=1)).month == last.month
+    end = last.replace(day=1) - dt.timedelta(days=1)
+    start = end.replace(day=1)
     h = headline(reports_lake, start=start, end=end)
     m = metrics(at)
     assert m["Tiếp nhận"] == fmt.num(h["received"]) == fmt.num(_valid_received(reports_lake, start, end))
@@ -33,8 +36,12 @@ def test_headline_matches_lake_default_period(reports_lake: Lake, make_app) -> N
     assert m["Hài lòng"] == fmt.pct(h["satisfaction_rate"])
     assert m["Quá hạn chưa xử lý"] == fmt.num(h["open_overdue"])
     assert f"Từ {fmt.date(start)} đến {fmt.date(end)}" in [c.value for c in at.caption]
-    # change against the previous 30 days, in the delta of the received metric
-    p = headline(reports_lake, start=start - dt.timedelta(days=30), end=start - dt.timedelta(days=1))
+    # "Dữ liệu đến": the newest report event of the lake (plain SQL), never the clock
+    newest = reports_lake.sql("SELECT greatest(max(updated_at), max(received_at)) FROM silver.reports").item()
+    assert any(f"Dữ liệu đến {fmt.datetime(newest)}" in c.value for c in at.caption)
+    # change against the previous month, in the delta of the received metric
+    prev_end = start - dt.timedelta(days=1)
+    p = headline(reports_lake, start=prev_end.replace(day=1), end=prev_end)
     received = next(x for x in at.metric if x.label == "Tiếp nhận")
     assert received.delta == fmt.signed_pct((h["received"] - p["received"]) / p["received"])
 
@@ -62,8 +69,8 @@ def test_all_data_area_filter_and_english(reports_lake: Lake, make_app) -> None:
     at.radio(key="lang").set_value("en").run()
     no_errors(at)
     assert at.title[0].value == "Overview"
-    assert metrics(at)["Received"] == fmt.num(ha["received"], lang="en")
-    at.multiselect(key="areas").set_value([]).run()
+    assert metrics(at)["Received"] == fmt.num(ha["received"], lang="en")  # the area filter survived the switch
+    at.multiselect(key="areas_en").set_value([]).run()  # each language has its own widget (dashboards.filters)
     assert metrics(at)["Received"] == fmt.num(h["received"], lang="en") and "," in metrics(at)["Received"]
     assert metrics(at)["Satisfaction"] == fmt.pct(h["satisfaction_rate"], lang="en")
 

@@ -124,9 +124,10 @@ def test_dismissal_needs_a_reason_and_a_correction_a_change(review_lake: Lake) -
         decide(review_lake, op, "e2", "corrected")
     decide(review_lake, op, "e2", "corrected", violation_type="illegal_stopping")
     row = review_lake.sql("SELECT violation_type, fine_vnd FROM silver.violations WHERE event_id = 'e2'").row(0)
-    assert row == ("illegal_stopping", 900_000)  # Decree 100/2019: illegal stopping by car, 800k–1m
+    assert row == ("illegal_stopping", 700_000)  # Decree 168/2024 Điều 6 khoản 2 điểm đ: by car, 600–800k
     decide(review_lake, op, "e3", "corrected", violation_type="encroachment")
-    assert review_lake.sql("SELECT fine_vnd FROM silver.violations WHERE event_id = 'e3'").item() == 250_000
+    # Decree 168/2024 Điều 7 khoản 2 điểm d: parking a motorbike on the pavement, 400–600k
+    assert review_lake.sql("SELECT fine_vnd FROM silver.violations WHERE event_id = 'e3'").item() == 500_000
 
 
 def test_two_operators_at_once_lose_no_decision(review_lake: Lake) -> None:

@@ -19,10 +19,13 @@ congestion (2 vehicles for 1 s): 1; sidewalk encroachment: 0.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import cv2
 import numpy as np
 import pytest
 
+from core.tz import VN_TZ
 from dashboards.access import Actor
 from dashboards.actions.review import decide
 from detectors.config import camera_by_id
@@ -66,8 +69,12 @@ def test_lake_rows(le_loi_run, session_lake):
     assert v.filter(v["category"] == "violation")["evidence_uri"].null_count() == 0
     assert set(v["model_name"]) == {"person-vehicle-bike-detection-2000"}
     assert set(v["model_version"]) == {"omz-2022.3/FP16"}
-    # fines from the schedule (Decree 100/2019): cars on wrong way / red light 4,000,000 VND
-    assert v.filter(v["violation_type"] == "red_light")["fine_vnd"].to_list() == [4_000_000]
+    # fines from the decree in force on the day (car through a red light): 46/2016 1.2–2 M, 100/2019 3–5 M,
+    # 168/2024 18–20 M VND; the run's clock is the video file's time unless the camera pins one
+    red = v.filter(v["violation_type"] == "red_light")
+    day = red["start_at"][0].astimezone(VN_TZ).date()
+    expected = 19_000_000 if day >= dt.date(2025, 1, 1) else 4_000_000 if day >= dt.date(2020, 1, 1) else 1_600_000
+    assert red["fine_vnd"].to_list() == [expected]
     # the evidence is a JPEG crop of the violator
     uri = v.filter(v["violation_type"] == "red_light")["evidence_uri"][0]
     img = cv2.imdecode(np.frombuffer(lake.get_artifact(uri), np.uint8), cv2.IMREAD_COLOR)

@@ -43,7 +43,7 @@ def test_time_travel_by_version_and_moment(lake):
     time.sleep(0.05)
     lake.merge("silver.units", units(5))
     assert lake.sql("SELECT count(*) FROM silver.units").item() == 5
-    assert lake.as_of(1).sql("SELECT count(*) FROM silver.units").item() == 2
+    assert lake.as_of({"silver.units": 1}).sql("SELECT count(*) FROM silver.units").item() == 2
     assert lake.as_of(moment).sql("SELECT count(*) FROM silver.units").item() == 2
     assert lake.as_of("2000-01-01").sql("SELECT count(*) FROM silver.units").item() == 0
     assert lake.as_of(moment).read("silver.units").height == 2
@@ -130,7 +130,7 @@ def test_s3_code_path(moto_s3):
     lake.merge("silver.units", units(4))
     assert lake.sql("SELECT count(*) FROM silver.units").item() == 4
     assert lake.read("silver.units").height == 4
-    assert lake.as_of(1).sql("SELECT count(*) FROM silver.units").item() == 3
+    assert lake.as_of({"silver.units": 1}).sql("SELECT count(*) FROM silver.units").item() == 3
     uri = lake.put_artifact("publications", "x.txt", b"xin chao")
     assert uri.startswith("s3://") and lake.get_artifact(uri) == b"xin chao"
 

@@ -109,7 +109,7 @@ def test_small_and_large_results_keep_their_types_from_one_call_to_the_next(lake
 
 def test_a_pinned_lake_keeps_its_snapshot_whatever_the_clock(lake, clock):
     lake.overwrite("gold.kpi_daily", kpi_rows(4))
-    pinned = Lake.open(lake.root, max_staleness_s=1.0).as_of(lake.version("gold.kpi_daily"))
+    pinned = Lake.open(lake.root, max_staleness_s=1.0).as_of({"gold.kpi_daily": lake.version("gold.kpi_daily")})
     assert received(pinned) == 4
     lake.overwrite("gold.kpi_daily", kpi_rows(9))
     clock.now += 3600

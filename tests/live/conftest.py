@@ -133,6 +133,14 @@ class Publisher:
         self.client.loop_stop()
 
 
+@pytest.fixture
+def publisher() -> Iterator[Publisher]:
+    """A QoS 1 publisher on the development Mosquitto."""
+    p = Publisher(SYSTEM_BROKER)
+    yield p
+    p.close()
+
+
 def forget_session(url: str, client_id: str) -> None:
     """End the service's session on the broker, so tests leave no queue behind."""
     with contextlib.suppress(OSError, TimeoutError):

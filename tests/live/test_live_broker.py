@@ -1,5 +1,5 @@
 """The live ingest against the development Mosquitto (127.0.0.1:1883): Frigate events become violations and
-counts, gauge telemetry moves the flood status and issues the IOC's warning, bad messages land in rejects.
+counts, gauge telemetry moves the flood status and drafts the IOC's warnings (issued once an operator approves), bad messages land in rejects.
 
 Expected values are worked out by hand from the messages each test sends (see the comments)."""
 
@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+import xml.etree.ElementTree as ET
 
 import pytest
 
+from core.tz import VN_TZ as VN
 from lake import Lake
+from pipelines.live.service import LiveConfig
 from tests.live.conftest import CAMERA, SYSTEM_BROKER, Publisher, RunningService, wait_for
 
 pytestmark = pytest.mark.mqtt
@@ -28,13 +31,6 @@ def frigate(kind: str, oid: str, label: str, start: float, frame: float, current
              "stationary": False, "motionless_count": 0, "position_changes": 1}
     return json.dumps({"type": kind, "before": {**after, "current_zones": [], "entered_zones": []},
                        "after": after}).encode()
-
-
-@pytest.fixture
-def publisher():
-    p = Publisher(SYSTEM_BROKER)
-    yield p
-    p.close()
 
 
 def test_frigate_events_become_violations_and_counts(lake: Lake, publisher: Publisher):
@@ -76,36 +72,81 @@ def test_frigate_events_become_violations_and_counts(lake: Lake, publisher: Publ
                             (dt.date(2025, 11, 17), "illegal_parking", 1, 1)]
 
 
-def test_gauge_telemetry_moves_flood_status_and_issues_warning(gauge_lake: Lake, publisher: Publisher):
+def test_gauge_telemetry_moves_flood_status_and_drafts_warnings(gauge_lake: Lake, publisher: Publisher):
+    """Crossings draft warnings and issue none; an operator approves one (edited) and it is issued, CAP 1.2 with a
+    Vietnamese and an English info, and counted; the discarded one never is; a leader is refused."""
+    from dashboards.access import Actor, Refused
+    from dashboards.actions import warnings as actions
+    from views.warnings import of_period
+
     lake = gauge_lake
-    # Kim Long (71520): alarm levels 1.0 / 2.0 / 3.5 m (QĐ 05/2020/QĐ-TTg)
-    readings = [("2025-11-17T06:00:00+07:00", 0.80), ("2025-11-17T07:00:00+07:00", 1.25),
-                ("2025-11-17T08:00:00+07:00", 2.30)]
-    with RunningService(lake, SYSTEM_BROKER):
+    # Kim Long (71520): alarm levels 1.0 / 2.0 / 3.5 m (QĐ 05/2020/QĐ-TTg); readings of today, two hours apart
+    t2 = dt.datetime.now(VN).replace(minute=0, second=0, microsecond=0)
+    t0, t1 = t2 - dt.timedelta(hours=4), t2 - dt.timedelta(hours=2)
+    readings = [(t0, 0.80), (t1, 1.25), (t2, 2.30)]
+    with RunningService(lake, SYSTEM_BROKER, LiveConfig(batch_wait_s=0.3, issue_every_s=0.5)):
         for t, level in readings:
-            publisher.send("hue-ioc/gauges/71520/level",
-                           json.dumps({"station_code": "71520", "observed_at": t, "water_level_m": level}).encode())
+            publisher.send("hue-ioc/gauges/71520/level", json.dumps(
+                {"station_code": "71520", "observed_at": t.isoformat(), "water_level_m": level}).encode())
         wait_for(lambda: lake.exists("gold.flood_status") and lake.sql(
             "SELECT latest_level_m FROM gold.flood_status WHERE station_code = '71520'").to_series().to_list()
-            == [2.30], "gold.flood_status at the 08:00 reading")
-        wait_for(lambda: lake.exists("silver.warnings") and lake.sql(
-            "SELECT count(*) FROM silver.warnings WHERE station_code = '71520'").item() == 2, "two IOC warnings")
+            == [2.30], "gold.flood_status at the last reading")
+        wait_for(lambda: lake.exists("silver.warning_drafts") and lake.sql(
+            "SELECT count(*) FROM silver.warning_drafts WHERE station_code = '71520'").item() == 2, "two drafts")
 
-    r = lake.sql("SELECT observed_at, water_level_m, alarm_level, bulletin_vi FROM silver.gauge_readings "
-                 "ORDER BY observed_at")
-    assert r.rows() == [
-        (dt.datetime(2025, 11, 16, 23, tzinfo=dt.UTC), 0.80, 0, "dưới báo động 1 0,20 m"),
-        (dt.datetime(2025, 11, 17, 0, tzinfo=dt.UTC), 1.25, 1, "trên báo động 1 0,25 m"),
-        (dt.datetime(2025, 11, 17, 1, tzinfo=dt.UTC), 2.30, 2, "trên báo động 2 0,30 m"),
-    ]
-    status = lake.sql("SELECT alarm_level, diff_m, trend, peak_level_m FROM gold.flood_status "
-                      "WHERE station_code = '71520'")
-    # 3 h before 08:00 there is no reading: the trend compares with the earliest one at or before 05:00 → none
-    assert status.rows() == [(2, 0.3, None, 2.30)]
-    w = lake.sql("SELECT msg_type, alarm_level, water_level_m, status FROM silver.warnings "
-                 "WHERE station_code = '71520' ORDER BY sent")
-    # first crossing of level 1 at 07:00 is an Alert; the rise to level 2 at 08:00 an Update referencing it
-    assert w.rows() == [("Alert", 1, 1.25, "Actual"), ("Update", 2, 2.30, "Actual")]
+        r = lake.sql("SELECT water_level_m, alarm_level, bulletin_vi FROM silver.gauge_readings ORDER BY observed_at")
+        assert r.rows() == [(0.80, 0, "dưới báo động 1 0,20 m"), (1.25, 1, "trên báo động 1 0,25 m"),
+                            (2.30, 2, "trên báo động 2 0,30 m")]
+        assert lake.sql("SELECT alarm_level, diff_m, peak_level_m FROM gold.flood_status "
+                        "WHERE station_code = '71520'").rows() == [(2, 0.3, 2.30)]
+        # the crossing of level 1 (t1) and the rise to level 2 (t2): drafts, nothing issued, nothing counted
+        drafts = lake.sql("SELECT draft_id, alarm_level, previous_level, water_level_m, status, headline_vi, "
+                          "headline_en FROM silver.warning_drafts ORDER BY observed_at").rows(named=True)
+        assert [(d["alarm_level"], d["previous_level"], d["water_level_m"], d["status"]) for d in drafts] == [
+            (1, 0, 1.25, "draft"), (2, 1, 2.30, "draft")]
+        assert "báo động 1" in drafts[0]["headline_vi"] and "alarm level 1" in drafts[0]["headline_en"]
+        day = (t2 - dt.timedelta(days=1), t2 + dt.timedelta(days=1))
+        assert not lake.exists("silver.warnings") or of_period(lake, *day).is_empty()
+
+        leader = Actor("leader", "lanh.dao")
+        with pytest.raises(Refused):
+            actions.approve(lake, leader, drafts[0]["draft_id"])
+        with pytest.raises(Refused):
+            actions.discard(lake, leader, drafts[1]["draft_id"], "không cần")
+        assert not lake.exists("silver.warning_decisions")
+
+        op = Actor("operator", "dieu.hanh")
+        actions.approve(lake, op, drafts[0]["draft_id"],
+                        {"headline_vi": "Lũ sông Hương tại Kim Long trên báo động 1", "instruction_en": "Stay away."})
+        actions.discard(lake, op, drafts[1]["draft_id"], "đã có bản tin của tỉnh")
+        wait_for(lambda: lake.exists("silver.warnings") and lake.sql(
+            "SELECT count(*) FROM silver.warnings WHERE direction = 'issued'").item() == 1, "the approved one issued")
+        wait_for(lambda: lake.sql("SELECT status FROM silver.warning_drafts ORDER BY observed_at").to_series()
+                 .to_list() == ["issued", "discarded"], "the approved draft marked issued")
+
+    w = lake.sql("SELECT warning_id, msg_type, alarm_level, water_level_m, status, languages, headline, xml, sent "
+                 "FROM silver.warnings WHERE direction = 'issued'").row(0, named=True)
+    assert (w["msg_type"], w["alarm_level"], w["water_level_m"], w["status"], w["languages"]) == (
+        "Alert", 1, 1.25, "Actual", "vi-VN,en-US")
+    assert w["headline"] == "Lũ sông Hương tại Kim Long trên báo động 1"  # the operator's edit
+    doc = ET.fromstring(w["xml"])
+    ns = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
+    assert [i.findtext("cap:language", namespaces=ns) for i in doc.findall("cap:info", ns)] == ["vi-VN", "en-US"]
+    assert doc.findall("cap:info", ns)[1].findtext("cap:instruction", namespaces=ns) == "Stay away."
+    assert doc.findtext("cap:msgType", namespaces=ns) == "Alert"
+    # sent at the approval, not at the reading
+    decided = lake.sql("SELECT decided_at FROM silver.warning_drafts WHERE status = 'issued'").item()
+    assert w["sent"] == decided.replace(microsecond=0)
+    assert of_period(lake, *day).rows() == [("issued", "Lũ trên Sông Hương", "Moderate", 1, 0)]
+    audit = lake.sql("SELECT decision, actor, role, previous_status, previous_texts, new_texts, reason "
+                     "FROM silver.warning_decisions ORDER BY decided_at").rows(named=True)
+    assert [(a["decision"], a["actor"], a["role"], a["previous_status"]) for a in audit] == [
+        ("approved", "dieu.hanh", "operator", "draft"), ("discarded", "dieu.hanh", "operator", "draft")]
+    assert json.loads(audit[0]["previous_texts"])["headline_vi"] == drafts[0]["headline_vi"]
+    assert json.loads(audit[0]["new_texts"])["headline_vi"] == "Lũ sông Hương tại Kim Long trên báo động 1"
+    assert audit[1]["reason"] == "đã có bản tin của tỉnh"
+    with pytest.raises(ValueError, match="no longer a draft"):  # decided once: not again
+        actions.approve(lake, Actor("operator", "khac"), drafts[1]["draft_id"])
 
 
 def test_malformed_messages_land_in_rejects(gauge_lake: Lake, publisher: Publisher):

@@ -58,3 +58,19 @@ def test_cap_feed_polled_on_schedule(lake: Lake, feed: tuple[str, dict[str, byte
         wait_for(lambda: lake.sql(received).height == 2, "the second alert on a later poll")
     # the identifiers written in the two CAP 1.2 specification examples
     assert lake.sql(received)["identifier"].to_list() == ["KSTO1055887203", "TRI13970876.2"]
+
+
+def test_a_cap_alert_for_hue_drafts_a_relay_and_issues_nothing(lake: Lake, feed: tuple[str, dict[str, bytes]]):
+    from tests.disasters.test_disasters_warnings import HUE_ALERT
+
+    url, files = feed
+    files["/cap/hue.xml"] = HUE_ALERT.encode()
+    files["/feed.xml"] = atom("/cap/a2.xml", "/cap/hue.xml")  # a US sample (not for Huế) and one for Huế
+    config = LiveConfig(batch_wait_s=0.2, cap_feeds=[f"{url}/feed.xml"], cap_every_s=0.5)
+    with RunningService(lake, SYSTEM_BROKER, config, consume=False):
+        wait_for(lambda: lake.exists("silver.warning_drafts"), "a relay drafted")
+    drafts = lake.sql("SELECT kind, status, severity, headline_vi, xml FROM silver.warning_drafts").rows(named=True)
+    assert [(d["kind"], d["status"], d["severity"]) for d in drafts] == [("relay", "draft", "Severe")]
+    assert "Mưa rất to khu vực Huế" in drafts[0]["headline_vi"]
+    assert "NCHMF-2025-1117-01" in drafts[0]["xml"]
+    assert lake.sql("SELECT count(*) FROM silver.warnings WHERE direction = 'issued'").item() == 0

@@ -18,11 +18,18 @@ CAM = CameraZones("c1", ("vehicle", "person", "bike"), (
     ZoneRule("view", "congestion")))
 
 
+EPOCH_2026 = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the times below are seconds after it (Decree 168/2024)
+
+
 def obj(**after) -> bytes:
     base = {"id": "1.5-x", "camera": "c1", "label": "motorcycle", "score": 0.5, "top_score": 0.8,
             "box": [0, 0, 10, 10], "start_time": 100.0, "frame_time": 100.5, "current_zones": [],
             "entered_zones": []}
-    return json.dumps({"type": "update", "before": {}, "after": base | after}).encode()
+    doc = base | after
+    for k in ("start_time", "frame_time", "end_time"):
+        if isinstance(doc.get(k), float):
+            doc[k] += EPOCH_2026
+    return json.dumps({"type": "update", "before": {}, "after": doc}).encode()
 
 
 def test_routes():
@@ -37,17 +44,18 @@ def test_routes():
 def test_frigate_rules_by_zone_class_and_time():
     # a motorcycle (our class "bike") 0.5 s on the walk zone: under the 1 s minimum
     assert frigate.violations(frigate.parse(obj(entered_zones=["walk"])), CAM, dt.datetime.now(dt.UTC)) == []
-    # 1.5 s: an encroachment; the fine is the motorbike's (250 000 VND)
+    # 1.5 s: an encroachment; the fine is the motorbike's under Decree 168/2024 (Điều 7 khoản 2 điểm d:
+    # 400 000 – 600 000 VND)
     rows = frigate.violations(frigate.parse(obj(entered_zones=["walk"], frame_time=101.5)), CAM,
                               dt.datetime.now(dt.UTC))
     assert [(r["rule_id"], r["class_name"], r["vehicle_type"], r["fine_vnd"]) for r in rows] == \
-        [("walk:encroachment", "bike", "motorbike", 250_000)]
+        [("walk:encroachment", "bike", "motorbike", 500_000)]
     # dwell counts only while the object is in the zone now; the zone's own event type names it
     gone = frigate.parse(obj(entered_zones=["stop"], current_zones=[], frame_time=130.0))
     assert frigate.violations(gone, CAM, dt.datetime.now(dt.UTC)) == []
     still = frigate.parse(obj(label="car", entered_zones=["stop"], current_zones=["stop"], frame_time=121.0))
     assert [(r["violation_type"], r["fine_vnd"]) for r in frigate.violations(still, CAM, dt.datetime.now(dt.UTC))] \
-        == [("illegal_stopping", 900_000)]
+        == [("illegal_stopping", 700_000)]  # Điều 6 khoản 2 điểm đ: 600–800 nghìn
     # a false positive is neither a violation nor a sighting
     fp = frigate.parse(obj(entered_zones=["walk"], frame_time=110.0, false_positive=True))
     assert frigate.violations(fp, CAM, dt.datetime.now(dt.UTC)) == [] and frigate.contributions(fp, CAM) == []

@@ -27,10 +27,10 @@ def event(i: int, **extra) -> bytes:
 def test_a_poison_message_becomes_a_reject_and_the_rest_lands(lake: Lake, monkeypatch):
     real = batch_module.process_batch
 
-    def failing(lake, messages, cams, now=None, issue_warnings=True):  # fault injection: e2 breaks the code
+    def failing(lake, messages, cams, now=None, draft_warnings=True):  # fault injection: e2 breaks the code
         if any(b'"e2"' in m.payload for m in messages):
             raise RuntimeError("boom")
-        return real(lake, messages, cams, now, issue_warnings)
+        return real(lake, messages, cams, now, draft_warnings)
 
     monkeypatch.setattr(service_module, "process_batch", failing)
     source = InProcessConsumer()

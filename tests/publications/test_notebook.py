@@ -32,7 +32,7 @@ def outputs(nb: nbformat.NotebookNode) -> str:
     return "\n".join(text)
 
 
-def test_notebook_on_the_reports_lake(report_lake_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_notebook_on_the_reports_lake(report_lake_root: Path, report_lake, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only citizen reports are loaded: the gauge and camera questions say so instead of inventing numbers."""
     nb = run_notebook(str(report_lake_root), monkeypatch)
     text = outputs(nb)
@@ -40,6 +40,11 @@ def test_notebook_on_the_reports_lake(report_lake_root: Path, monkeypatch: pytes
     assert "No gauge readings were loaded" in text
     assert "No camera data was loaded" in text
     assert "x_category_median" in text  # the slowest-units table was computed
+    # the tour reads as an analyst: reporter identity masked, columns described, versions compared
+    assert "reporter_name" in text and "***" in text
+    names = report_lake.sql("SELECT reporter_name FROM silver.reports WHERE reporter_name IS NOT NULL LIMIT 50")
+    assert not any(n in text for n in names["reporter_name"])
+    assert "meaning" in text and "masked" in text and "changed_columns" in text and "bare version number" in text
     assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
 
 

@@ -36,7 +36,8 @@ def test_dagster_dev_serves_the_code_location(tmp_path):
         port = s.getsockname()[1]
     # its own process group: `dagster dev` ignores SIGTERM sent only to itself
     proc = subprocess.Popen([str(DAGSTER), "dev", "-m", "hue_ioc.definitions", "-h", "127.0.0.1", "-p", str(port)],
-                            cwd=REPO, env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=tmp_path / "dagster_home", env=_env(tmp_path), stdout=(tmp_path / "dev.log").open("wb"),
+                            stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
         query = b'{"query": "{ workspaceOrError { ... on Workspace { locationEntries { name ' \
@@ -59,3 +60,7 @@ def test_dagster_dev_serves_the_code_location(tmp_path):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+    # started as `make dev` starts it, from DAGSTER_HOME: no "Found a dagster instance configuration ... in the
+    # current folder" warning
+    log = (tmp_path / "dev.log").read_text(errors="replace")
+    assert "dagster instance configuration" not in log, log

@@ -117,7 +117,7 @@ def test_materialize_reports_graph(tmp_path):
     lake_res = LakeResource(root=str(tmp_path / "lake"))
     result = dg.materialize(
         reports_domain.defs.assets,
-        resources={"lake": lake_res, "simulator": HueSSimulatorResource(scale=0.01, seed=3),
+        resources={"lake": lake_res, "simulator": HueSSimulatorResource(scale=0.01, seed=3, until="2023-12-31"),
                    "open311": Open311Resource(), "postgres_source": PostgresSourceResource(dsn="")},
     )
     assert result.success
@@ -125,7 +125,9 @@ def test_materialize_reports_graph(tmp_path):
     assert checks and all(c.passed for c in checks)
     lake = lake_res.lake()
     assert lake.sql("SELECT count(*) FROM gold.unit_performance").item() > 0
-    assert lake.sql("SELECT count(*) FROM silver.units").item() == 226
+    # the 226 units of the 2019-2024 era; then the units of 2025 (the city's districts, the 40 communes)
+    assert lake.sql("SELECT count(*) FROM silver.units WHERE valid_from IS NULL").item() == 226
+    assert lake.sql("SELECT count(*) FROM silver.units WHERE valid_from = DATE '2025-07-01'").item() == 40
 
 
 def test_definitions_load():

@@ -90,6 +90,18 @@ def _pdf(pdf: bytes, names: list[str]) -> dict[str, Row]:
     return out
 
 
+def _idle_paragraph(pdf: bytes) -> str:
+    """The PDF's paragraph naming the units without a score (after the ranking table), whitespace-flattened."""
+    doc = pdfium.PdfDocument(pdf)
+    flat = " ".join(" ".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).split())
+    start = flat.find("Đơn vị không có phản ánh trong kỳ (")
+    end = flat.find("10 đơn vị tốt nhất", start)  # the next section
+    text = "" if start < 0 else flat[start:end if end > 0 else None]
+    # a paragraph running onto the next page has the footer and the next page's header inside it
+    return re.sub(r"Dữ liệu đến .*? Trang \d+ / \d+ Báo cáo kết quả xử lý phản ánh hiện trường — .*? IOC Huế ", "",
+                  text)
+
+
 def _xlsx(blob: bytes) -> tuple[dict[str, Row], dict[str, float]]:
     wb = openpyxl.load_workbook(io.BytesIO(blob))
     rows = {r["unit_name"]: (r["received"], r["processed"], r["on_time"], r["score"])
@@ -119,7 +131,9 @@ def test_screen_pdf_xlsx_and_cli_agree(views_lake: Lake, period: Period, make_ap
     _, xlsx_blob = render(views_lake, period, "xlsx")
     xlsx, head = _xlsx(xlsx_blob)
     _, pdf_blob = render(views_lake, period, "pdf")
-    pdf = _pdf(pdf_blob, list(cli))
+    # the PDF ranks the units with a score in its table and names the others in one paragraph after it
+    pdf = _pdf(pdf_blob, [n for n, r in cli.items() if r[3] is not None])
+    idle_text = _idle_paragraph(pdf_blob)
     screen = _screen(views_lake, period, make_app)
 
     assert set(xlsx) == set(screen) == set(cli)
@@ -127,10 +141,12 @@ def test_screen_pdf_xlsx_and_cli_agree(views_lake: Lake, period: Period, make_ap
         assert sum(r[i] for r in xlsx.values()) == head[key], key  # XLSX ranking totals = its headline sheet
     for name, (received, processed, on_time, score) in cli.items():
         counts = (received, processed, on_time)
-        assert xlsx[name][:3] == screen[name][:3] == pdf[name][:3] == counts, name
         if score is None:
-            assert xlsx[name][3] is None and screen[name][3] is None and pdf[name][3] is None, name
+            assert xlsx[name][:3] == screen[name][:3] == counts, name
+            assert xlsx[name][3] is None and screen[name][3] is None, name
+            assert name in idle_text and name not in pdf, name
             continue
+        assert xlsx[name][:3] == screen[name][:3] == pdf[name][:3] == counts, name
         assert xlsx[name][3] == pytest.approx(score, abs=1e-9), name
         # the screen and the PDF print one decimal (the same rounding: core.fmt)
         assert screen[name][3] == pdf[name][3], name

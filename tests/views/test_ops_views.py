@@ -27,8 +27,8 @@ def _square(lon: float, lat: float, half: float = 0.01) -> str:
 def cam_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     lake = Lake.open(tmp_path_factory.mktemp("ops") / "lake")
     lake.merge("silver.admin_units", pl.DataFrame([
-        {"code": "X1", "name": "Phường Một", "level": "commune", "geometry_geojson": _square(107.50, 16.40)},
-        {"code": "X2", "name": "Phường Hai", "level": "commune", "geometry_geojson": _square(107.60, 16.50)}]))
+        {"admin_unit_code": "X1", "name": "Phường Một", "level": "commune", "geometry_geojson": _square(107.50, 16.40)},
+        {"admin_unit_code": "X2", "name": "Phường Hai", "level": "commune", "geometry_geojson": _square(107.60, 16.50)}]))
     lake.merge("silver.cameras", pl.DataFrame([
         {"camera_id": "CAM-A", "name": "Cầu Một", "lat": 16.40, "lon": 107.50, "enabled": True, "source": "t"},
         {"camera_id": "CAM-B", "name": "Ngã tư Hai", "lat": 16.50, "lon": 107.60, "enabled": True, "source": "t"},

@@ -62,6 +62,8 @@ def event_log(report_id: np.ndarray, *, received: np.ndarray, valid: np.ndarray,
     log.add(ended.has_ext, "extension_requested", ended.ext_req, unit=final)
     log.add(ended.has_ext, "extension_granted", ended.ext_grant, unit=final, deadline_at=ended.ext_deadline)
     log.add(ended.processed, "resolved", ended.resolve, unit=final)
+    log.add(ended.withdrawn, "withdrawn", ended.withdraw_at, unit=final,
+            note=np.full(len(report_id), "Công dân rút phản ánh"))
     log.add(rated.rated, "rated", rated.rated_at, rating=rated.rating)
     log.add(rated.reopen, "reopened", rated.reopen_at, unit=final,
             note=np.full(len(report_id), "Công dân không hài lòng, mở lại"))

@@ -34,3 +34,13 @@ def ratings(rng: np.random.Generator, *, processed: np.ndarray, resolve: np.ndar
     reopen_at = rated_at + hours(rng.uniform(1, 48, n))
     re_resolve = reopen_at + hours(rng.uniform(4, 72, n))
     return Ratings(rated, rated_at, rating, reopen & (re_resolve <= horizon), reopen_at, re_resolve)
+
+
+def merge(parts: list[tuple[np.ndarray, Ratings]]) -> Ratings:
+    """Ratings computed per segment of the timeline, put together."""
+    fields = Ratings.__dataclass_fields__
+    out = {f: getattr(parts[0][1], f).copy() for f in fields}
+    for mask, r in parts[1:]:
+        for f in fields:
+            out[f][mask] = getattr(r, f)[mask]
+    return Ratings(**out)

@@ -11,7 +11,17 @@ from pipelines.sources.hues.places import Places
 from pipelines.sources.hues.vocabulary import CATEGORY_CODES, FAMILY, GIVEN, MIDDLE, STREETS, TITLES
 
 SOURCE = "simulated"
+CITY_UTC = np.datetime64("2024-12-31T17:00:00", "us")  # 2025-01-01 00:00 in Vietnam: the centrally-run city
 REFORM_UTC = np.datetime64("2025-06-30T17:00:00", "us")  # 2025-07-01 00:00 in Vietnam: the 40 new communes
+
+
+def era_codes(received: np.ndarray, where: Places) -> tuple[np.ndarray, np.ndarray]:
+    """(admin unit of the date at its finest known level, district-level unit of the date or None)."""
+    before = received < CITY_UTC
+    early_2025 = ~before & (received < REFORM_UTC)
+    unit = np.where(before, where.district_2019, np.where(early_2025, where.old_code, where.new_code))
+    district = np.where(before, where.district_2019, np.where(early_2025, where.district, None))
+    return unit, district
 
 
 def report_ids(received: np.ndarray) -> np.ndarray:
@@ -47,7 +57,9 @@ def report_frame(rng: np.random.Generator, *, report_id: np.ndarray, came: Arriv
         "description": _text(f"{ti}. Đề nghị cơ quan chức năng kiểm tra, xử lý." for ti in title),
         "lat": np.where(where.missing, np.nan, where.lonlat[:, 1]),
         "lon": np.where(where.missing, np.nan, where.lonlat[:, 0]),
-        "admin_unit_code": _text(np.where(received < REFORM_UTC, where.old_code, where.new_code)),
+        "admin_unit_code": _text(era_codes(received, where)[0]),
+        "district_code": _text(era_codes(received, where)[1]),
+        "admin_unit_code_2025": _text(where.new_code),
         "received_at": received,
         "process_type": _text(np.where(immediate, "immediate", "timed")),
         "is_valid": came.valid,
