@@ -78,7 +78,7 @@ def test_an_older_unpartitioned_lake_reads_writes_and_upgrades(tmp_path):
     lake.merge("silver.traffic_counts", rows(jan, 2))
     assert lake.sql(totals).row(0) == (5, 2 * 4 + 5)
     # time travel reaches the version written before the upgrade
-    assert lake.as_of(old_version).sql(totals).row(0) == (4, 4)
+    assert lake.as_of({"silver.traffic_counts": old_version}).sql(totals).row(0) == (4, 4)
     assert lake.upkeep(["silver.traffic_counts"])["silver.traffic_counts"]["repartitioned"] is False
 
 
@@ -91,13 +91,14 @@ def test_upkeep_keeps_as_of_for_the_retention_and_vacuums_beyond_it(tmp_path):
     assert (out["files_before"], out["files_after"], out["vacuumed"]) == (3, 1, 0)
     props = DeltaTable(lake.uri("silver.traffic_counts")).metadata().configuration
     assert props["delta.logRetentionDuration"] == "interval 400 days"
-    assert lake.as_of(1).sql("SELECT sum(count)::BIGINT FROM silver.traffic_counts").item() == 1
+    first = lake.as_of({"silver.traffic_counts": 1})
+    assert first.sql("SELECT sum(count)::BIGINT FROM silver.traffic_counts").item() == 1
     # with no retention the compacted-away files go, and the versions that needed them cannot be read
     out = lake.upkeep(["silver.traffic_counts"], retention_days=0)["silver.traffic_counts"]
     assert out["vacuumed"] == 3
     assert lake.sql("SELECT sum(count)::BIGINT FROM silver.traffic_counts").item() == 6
     with pytest.raises(Exception):  # noqa: B017 - delta-rs / DuckDB raise their own kinds for a missing file
-        lake.as_of(1).sql("SELECT sum(count)::BIGINT FROM silver.traffic_counts")
+        lake.as_of({"silver.traffic_counts": 1}).sql("SELECT sum(count)::BIGINT FROM silver.traffic_counts")
 
 
 def test_the_maintenance_schedule_is_weekly_at_night_in_vietnam():
