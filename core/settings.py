@@ -40,9 +40,10 @@ ENV_ONLY = {
     "cap_feeds": "hue_ioc.defs.disasters: CAP feed URLs",
 }
 TABLES = ("dashboard", "api")  # TOML tables, no environment variable of their own
-# Families read elsewhere: S3 options (lake.store), benchmark knobs (bench/), test-only switches (tests/;
-# the fault suite's HUE_IOC_TEST_KILL_AT in lake.faults and HUE_IOC_TEST_LEASE_TTL_S in lake.lease).
-ENV_PREFIXES_ELSEWHERE = ("HUE_IOC_S3_", "HUE_IOC_BENCH_", "HUE_IOC_TEST_",
+# Families read elsewhere: S3 options (lake.store), the camera fleet's celery broker, backend and queue
+# (hue_ioc.defs.cameras), benchmark knobs (bench/), test-only switches (tests/; the fault suite's
+# HUE_IOC_TEST_KILL_AT in lake.faults and HUE_IOC_TEST_LEASE_TTL_S in lake.lease).
+ENV_PREFIXES_ELSEWHERE = ("HUE_IOC_S3_", "HUE_IOC_CELERY_", "HUE_IOC_BENCH_", "HUE_IOC_TEST_",
                           "HUE_IOC_UPDATE_DOCS_SCREENSHOT")
 
 

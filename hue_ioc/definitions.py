@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import dagster as dg
 
-from hue_ioc.defs import cameras, disasters, operations, publications, reports
+from hue_ioc.defs import cameras, disasters, maintenance, operations, publications, reports
 from hue_ioc.defs.resources import LakeResource
 
 
 def domain_definitions() -> list[dg.Definitions]:
-    return [reports.defs, cameras.defs, disasters.defs, publications.defs, operations.defs]
+    return [reports.defs, cameras.defs, disasters.defs, publications.defs, operations.defs, maintenance.defs]
 
 
 def build_definitions(resources: dict | None = None) -> dg.Definitions:

@@ -57,14 +57,21 @@ class TableSpec:
     description: str = ""
     docs: Mapping[str, Column] = field(default_factory=dict)  # per column: meaning, unit, values, personal
     renamed: Mapping[str, str] = field(default_factory=dict)  # old column name -> current (lakes written before)
+    # {column: timestamp column}: the column is the first day (UTC) of the timestamp's month, filled in on
+    # every write (a partition column the writers never name)
+    month_of: dict[str, str] = field(default_factory=dict)
+    # the order rows are written and compacted in (z-order when more than one column): the dashboards'
+    # filters, so a period or a camera reads few row groups
+    sort_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         layer, _, table = self.name.partition(".")
         if layer not in LAYERS or not table:
             raise ValueError(f"table name must be '<layer>.<table>' with layer in {LAYERS}: {self.name!r}")
-        missing = [k for k in (*self.keys, *self.partition_by) if k not in self.schema.names]
+        missing = [k for k in (*self.keys, *self.partition_by, *self.month_of, *self.month_of.values(),
+                               *self.sort_by) if k not in self.schema.names]
         if missing:
-            raise ValueError(f"{self.name}: keys/partitions not in schema: {missing}")
+            raise ValueError(f"{self.name}: keys/partitions/sort columns not in schema: {missing}")
         unknown = [c for c in (*self.docs, *self.renamed.values()) if c not in self.schema.names]
         if unknown:
             raise ValueError(f"{self.name}: docs/renames name columns not in the schema: {unknown}")

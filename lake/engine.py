@@ -368,11 +368,13 @@ def _quote(text: str) -> str:
 def _parquet_source(s: TableSpec, files: Sequence[str]) -> str:
     file_list = ", ".join(_quote(f.removeprefix("file://")) for f in files)
     replace = ""
-    if s.partition_by:
-        # partition values live in the paths, not in the files: cast them back to their types
-        casts = ", ".join(f"CAST({c} AS {_duck_type(s.schema.field(c).type)}) AS {c}" for c in s.partition_by)
+    # partition values live in the paths, not in the files (a version written before the table was
+    # partitioned has none): cast them back to their types
+    parts = [c for c in s.partition_by if files and f"/{c}=" in files[0]]
+    if parts:
+        casts = ", ".join(f"CAST({c} AS {_duck_type(s.schema.field(c).type)}) AS {c}" for c in parts)
         replace = f" REPLACE ({casts})"
-    hive = "true" if s.partition_by else "false"
+    hive = "true" if parts else "false"
     return f"SELECT *{replace} FROM read_parquet([{file_list}], hive_partitioning={hive}, union_by_name=true)"
 
 

@@ -76,4 +76,15 @@ def conform(s: TableSpec, data: pl.DataFrame | pa.Table) -> pa.Table:
         if not f.nullable and col.null_count:
             raise SchemaMismatch(f"{s.name}: column {f.name!r} has {col.null_count} null value(s)")
         columns.append(col)
+    for col, source in s.month_of.items():  # derived partition columns: always from their timestamp
+        ts = columns[s.schema.get_field_index(source)]
+        columns[s.schema.get_field_index(col)] = month_start(ts)
     return pa.Table.from_arrays(columns, schema=s.schema)
+
+
+def month_start(ts: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """The first day (UTC) of each timestamp's month, as dates (nulls stay null)."""
+    import pyarrow.compute as pc
+
+    utc = ts.cast(pa.timestamp("us", tz="UTC"))
+    return pc.floor_temporal(utc, unit="month").cast(pa.date32())

@@ -63,11 +63,13 @@ def snapshot(uri: str, name: str, when: AsOf, storage_options: Mapping[str, str]
     if when is None:
         return table
     try:
-        moment = parse_moment(when)
-        first = min(h["timestamp"] for h in table.history())  # ms since epoch
-        if moment.timestamp() * 1000 < first:
+        # the commits' own timestamps (ms, written by the committer), not the log files' modification times,
+        # which object stores keep to the second: two commits within one second on S3 would be one moment
+        moment_ms = parse_moment(when).timestamp() * 1000
+        commits = [h for h in table.history() if "timestamp" in h]
+        if not commits or moment_ms < min(h["timestamp"] for h in commits):
             return None  # the table did not exist yet
-        table.load_as_version(moment)
+        table.load_as_version(max(h["version"] for h in commits if h["timestamp"] <= moment_ms))
     except Exception as exc:  # noqa: BLE001 - delta-rs raises several kinds here
         raise LakeError(f"{name}: cannot time-travel to {when!r}: {exc}") from exc
     return table

@@ -62,6 +62,21 @@ class Writes:
             if not DeltaTable.is_deltatable(self.uri(s.name), storage_options=self._options()):
                 raise
 
+    def _stored_partitions(self, s: TableSpec) -> list[str] | None:
+        """The partition columns the stored table has (a lake written before the catalog partitioned a
+        table keeps its layout until :meth:`repartition`); None for an unpartitioned table."""
+        if not s.partition_by:
+            return None
+        table = DeltaTable(self.uri(s.name), storage_options=self._options())
+        return list(table.metadata().partition_columns) or None
+
+    def _sorted(self, s: TableSpec, table: pa.Table) -> pa.Table:
+        if not s.sort_by or table.num_rows < 2:
+            return table
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        return conform(s, frame.sort(list(s.sort_by), maintain_order=True))
+
     def _rename_old_columns(self, s: TableSpec) -> None:
         """A table written before a column took its current name (``TableSpec.renamed``) is rewritten once
         with the new name, before the first write that needs it: a new version, the same rows; history keeps
@@ -102,8 +117,10 @@ class Writes:
         self._create_if_missing(s)
         if table.num_rows == 0 and not marks and not cursors:
             return self.version(name) or 0
+        table = self._sorted(s, table)
+        parts = self._stored_partitions(s)
         retry_commit(lambda: write_deltalake(
-            self.uri(name), table, mode="append", partition_by=list(s.partition_by) or None,
+            self.uri(name), table, mode="append", partition_by=parts,
             storage_options=self._options(), commit_properties=commit_properties(name, marks, cursors)))
         self._invalidate(name)
         after_commit(name)
@@ -119,6 +136,7 @@ class Writes:
         table = conform(s, data)
         # an overwrite replaces the schema in catalog order; adding columns first would leave them at the end
         self._create_if_missing(s, add_columns=False)
+        table = self._sorted(s, table)
         retry_commit(lambda: write_deltalake(
             self.uri(name), table, mode="overwrite", schema_mode="overwrite",
             partition_by=list(s.partition_by) or None, storage_options=self._options(),
@@ -147,8 +165,11 @@ class Writes:
             return {"num_source_rows": 0}
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
-        table = conform(s, frame.unique(subset=list(s.keys), keep="last", maintain_order=True))
-        predicate = " AND ".join(f"t.{k} = s.{k}" for k in s.keys)  # column names from the catalog
+        table = self._sorted(s, conform(s, frame.unique(subset=list(s.keys), keep="last", maintain_order=True)))
+        # column names from the catalog; on a partitioned table the partition (a function of the keys)
+        # joins the predicate, so the merge reads only the partitions the rows fall in
+        parts = [c for c in self._stored_partitions(s) or [] if c in s.month_of]
+        predicate = " AND ".join(f"t.{k} = s.{k}" for k in (*parts, *s.keys))
 
         def attempt() -> dict[str, Any]:
             target = DeltaTable(self.uri(name), storage_options=self._options())
@@ -192,3 +213,26 @@ class Writes:
         self._invalidate(name)
         after_commit(name)
         return int(metrics.get("num_target_rows_deleted", 0))
+
+    def repartition(self, name: str, batch_rows: int = 1_000_000) -> bool:
+        """Rewrite a table stored without the catalog's partitioning into it (the upgrade of a lake written
+        before the catalog partitioned the table); False when there is nothing to do. The rows stream
+        through in batches (never the whole table in memory) and become one new version; earlier versions
+        stay readable (``as_of``) until vacuum removes their files."""
+        self._check_writable()
+        s = spec(name)
+        table = self._delta(name)
+        if table is None or not s.partition_by or self._stored_partitions(s) == list(s.partition_by):
+            return False
+        self._add_new_columns(s)
+        table = DeltaTable(self.uri(name), storage_options=self._options())
+        source = table.to_pyarrow_dataset().to_batches(batch_size=batch_rows)
+        batches = (b for batch in source if batch.num_rows
+                   for b in conform(s, pa.Table.from_batches([batch])).to_batches())
+        reader = pa.RecordBatchReader.from_batches(s.schema, batches)
+        retry_commit(lambda: write_deltalake(
+            self.uri(name), reader, mode="overwrite", schema_mode="overwrite", partition_by=list(s.partition_by),
+            storage_options=self._options()), retries=0)
+        self._invalidate(name)
+        after_commit(name)
+        return True

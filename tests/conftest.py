@@ -80,6 +80,19 @@ def _mosquitto_missing() -> str | None:
     return None
 
 
+def _broker_missing() -> str | None:
+    """The celery broker of the camera-fleet tests (HUE_IOC_CELERY_BROKER, default RabbitMQ on :5672)."""
+    from urllib.parse import urlsplit
+
+    url = urlsplit(os.environ.get("HUE_IOC_CELERY_BROKER", "pyamqp://guest:guest@127.0.0.1:5672//"))
+    host, port = url.hostname or "127.0.0.1", url.port or (6379 if url.scheme.startswith("redis") else 5672)
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+    except OSError as e:
+        return f"needs the celery broker at {host}:{port} (RabbitMQ, or Redis via HUE_IOC_CELERY_BROKER): {e}"
+    return None
+
+
 _missing: dict[str, str | None] = {}
 
 
@@ -91,13 +104,15 @@ def _what_is_missing(marker: str) -> str | None:
                                 f"needs Debian chromium at {CHROMIUM} (apt-get install -y chromium)")
         elif marker == "mqtt":
             _missing[marker] = _mosquitto_missing()
+        elif marker == "celery":
+            _missing[marker] = _broker_missing()
         else:
             _missing[marker] = _postgres_unreachable()
     return _missing[marker]
 
 
 def _unmet(item: pytest.Item) -> str | None:
-    return next((reason for marker in ("browser", "postgres", "mqtt")
+    return next((reason for marker in ("browser", "postgres", "mqtt", "celery")
                  if item.get_closest_marker(marker) and (reason := _what_is_missing(marker))), None)
 
 

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_kpis)
 
     p = sub.add_parser("lake", help="look after the lake: tables, history, compact, vacuum")
-    p.add_argument("action", choices=["tables", "history", "compact", "vacuum"])
+    p.add_argument("action", choices=["tables", "history", "compact", "vacuum", "upkeep"])
     p.add_argument("table", nargs="?")
     p.add_argument("--retention-hours", type=int, default=168)
     p.set_defaults(func=cmd_lake)
@@ -297,6 +297,10 @@ def cmd_lake(args: argparse.Namespace) -> int:
 
         with pl.Config(tbl_rows=100, fmt_str_lengths=60):
             print(lake.tables().select("table", "version", "description"))
+        return 0
+    if args.action == "upkeep":  # what the weekly schedule runs (hue_ioc/defs/maintenance.py); all tables by default
+        for name, out in lake.upkeep([args.table] if args.table else None).items():
+            print(name, json.dumps(out))
         return 0
     if not args.table:
         print("hue-ioc lake: name a table (e.g. silver.reports)", file=sys.stderr)

@@ -203,9 +203,124 @@ def camera_inbox_sensor(context: dg.SensorEvaluationContext):
         context.update_cursor(json.dumps(seen))
 
 
+# ------------------------------------------------------------------ the camera fleet: one step per camera
+# A camera is one step: on the default executor the steps run as processes of one machine; on the celery
+# executor each step is a task on a broker that any number of worker processes (on any number of
+# machines) take. A worker that dies mid-step leaves its task unacknowledged (acks_late), so the broker
+# hands it to another worker, which runs the camera again from the start: every row the writer puts in
+# the lake is keyed by a stable event id (insert-only merges) or by (camera, minute, line, class,
+# direction) with the minute's full count, so a step run twice writes each event once.
+_MODELS: dict[tuple[str, str], "ModelCache"] = {}  # compiled models per worker process, kept across steps
+
+
+def worker_models(inference_precision: str | None) -> "ModelCache":
+    from detectors.model_cache import ModelCache
+
+    key = (str(assets_dir()), inference_precision or "")
+    if key not in _MODELS:
+        _MODELS[key] = ModelCache(assets_dir(), inference_precision=inference_precision)
+    return _MODELS[key]
+
+
+def celery_settings() -> dict[str, Any]:
+    """Celery settings shared by the executor (the run's side) and the workers
+    (``deploy/celery/dagster_celery_config.py``). The broker is HUE_IOC_CELERY_BROKER (default RabbitMQ
+    on 127.0.0.1:5672; ``redis://127.0.0.1:6379/0`` works too), results go back over the broker (rpc://)
+    or HUE_IOC_CELERY_BACKEND."""
+    return {
+        "broker_url": os.environ.get("HUE_IOC_CELERY_BROKER", "pyamqp://guest:guest@127.0.0.1:5672//"),
+        "result_backend": os.environ.get("HUE_IOC_CELERY_BACKEND", "rpc://"),
+        # a task is acknowledged when it ends, not when a worker takes it: a worker killed mid-step
+        # leaves it on the broker, which gives it to another worker
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,  # a pool child killed: requeue, do not fail the task
+        "worker_prefetch_multiplier": 1,  # a worker holds one camera at a time; the rest wait for any worker
+        "broker_connection_retry_on_startup": True,
+        # the queue the steps go to and the workers listen on (-Q): one per fleet sharing a broker
+        "task_default_queue": os.environ.get("HUE_IOC_CELERY_QUEUE", "dagster"),
+    }
+
+
+def celery_executor_config() -> dict[str, Any]:
+    settings = celery_settings()
+    return {"broker": settings["broker_url"], "backend": settings["result_backend"],
+            "config_source": {k: v for k, v in settings.items() if k not in ("broker_url", "result_backend")}}
+
+
+class CameraFleetConfig(dg.Config):
+    config_path: str = ""  # empty: HUE_IOC_CAMERAS or configs/cameras.example.yaml
+    cameras: list[str] = []  # camera ids; empty: every enabled camera whose source is a file
+    max_frames: int = 0
+    inference_precision: str = ""
+
+
+@dg.op(out=dg.DynamicOut(dict), description="Registers the cameras and yields one step per camera.")
+def plan_cameras(context: dg.OpExecutionContext, config: CameraFleetConfig, lake: LakeResource):
+    from detectors.config import load_cameras
+    from detectors.writer import register_cameras
+
+    path = str(config.config_path or default_config_path())
+    cams = [c for c in load_cameras(path) if c.enabled and "://" not in c.source
+            and (not config.cameras or c.id in config.cameras)]
+    register_cameras(lake.lake(), cams)
+    for i, cam in enumerate(cams):
+        yield dg.DynamicOutput({"camera_id": cam.id, "source": cam.source, "config_path": path,
+                                "max_frames": config.max_frames,
+                                "inference_precision": config.inference_precision},
+                               mapping_key=f"c{i}_{''.join(ch if ch.isalnum() else '_' for ch in cam.id)}")
+
+
+@dg.op(retry_policy=dg.RetryPolicy(max_retries=2, delay=5),
+       description="One camera's video through the detector into the lake (idempotent: a rerun writes "
+                   "the same keys).")
+def process_camera(context: dg.OpExecutionContext, camera: dict, lake: LakeResource) -> dict:
+    import socket
+
+    context.log.info(f"camera {camera['camera_id']} on {socket.gethostname()} pid {os.getpid()}")
+    out = process_videos(lake.lake(), camera["config_path"], files=[f"{camera['camera_id']}={camera['source']}"],
+                         max_frames=camera["max_frames"] or None,
+                         inference_precision=camera["inference_precision"] or None, log=context.log,
+                         models=worker_models(camera["inference_precision"] or None))
+    if out["failed"]:  # the reason is in silver.rejects; the other cameras and the roll-up go on
+        context.log.warning(f"camera {camera['camera_id']} failed (reason in silver.rejects)")
+    return out
+
+
+@dg.op(description="The daily violations roll-up once every camera is done.")
+def roll_up_cameras(context: dg.OpExecutionContext, results: list[dict], lake: LakeResource) -> dict:
+    rows = build_violations_daily(lake.lake())
+    total = {"cameras": len(results), "events": sum(r["events"] for r in results),
+             "violations": sum(r["violations"] for r in results), "daily_rows": rows}
+    context.add_output_metadata({k: dg.MetadataValue.int(v) for k, v in total.items()})
+    return total
+
+
+@dg.graph(description="Every file camera as its own step, then the daily roll-up.")
+def camera_fleet():
+    return roll_up_cameras(plan_cameras().map(process_camera).collect())
+
+
+# one machine: the steps as processes beside each other
+camera_fleet_job = camera_fleet.to_job(name="camera_fleet_job", resource_defs={"lake": LakeResource()})
+
+
+def _celery_job() -> dg.JobDefinition:
+    from dagster_celery import celery_executor
+
+    return camera_fleet.to_job(
+        name="camera_fleet_celery_job", resource_defs={"lake": LakeResource()},
+        executor_def=celery_executor.configured(lambda _: celery_executor_config(), config_schema={}),
+        description="The camera fleet on the celery executor: start workers with "
+                    "`celery -A dagster_celery.app worker -Q dagster` (deploy/celery/README).")
+
+
+# many machines: the same steps as celery tasks (needs the broker and workers; see deploy/celery)
+camera_fleet_celery_job = _celery_job()
+
+
 defs = dg.Definitions(
     assets=[camera_violation_history, camera_detections, violations_daily],
     asset_checks=[violations_valid],
-    jobs=[camera_videos_job, build_cameras],
+    jobs=[camera_videos_job, build_cameras, camera_fleet_job, camera_fleet_celery_job],
     sensors=[camera_inbox_sensor],
 )

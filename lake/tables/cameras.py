@@ -97,11 +97,19 @@ TRAFFIC_COUNTS = TableSpec(
         ("count", I64),
         ("source", STR),
         ("updated_at", TS),
+        ("month", DATE),  # first day (UTC) of the minute's month: the partition, filled in on write
     ]),
     keys=("camera_id", "minute", "line_id", "class_name", "direction"),
+    # the one table that grows by billions (500 cameras: up to 2 bn rows a year): one partition per month,
+    # rows in minute then camera order; a lake written before the partitioning reads and writes as it is
+    # until `hue-ioc lake upkeep` (or the maintenance schedule) rewrites it partitioned
+    partition_by=("month",),
+    month_of={"month": "minute"},
+    sort_by=("minute", "camera_id"),
     docs={
         "minute": Column("start of the minute (UTC)"),
         "direction": Column("forward (the lawful direction) | reverse"),
+        "month": Column("first day (UTC) of the minute's month: the table's partition, filled in on write"),
     },
     description="Line-crossing counts per camera, minute, line, class and direction.",
 )

@@ -175,14 +175,16 @@ def test_as_of_takes_a_moment_or_explicit_versions_not_a_bare_integer(lake):
 
 def test_admin_units_key_is_admin_unit_code_and_old_lakes_are_upgraded(lake):
     old = pl.DataFrame({"code": ["46001", "46002"], "name": ["Phường Một", "Xã Hai"], "level": ["commune"] * 2})
-    write_deltalake(lake.uri("silver.admin_units"), old.to_arrow(), mode="overwrite")  # as an older lake holds it
+    opts = dict(lake.storage_options) or None  # the S3 run's endpoint and credentials; None for a folder
+    write_deltalake(lake.uri("silver.admin_units"), old.to_arrow(), mode="overwrite",
+                    storage_options=opts)  # as an older lake holds it
     # read before any write: the old column shows under its new name, in read, scan and SQL
     assert lake.read("silver.admin_units")["admin_unit_code"].to_list() == ["46001", "46002"]
     assert lake.sql("SELECT name FROM silver.admin_units WHERE admin_unit_code = '46002'").item() == "Xã Hai"
     # the first write rewrites the table under the new name, keeping its rows, then merges by the new key
     lake.merge("silver.admin_units", pl.DataFrame({"admin_unit_code": ["46002", "46003"], "name": ["Xã Hai (mới)",
                                                                                                  "Phường Ba"]}))
-    stored = pl.read_delta(lake.uri("silver.admin_units"))
+    stored = pl.read_delta(lake.uri("silver.admin_units"), storage_options=opts)
     assert "code" not in stored.columns
     assert stored.sort("admin_unit_code").select("admin_unit_code", "name").rows() == [
         ("46001", "Phường Một"), ("46002", "Xã Hai (mới)"), ("46003", "Phường Ba")]

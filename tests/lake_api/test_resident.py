@@ -80,12 +80,14 @@ def test_the_resident_copy_equals_a_fresh_read_after_merges(lake, clock, monkeyp
     lake.merge("gold.kpi_daily", kpi_rows(5, received=2, category="giao_thong"))  # insert 5
     reader = Lake.open(lake.root, max_staleness_s=60.0)
     resident = reader.sql("SELECT * FROM gold.kpi_daily ORDER BY date, category_code")
-    files = DeltaTable(lake.uri("gold.kpi_daily")).file_uris()
-    fresh = duckdb.connect().sql("SELECT * FROM read_parquet($f) ORDER BY date, category_code",
-                                 params={"f": files}).pl()
+    opts = dict(lake.storage_options) or None
+    by_polars = pl.read_delta(lake.uri("gold.kpi_daily"), storage_options=opts).sort("date", "category_code")
     assert resident.height == 405
-    assert resident.to_dicts() == fresh.to_dicts()
-    by_polars = pl.read_delta(lake.uri("gold.kpi_daily")).sort("date", "category_code")
+    if lake.is_local:  # DuckDB here reads local files only (no httpfs): the S3 run compares with polars
+        files = DeltaTable(lake.uri("gold.kpi_daily")).file_uris()
+        fresh = duckdb.connect().sql("SELECT * FROM read_parquet($f) ORDER BY date, category_code",
+                                     params={"f": files}).pl()
+        assert resident.to_dicts() == fresh.to_dicts()
     assert resident.select(by_polars.columns).to_dicts() == by_polars.to_dicts()
     # the same figures written out by hand: 370 days × 1 + 30 × 3 + 5 × 2
     assert received(reader) == 370 + 90 + 10
