@@ -9,7 +9,8 @@ ranked (the headline's rate); the speed part needs the median hours to resolve, 
 give, so it comes from the same reports in silver.reports (valid, resolved, received in the period).
 
 Policy for units without reports in the period (written once, here): with no area filter every unit in
-the network at the period's end (``joined_on`` on or before it) is listed after the ranked units, with
+the network at the period's end (``joined_on`` on or before it, ``valid_to`` not before it) is listed after
+the ranked units, with
 zero counts and without rank or score ("không có phản ánh trong kỳ"); with an area filter only units that
 received reports from those areas appear.
 """
@@ -105,9 +106,13 @@ def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: S
     scored = scored.with_columns(
         pl.when(pl.col("score").is_not_null()).then(pl.int_range(1, pl.len() + 1)).otherwise(None)
         .cast(pl.Int64).alias("rank"))
+    # a unit of an earlier era (valid_to before the period's end) has left the network (lakes built before the
+    # eras have no valid_to)
+    left = "u.valid_to IS NOT NULL AND u.valid_to < $end" if "valid_to" in query(
+        lake, "SELECT * FROM silver.units LIMIT 0").columns else "FALSE"
     units = query(lake, f"""
         SELECT u.unit_id, u.name AS unit_name, u.unit_type,
-               (u.joined_on IS NULL OR u.joined_on <= $end) AS in_network
+               (u.joined_on IS NULL OR u.joined_on <= $end) AND NOT ({left}) AS in_network
         FROM silver.units u WHERE {types}""", params)
     idle = units.filter(pl.col("in_network") & pl.lit(not areas)
                         & ~pl.col("unit_id").is_in(scored["unit_id"].implode())).sort("unit_id").select("unit_id")

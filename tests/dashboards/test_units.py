@@ -9,18 +9,22 @@ import polars as pl
 
 from dashboards.export import to_csv_bytes, to_xlsx_bytes
 from lake import Lake
-from tests.dashboards.conftest import no_errors, table_with
+from tests.dashboards.conftest import last_day, no_errors, table_with
 
 
 def _expected(lake: Lake, unit_type: str | None = None) -> pl.DataFrame:
     """Received and on-time reports per handling unit over all the data, in plain SQL over silver
-    (independent of gold and of the ranking view), with every unit of the network (idle ones at 0)."""
+    (independent of gold and of the ranking view), with every unit in the network on the data's last day (idle
+    ones at 0; units of a later era, or of an earlier one gone by then, are not in it)."""
     return lake.sql("""
         SELECT u.unit_id, u.name AS unit_name, count(r.report_id) AS received,
                count(*) FILTER (WHERE r.on_time) AS on_time
         FROM silver.units u LEFT JOIN silver.reports r ON r.current_unit_id = u.unit_id AND r.is_valid
         WHERE $type IS NULL OR u.unit_type = $type
-        GROUP BY ALL""", {"type": unit_type})
+        GROUP BY ALL
+        HAVING count(r.report_id) > 0
+            OR (coalesce(any_value(u.joined_on) <= $end, TRUE) AND coalesce(any_value(u.valid_to) >= $end, TRUE))""",
+                    {"type": unit_type, "end": last_day(lake)})
 
 
 def test_ranking_matches_gold_and_exports_the_table(reports_lake: Lake, make_app) -> None:
