@@ -78,3 +78,13 @@ def show_evidence(lake: Lake, uri: str | None) -> None:
         st.image(image, width="stretch")
     else:
         st.caption(t("no_evidence"))
+
+
+def show_audit(frame: pl.DataFrame, time_col: str, *columns: pl.Expr, lang: str | None = None) -> None:
+    """An audit log (review, moderation, tracing decisions): newest first as the view gives it, its time in
+    Vietnamese format first, then ``columns``; a plain "no data" when nothing was decided yet."""
+    if frame.is_empty():
+        st.info(t("no_data"))
+        return
+    when = pl.col(time_col).map_elements(lambda v: fmt.datetime(v, lang=lang), return_dtype=pl.String)
+    st.dataframe(frame.select(when.alias(t("col_time")), *columns), hide_index=True, width="stretch")

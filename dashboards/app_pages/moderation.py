@@ -12,6 +12,7 @@ from dashboards import access, reads
 from dashboards.actions import moderation as act
 from dashboards.context import page_context
 from dashboards.lang import t
+from dashboards.ui import show_audit
 from views import moderation
 
 QUEUE_SIZE = 20
@@ -77,14 +78,9 @@ for row in queue.iter_rows(named=True):
                         args=(rid, "blocked", None, flags), width="stretch")
 
 st.subheader(t("moderation_history"))
-hist = moderation.history(lake)
-if hist.is_empty():
-    st.info(t("no_data"))
-else:
-    st.dataframe(hist.select(
-        pl.col("decided_at").map_elements(lambda v: fmt.datetime(v, lang=lang), return_dtype=pl.String)
-          .alias(t("col_time")),
-        pl.col("moderator").alias(t("col_by")), pl.col("report_id").alias(t("col_report")),
-        pl.col("decision").map_elements(lambda d: t(f"mod_{d}"), return_dtype=pl.String).alias(t("col_decision")),
-        pl.col("reason").alias(t("moderation_reason")), pl.col("duplicate_of").alias(t("moderation_original"))),
-        hide_index=True, width="stretch")
+show_audit(
+    moderation.history(lake), "decided_at",
+    pl.col("moderator").alias(t("col_by")), pl.col("report_id").alias(t("col_report")),
+    pl.col("decision").map_elements(lambda d: t(f"mod_{d}"), return_dtype=pl.String).alias(t("col_decision")),
+    pl.col("reason").alias(t("moderation_reason")), pl.col("duplicate_of").alias(t("moderation_original")),
+    lang=lang)

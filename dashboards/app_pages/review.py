@@ -16,7 +16,7 @@ from dashboards import access
 from dashboards.actions import review as act
 from dashboards.context import page_context
 from dashboards.lang import t, t_or
-from dashboards.ui import show_evidence
+from dashboards.ui import show_audit, show_evidence
 from views import review
 from views.precision import precision_over_time
 
@@ -139,19 +139,13 @@ else:
 
 if operator:
     st.subheader(t("review_history"))
-    hist = decisions(lake)
-    if hist.is_empty():
-        st.info(t("no_data"))
-    else:
-        st.dataframe(hist.select(
-            pl.col("decided_at").map_elements(lambda v: fmt.datetime(v, lang=lang), return_dtype=pl.String)
-              .alias(t("col_time")),
-            pl.col("reviewer").alias(t("col_reviewer")), pl.col("event_id"),
-            pl.col("decision").map_elements(lambda d: t(f"decision_{d}"), return_dtype=pl.String)
-              .alias(t("col_decision")),
-            pl.col("reason").alias(t("review_note")),
-            pl.concat_str([pl.col("previous_status"), pl.col("previous_plate").fill_null(fmt.DASH),
-                           pl.col("previous_type")], separator=" · ").alias(t("col_before")),
-            pl.concat_str([pl.col("new_status"), pl.col("new_plate").fill_null(fmt.DASH),
-                           pl.col("new_type")], separator=" · ").alias(t("col_after"))),
-            hide_index=True, width="stretch")
+    show_audit(
+        decisions(lake), "decided_at",
+        pl.col("reviewer").alias(t("col_reviewer")), pl.col("event_id"),
+        pl.col("decision").map_elements(lambda d: t(f"decision_{d}"), return_dtype=pl.String)
+        .alias(t("col_decision")),
+        pl.col("reason").alias(t("review_note")),
+        pl.concat_str([pl.col("previous_status"), pl.col("previous_plate").fill_null(fmt.DASH),
+                       pl.col("previous_type")], separator=" · ").alias(t("col_before")),
+        pl.concat_str([pl.col("new_status"), pl.col("new_plate").fill_null(fmt.DASH),
+                       pl.col("new_type")], separator=" · ").alias(t("col_after")), lang=lang)

@@ -15,7 +15,7 @@ from dashboards import access
 from dashboards.actions import tracing as act
 from dashboards.context import page_context
 from dashboards.lang import t
-from dashboards.ui import show_evidence
+from dashboards.ui import show_audit, show_evidence
 from views import vehicle_tracing as tracing
 
 ctx = page_context()
@@ -81,13 +81,7 @@ if result is not None:
                         f"{r['plate_text'] or fmt.DASH}")
 
 st.subheader(t("tracing_log"))
-log = tracing.requests(lake)
-if log.is_empty():
-    st.info(t("no_data"))
-else:
-    st.dataframe(log.select(
-        pl.col("requested_at").map_elements(lambda v: fmt.datetime(v, lang=lang), return_dtype=pl.String)
-          .alias(t("col_time")),
-        pl.col("requested_by").alias(t("col_by")), pl.col("case_ref").alias(t("col_case")),
-        pl.col("criteria_json").alias(t("col_criteria")), pl.col("results").alias(t("col_results"))),
-        hide_index=True, width="stretch")
+show_audit(
+    tracing.requests(lake), "requested_at",
+    pl.col("requested_by").alias(t("col_by")), pl.col("case_ref").alias(t("col_case")),
+    pl.col("criteria_json").alias(t("col_criteria")), pl.col("results").alias(t("col_results")), lang=lang)

@@ -1,9 +1,15 @@
-"""Waits on a condition for the browser tests, never a fixed sleep (issue 17 item 5)."""
+"""The browser tests' app server, and their waits on a condition, never a fixed sleep (issue 17 item 5)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import subprocess
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 
 # Streamlit marks its app root with the script's run state; "notRunning" once a rerun has finished.
 SETTLED = "document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
@@ -31,3 +37,39 @@ def drawn(locator, timeout_s: float = 60.0) -> bytes:
         time.sleep(0.25)
         png = locator.screenshot()
     return png
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(lake_root: str, *, role: str | None = None, wall: bool = False, env: dict[str, str] | None = None,
+           drop: tuple[str, ...] = ()) -> Iterator[str]:
+    """The dashboard on a free loopback port over ``lake_root`` (Vietnamese, the wall switch off unless
+    ``wall``), its URL while the block runs; stopped after. ``env`` adds variables, ``drop`` removes some."""
+    import pytest
+
+    from dashboards.serve import command, environment, wait_until_healthy
+
+    port = free_port()
+    full = environment(wall=wall, role=role) | {"HUE_IOC_LAKE": lake_root, "HUE_IOC_LANGUAGE": "vi"} | (env or {})
+    for name in (*drop, *(() if wall else ("HUE_IOC_DASHBOARD_WALL",))):
+        full.pop(name, None)
+    proc = subprocess.Popen(command(wall=wall, port=port), env=full, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, cwd=REPO)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        if not wait_until_healthy(url):
+            pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

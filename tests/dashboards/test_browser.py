@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dashboards.serve import command, environment, wait_until_healthy
 from lake import Lake
-from tests.dashboards.browser_waits import drawn, not_blank, settled
+from tests.dashboards.browser_waits import drawn, not_blank, served, settled
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "screenshots"
@@ -24,30 +21,10 @@ SHOTS = REPO / "screenshots"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(full_lake: Lake) -> Iterator[str]:
-    port = _free_port()
-    env = environment(role="leader") | {"HUE_IOC_LAKE": full_lake.root, "HUE_IOC_LANGUAGE": "vi"}
-    env.pop("HUE_IOC_DASHBOARD_WALL", None)
-    proc = subprocess.Popen(command(port=port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            cwd=REPO)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        if not wait_until_healthy(url):
-            pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
+    with served(full_lake.root, role="leader") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,14 @@ hand-made one of test_review.py, its violations an hour ago so that the default 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dashboards.serve import command, environment, wait_until_healthy
 from lake import Lake
-from tests.dashboards.browser_waits import settled
-from tests.dashboards.test_browser import _free_port, browser  # noqa: F401 - the chromium fixture
+from tests.dashboards.browser_waits import served, settled
+from tests.dashboards.test_browser import browser  # noqa: F401 - the chromium fixture
 from tests.dashboards.test_review import make_review_lake
 
 pytestmark = pytest.mark.browser
@@ -28,31 +26,11 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     return make_review_lake(tmp_path_factory.mktemp("review") / "lake", at=now - dt.timedelta(hours=1))
 
 
-def _serve(lake: Lake, role: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = environment(role=role) | {"HUE_IOC_LAKE": lake.root, "HUE_IOC_LANGUAGE": "vi", "USER": "op.browser"}
-    env.pop("HUE_IOC_DASHBOARD_WALL", None)
-    proc = subprocess.Popen(command(port=port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            cwd=REPO)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_healthy(url):
-        proc.terminate()
-        pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
-    return proc, url
-
-
 @pytest.fixture(scope="module")
 def servers(lake: Lake) -> Iterator[dict[str, str]]:
-    started = {role: _serve(lake, role) for role in ("operator", "leader")}
-    try:
-        yield {role: url for role, (_, url) in started.items()}
-    finally:
-        for proc, _ in started.values():
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with served(lake.root, role="operator", env={"USER": "op.browser"}) as operator, \
+            served(lake.root, role="leader", env={"USER": "op.browser"}) as leader:
+        yield {"operator": operator, "leader": leader}
 
 
 def _metric(page, label: str) -> str:

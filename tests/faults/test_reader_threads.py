@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from lake import Lake, snapshots
-from tests.faults.harness import copy_lake, Storage
+from tests.faults.harness import Storage, copy_lake
 
 ORPHANS = "SELECT count(*) FROM silver.report_events e ANTI JOIN silver.reports r USING (report_id)"
 BATCHES = 6

@@ -16,7 +16,7 @@ import dagster as dg
 import pytest
 
 from tests.faults.harness import run
-from tests.faults.inputs import check_cap, cap_paths
+from tests.faults.inputs import cap_paths, check_cap
 
 
 def _tick(instance, cursor):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -19,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from core.tz import VN_TZ
-from dashboards.serve import command, environment, wait_until_healthy
 from lake import Lake
+from tests.dashboards.browser_waits import served
 from tests.dashboards.conftest import full_lake, reports_lake  # noqa: F401 - the demo lake fixtures
-from tests.dashboards.test_browser import _free_port, browser  # noqa: F401 - the chromium fixture
+from tests.dashboards.test_browser import browser  # noqa: F401 - the chromium fixture
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
@@ -50,32 +49,13 @@ def simulated_live(full_lake: Lake) -> Iterator[Lake]:  # noqa: F811
         worker.join(60)
 
 
-def _serve(lake: Lake, wall: bool) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = environment(wall=wall, role="leader") | {"HUE_IOC_LAKE": lake.root, "HUE_IOC_LANGUAGE": "vi"}
-    for name in ("HUE_IOC_WALL_PAGES", "HUE_IOC_WALL_SECONDS", *(() if wall else ("HUE_IOC_DASHBOARD_WALL",))):
-        env.pop(name, None)  # the wall as the demo serves it: every panel, its default rotation
-    proc = subprocess.Popen(command(wall=wall, port=port), env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, cwd=REPO)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_healthy(url):
-        proc.terminate()
-        pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
-    return proc, url
-
-
 @pytest.fixture
 def servers(simulated_live: Lake) -> Iterator[dict[str, str]]:
-    started = {"app": _serve(simulated_live, False), "wall": _serve(simulated_live, True)}
-    try:
-        yield {name: url for name, (_, url) in started.items()}
-    finally:
-        for proc, _ in started.values():
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    # the wall as the demo serves it: every panel, its default rotation
+    drop = ("HUE_IOC_WALL_PAGES", "HUE_IOC_WALL_SECONDS")
+    with served(simulated_live.root, role="leader", drop=drop) as app, \
+            served(simulated_live.root, role="leader", wall=True, drop=drop) as wall:
+        yield {"app": app, "wall": wall}
 
 
 def _newest_minute(texts: list[str]) -> dt.datetime | None:

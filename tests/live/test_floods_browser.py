@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dashboards.serve import command, environment, wait_until_healthy
 from lake import Lake
 from pipelines.live.batch import process_batch
 from pipelines.live.messages import Message
 from pipelines.live.service import LiveConfig
-from tests.dashboards.test_browser import _free_port, browser  # noqa: F401 - the chromium fixture
+from tests.dashboards.browser_waits import served
+from tests.dashboards.test_browser import browser  # noqa: F401 - the chromium fixture
 from tests.live.conftest import SYSTEM_BROKER, Publisher, RunningService, wait_for, zone_rules
 
 pytestmark = [pytest.mark.browser, pytest.mark.mqtt]
@@ -42,30 +41,11 @@ def live_lake(gauge_lake: Lake) -> Lake:
     return gauge_lake
 
 
-def _serve(lake: Lake, role: str) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = environment(role=role) | {"HUE_IOC_LAKE": lake.root, "HUE_IOC_LANGUAGE": "vi", "USER": f"{role}.browser"}
-    env.pop("HUE_IOC_DASHBOARD_WALL", None)
-    proc = subprocess.Popen(command(port=port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_healthy(url):
-        proc.terminate()
-        pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
-    return proc, url
-
-
 @pytest.fixture
 def servers(live_lake: Lake) -> Iterator[dict[str, str]]:
-    started = {role: _serve(live_lake, role) for role in ("operator", "leader")}
-    try:
-        yield {role: url for role, (_, url) in started.items()}
-    finally:
-        for proc, _ in started.values():
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with served(live_lake.root, role="operator", env={"USER": "operator.browser"}) as operator, \
+            served(live_lake.root, role="leader", env={"USER": "leader.browser"}) as leader:
+        yield {"operator": operator, "leader": leader}
 
 
 def _metric(page, label: str) -> str:
