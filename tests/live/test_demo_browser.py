@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[2]
 OPEN_WITHIN_S = 30
 TIME = re.compile(r"(\d{2})/(\d{2})/(\d{4}) (\d{2}):(\d{2})")
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}:\d{2}")
 SOURCES = ("Camera", "Trạm mực nước", "Phản ánh", "Cảnh báo CAP")
+FED = SOURCES[:3]  # what `simulate live` produces
 
 
 @pytest.fixture
@@ -59,9 +61,12 @@ def servers(simulated_live: Lake) -> Iterator[dict[str, str]]:
 
 
 def _newest_minute(texts: list[str]) -> dt.datetime | None:
-    """The newest "dd/mm/yyyy HH:MM" (Vietnam time) among the texts."""
+    """The newest time among the texts: "dd/mm/yyyy HH:MM" (Vietnam time, as tables print it) or an ISO moment
+    with its offset (a sortable grid's accessible table holds the value itself, drawn formatted on its canvas)."""
     found = [dt.datetime(int(y), int(mo), int(d), int(h), int(mi), tzinfo=VN_TZ)
              for text in texts for d, mo, y, h, mi in TIME.findall(text)]
+    found += [dt.datetime.fromisoformat(m).replace(second=0, microsecond=0)
+              for text in texts for m in ISO.findall(text)]
     return max(found, default=None)
 
 
@@ -90,6 +95,15 @@ def _green(colour: str) -> bool:
     return g > max(r, b) and g > r + 40
 
 
+def _fresh(source: str, marks: dict[str, tuple[str, str]]) -> bool:
+    """Green for the sources the live simulator feeds; the demo has no CAP feed (the CAP specification's examples
+    are samples, not Huế's warnings), so its mark must say so plainly, never amber or red."""
+    text, colour = marks[source]
+    if source in FED:
+        return _green(colour)
+    return _green(colour) or text.endswith("chưa có dữ liệu")
+
+
 def _until(deadline: float, what: str, check, seen=lambda: "") -> object:
     while True:
         value = check()
@@ -115,9 +129,9 @@ def test_within_30_s_the_feed_and_the_wall_show_the_last_minute_with_green_marks
            lambda: _recent(cells.all_inner_texts()), lambda: f"{_newest_minute(cells.all_inner_texts())} at "
            f"{dt.datetime.now(VN_TZ):%H:%M:%S}")
     marks = _until(deadline, "every freshness mark green", lambda: (
-        m if len(m := _marks(page)) == len(SOURCES) and all(_green(c) for _, c in m.values()) else None),
+        m if len(m := _marks(page)) == len(SOURCES) and all(_fresh(s, m) for s in SOURCES) else None),
         lambda: _marks(page))
-    assert all("trước" in text for text, _ in marks.values()), marks
+    assert all("trước" in marks[src][0] for src in FED), marks
 
     wall = browser.new_page(viewport={"width": 1920, "height": 1080})
     wall.goto(servers["wall"])
@@ -128,4 +142,4 @@ def test_within_30_s_the_feed_and_the_wall_show_the_last_minute_with_green_marks
     _until(deadline, "rows of the last minute in the wall's ticker", lambda: _recent(tables.all_inner_texts()[-1:]),
            lambda: tables.all_inner_texts()[-1:])
     _until(deadline, "every freshness mark green on the wall", lambda: (
-        len(m := _marks(wall)) == len(SOURCES) and all(_green(c) for _, c in m.values())), lambda: _marks(wall))
+        len(m := _marks(wall)) == len(SOURCES) and all(_fresh(s, m) for s in SOURCES)), lambda: _marks(wall))

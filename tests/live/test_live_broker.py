@@ -57,9 +57,11 @@ def test_frigate_events_become_violations_and_counts(lake: Lake, publisher: Publ
 
     v = lake.sql("SELECT rule_id, violation_type, class_name, vehicle_type, fine_vnd, start_at FROM silver.violations "
                  "WHERE camera_id = $c ORDER BY rule_id", {"c": CAMERA})
+    # fines of November 2025, Decree 168/2024 for a car (the middle of its range): stopping or parking where it
+    # is forbidden 800,000–1,000,000 (Điều 6 khoản 3), occupying the pavement 800,000–1,000,000 (Điều 6 khoản 3 e)
     assert v.rows() == [
         ("no_parking:dwell", "illegal_parking", "vehicle", "car", 900_000, dt.datetime.fromtimestamp(T0 + 10, dt.UTC)),
-        ("sidewalk:encroachment", "encroachment", "vehicle", "car", 350_000, dt.datetime.fromtimestamp(T0, dt.UTC)),
+        ("sidewalk:encroachment", "encroachment", "vehicle", "car", 900_000, dt.datetime.fromtimestamp(T0, dt.UTC)),
     ]
     counts = lake.sql("SELECT line_id, class_name, count FROM silver.traffic_counts WHERE camera_id = $c "
                       "ORDER BY line_id, class_name", {"c": CAMERA})
