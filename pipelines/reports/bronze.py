@@ -80,8 +80,10 @@ def ingest_batch(lake: Lake, batch: SourceBatch, prefix: str, source: str | None
     for kind, table in BRONZE.items():
         raw = raw_rows(batch.payloads(kind), batch_id, at)
         carry = cursors if table == CURSOR_TABLE else None
-        if carry and not raw.height and source_watermark(lake, str(source)) == batch.watermark:
-            carry = None  # nothing new and the cursor did not move: no commit
+        if carry and source_watermark(lake, str(source)) == batch.watermark:
+            # the cursor did not move (an idle source, or a keyset overlap re-reading rows bronze holds): no
+            # commit for it; rows that are new still commit below
+            carry = None
         merged = lake.merge(table, raw, update=False, cursors=carry) if raw.height or carry else {}
         inserted[kind] = int(merged.get("num_target_rows_inserted", 0))
         if batch.complete:
