@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from lake import Lake
-from tests.faults.harness import Storage, copy_lake, start_moto
+from tests.faults.harness import Storage, copy_lake, moto_running
 from tests.faults.inputs import HOSTILE_UNIT, template_fields
 
 
@@ -47,13 +47,8 @@ def template_report(template: Path) -> tuple[dict, str]:
 
 @pytest.fixture(scope="session")
 def moto_env():
-    """moto_server on loopback: an S3 *emulator* (no S3-compatible server is installable here)."""
-    proc, env = start_moto()
-    try:
+    with moto_running() as env:
         yield env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ The invariants are checked in this process with plain SQL over the lake, against
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +61,18 @@ def start_moto() -> tuple[subprocess.Popen, dict[str, str]]:
     env = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
     return proc, env
+
+
+@contextlib.contextmanager
+def moto_running() -> Iterator[dict[str, str]]:
+    """moto_server on loopback (an S3 *emulator*: no S3-compatible server is installable here) for the block:
+    the AWS_* variables that reach it."""
+    proc, env = start_moto()
+    try:
+        yield env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def s3_client(env: dict[str, str]):

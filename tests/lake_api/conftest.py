@@ -16,14 +16,10 @@ from lake import Lake
 
 @pytest.fixture(scope="session")
 def moto_server():
-    from tests.faults.harness import start_moto
+    from tests.faults.harness import moto_running
 
-    proc, env = start_moto()
-    try:
+    with moto_running() as env:
         yield env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(params=["local", "s3"])
