@@ -114,3 +114,15 @@ def test_a_rating_event_with_a_known_rating_is_kept() -> None:
     rated = {**GOOD_EVENT, "event_id": "E2", "event_type": "rated", "rating": "chap_nhan", "unit_id": None}
     out = conform_events(raw([GOOD_EVENT, rated]), known_reports={"R1"}, known_units=UNITS, now=NOW)
     assert sorted(out.rows["event_id"]) == ["E-good", "E2"] and out.rejects.height == 0
+
+
+def test_an_empty_batch_conforms_to_empty_typed_frames() -> None:
+    empty = raw([]).clear()
+    rep = conform_reports(empty, categories=CATEGORIES, admin_codes=ADMIN, now=NOW)
+    ev = conform_events(empty, known_reports={"R1"}, known_units=UNITS, now=NOW)
+    for out, first in ((rep, ("report_id", pl.String)), (ev, ("event_id", pl.String))):
+        assert (out.read, out.superseded, out.rows.height, out.rejects.height) == (0, 0, 0, 0)
+        assert next(iter(out.rows.schema.items())) == first
+        assert "reason" in out.rejects.columns
+    assert rep.rows.schema["received_at"] == pl.Datetime("us", "UTC")
+    assert ev.rows.schema["at"] == pl.Datetime("us", "UTC") and "source" in ev.rows.columns
