@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from dashboards import access
 from dashboards.data import get_lake
 from dashboards.filters import default_filters
 from dashboards.freshness import show_freshness
@@ -44,3 +45,13 @@ def page_context(freshness: bool = True) -> Ctx:
 
 def empty_state(what: str | None = None) -> None:
     st.info(t("no_data_yet", what=what) if what else t("no_data"), icon="ℹ️")
+
+
+def operators_only(ctx: Ctx, title: str, refused: str, help_text: str) -> None:
+    """The heading of a page only operators use: without the role the page says so and stops (the actions
+    refuse on their own too, in dashboards.actions)."""
+    st.title(t(title))
+    if not access.may_act(ctx.role):
+        st.info(t(refused))
+        st.stop()
+    st.caption(t(help_text))

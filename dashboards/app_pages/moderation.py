@@ -10,7 +10,7 @@ import streamlit as st
 from core import fmt
 from dashboards import access, reads
 from dashboards.actions import moderation as act
-from dashboards.context import page_context
+from dashboards.context import operators_only, page_context
 from dashboards.lang import t
 from dashboards.ui import show_audit
 from views import moderation
@@ -18,11 +18,7 @@ from views import moderation
 QUEUE_SIZE = 20
 ctx = page_context()
 lake, lang = ctx.lake, ctx.lang
-st.title(t("page_moderation"))
-if not access.may_act(ctx.role):
-    st.info(t("moderation_operator_only"))
-    st.stop()
-st.caption(t("moderation_help"))
+operators_only(ctx, "page_moderation", "moderation_operator_only", "moderation_help")
 ss = st.session_state
 
 

@@ -13,18 +13,14 @@ from core import fmt
 from core.tz import VN_TZ
 from dashboards import access
 from dashboards.actions import tracing as act
-from dashboards.context import page_context
+from dashboards.context import operators_only, page_context
 from dashboards.lang import t
 from dashboards.ui import show_audit, show_evidence
 from views import vehicle_tracing as tracing
 
 ctx = page_context()
 lake, lang = ctx.lake, ctx.lang
-st.title(t("page_tracing"))
-if not access.may_act(ctx.role):
-    st.info(t("tracing_operator_only"))
-    st.stop()
-st.caption(t("tracing_help"))
+operators_only(ctx, "page_tracing", "tracing_operator_only", "tracing_help")
 ss = st.session_state
 actor = access.Actor(ss.get("role", "leader"), ss.get("actor_name") or access.actor_name())
 options = tracing.choices(lake)

@@ -39,6 +39,12 @@ def drawn(locator, timeout_s: float = 60.0) -> bytes:
     return png
 
 
+def metric(page, label: str) -> str:
+    """The value of the metric card whose label holds ``label``."""
+    box = page.locator("[data-testid='stMetric']", has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
 def free_port() -> int:
     import socket
 

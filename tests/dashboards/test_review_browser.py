@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lake import Lake
-from tests.dashboards.browser_waits import served, settled
+from tests.dashboards.browser_waits import metric, served, settled
 from tests.dashboards.test_browser import browser  # noqa: F401 - the chromium fixture
 from tests.dashboards.test_review import make_review_lake
 
@@ -31,11 +31,6 @@ def servers(lake: Lake) -> Iterator[dict[str, str]]:
     with served(lake.root, role="operator", env={"USER": "op.browser"}) as operator, \
             served(lake.root, role="leader", env={"USER": "op.browser"}) as leader:
         yield {"operator": operator, "leader": leader}
-
-
-def _metric(page, label: str) -> str:
-    box = page.locator("[data-testid='stMetric']", has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
 def test_operator_reviews_in_the_browser(servers: dict[str, str], browser, lake: Lake) -> None:  # noqa: F811
@@ -66,8 +61,8 @@ def test_operator_reviews_in_the_browser(servers: dict[str, str], browser, lake:
     page.goto(servers["operator"] + "/violations")
     page.locator("[data-testid='stMetric']").first.wait_for(timeout=60_000)
     assert not page.get_by_text("Page not found").count()
-    assert _metric(page, "Chờ duyệt") == "1"
-    assert _metric(page, "Tiền phạt") == "4.250.000"
+    assert metric(page, "Chờ duyệt") == "1"
+    assert metric(page, "Tiền phạt") == "4.250.000"
     got = lake.sql("SELECT event_id, review_status, plate_text, reviewed_by FROM silver.violations ORDER BY 1")
     assert got.rows()[:3] == [("e1", "confirmed", "75A-111.11", "op.browser"),
                               ("e2", "dismissed", "75A-222.22", "op.browser"),

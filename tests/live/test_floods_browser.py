@@ -19,7 +19,7 @@ from lake import Lake
 from pipelines.live.batch import process_batch
 from pipelines.live.messages import Message
 from pipelines.live.service import LiveConfig
-from tests.dashboards.browser_waits import served
+from tests.dashboards.browser_waits import metric, served
 from tests.dashboards.test_browser import browser  # noqa: F401 - the chromium fixture
 from tests.live.conftest import SYSTEM_BROKER, Publisher, RunningService, wait_for, zone_rules
 
@@ -48,11 +48,6 @@ def servers(live_lake: Lake) -> Iterator[dict[str, str]]:
         yield {"operator": operator, "leader": leader}
 
 
-def _metric(page, label: str) -> str:
-    box = page.locator("[data-testid='stMetric']", has_text=label).first
-    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
-
-
 def test_a_published_reading_shows_without_reload_and_an_operator_approves_its_draft(
         live_lake: Lake, servers: dict[str, str], browser, publisher: Publisher) -> None:  # noqa: F811
     lake = live_lake
@@ -61,12 +56,12 @@ def test_a_published_reading_shows_without_reload_and_an_operator_approves_its_d
     with RunningService(lake, SYSTEM_BROKER, LiveConfig(batch_wait_s=0.3, issue_every_s=0.5)):
         page.goto(servers["operator"] + "/floods")
         page.get_by_text("Không có bản nháp cảnh báo nào chờ duyệt.").wait_for(timeout=120_000)
-        wait_for(lambda: _metric(page, "Trạm đo mực nước") == "0 / 2", "the page at 0 of 2 gauges at alarm", 60)
+        wait_for(lambda: metric(page, "Trạm đo mực nước") == "0 / 2", "the page at 0 of 2 gauges at alarm", 60)
         page.evaluate("window.__notReloaded = true")  # gone if the page were loaded again
 
         publisher.send(*reading("71520", dt.datetime.now(dt.UTC).replace(microsecond=0), 1.25))
         # no click, no reload: the page follows the reading by itself
-        wait_for(lambda: _metric(page, "Trạm đo mực nước") == "1 / 2", "the reading's alarm on the open page", 60)
+        wait_for(lambda: metric(page, "Trạm đo mực nước") == "1 / 2", "the reading's alarm on the open page", 60)
         card = page.locator("[class*='st-key-draft_']", has_text="báo động 1").first
         card.wait_for(timeout=60_000)
         assert page.evaluate("window.__notReloaded === true")
