@@ -52,7 +52,8 @@ READINGS = _readings([
 ])
 
 
-@pytest.fixture(scope="module")
+# function scope: mutmut runs only the tests that reached the function, so each test must call it
+@pytest.fixture
 def status() -> dict[str, dict]:
     got = gauge_status(READINGS, STATIONS, AS_OF)
     assert got["station_code"].to_list() == ["71520", "S-2", "S-3", "S-4", "S-5"]

@@ -81,7 +81,8 @@ EVENTS = [
 ]
 
 
-@pytest.fixture(scope="module")
+# function scope: mutmut runs only the tests that reached the function, so each test must call it
+@pytest.fixture
 def silver() -> dict[str, dict]:
     reports = conform_reports(_raw(REPORTS), categories={"GT"}, admin_codes=set(ADMIN["code"]), now=NOW)
     events = conform_events(_raw(EVENTS), known_reports={r["report_id"] for r in REPORTS},
