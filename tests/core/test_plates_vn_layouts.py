@@ -27,3 +27,8 @@ def test_layout_order(text: str, want: tuple[str, str, str, str]) -> None:
     got = parse_vn_plate(text)
     assert got is not None
     assert (got.series, got.number, got.kind, got.text) == want
+
+
+def test_a_two_letter_car_series_needs_two_series_letters() -> None:
+    # the separator says "car, two-letter series"; O is no series letter (and is not read as 0 there)
+    assert parse_vn_plate("75LO-1234") is None
