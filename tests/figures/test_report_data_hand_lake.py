@@ -108,3 +108,10 @@ def test_refusals(tmp_path: Path) -> None:
         build_report_data(lake, "2022-03", unit_id="U-Z")
     assert str(err.value) == "không có đơn vị / unknown unit: 'U-Z'"
 
+
+def test_every_missing_table_is_named(tmp_path: Path) -> None:
+    lake = Lake.open(tmp_path / "empty")
+    now = dt.datetime.now(dt.UTC)
+    with pytest.raises(ValueError) as err:
+        build_report_data(lake, "2022-03", now=now)
+    assert str(err.value).startswith("chưa có bảng gold.kpi_daily, gold.unit_performance tại thời điểm ")
