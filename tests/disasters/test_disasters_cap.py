@@ -236,6 +236,8 @@ def test_cap_geometry_and_time_edges() -> None:
     assert parse_circle("-90,-180 5", "area") == (-90.0, -180.0, 5.0)
     with pytest.raises(CapError, match="out of range"):
         parse_circle("-90.5,107 5", "area")
+    with pytest.raises(CapError, match="out of range"):
+        parse_circle("16,-180.5 5", "area")
     with pytest.raises(CapError) as err:
         parse_circle(" 16.4 ", "area")
     assert str(err.value) == "area: circle '16.4' is not 'lat,lon radius'"

@@ -82,6 +82,7 @@ def test_unit_report_figures(tmp_path: Path) -> None:
     assert data.overdue.is_empty()  # A's reports have no deadline passed; B's late one is not A's
     trend = dict(zip(data.trend["month"], data.trend["received"], strict=True))
     assert (trend["2022-03"], trend["2021-04"]) == (10, 0)
+    assert data.categories["received"].sum() == 10  # A's reports only
     # the ranking stays the whole network's
     assert data.ranking["unit_id"].to_list()[:2] == ["U-B", "U-A"]
 
