@@ -238,6 +238,13 @@ def test_cap_geometry_and_time_edges() -> None:
         parse_circle("-90.5,107 5", "area")
     with pytest.raises(CapError, match="out of range"):
         parse_circle("16,-180.5 5", "area")
+    assert parse_circle("16,180 5", "area") == (16.0, 180.0, 5.0)
+    for bad in ("90.5,107 16,107 16,108 90.5,107", "16,-180.5 16,107 16,108 16,-180.5"):
+        with pytest.raises(CapError, match="out of range"):
+            parse_polygon(bad, "area")
+    with pytest.raises(CapError) as err:
+        parse_polygon("16,107 16,108 17,108 17,107", "area")
+    assert str(err.value) == "area: polygon is not closed (first point != last point)"
     with pytest.raises(CapError) as err:
         parse_circle(" 16.4 ", "area")
     assert str(err.value) == "area: circle '16.4' is not 'lat,lon radius'"
