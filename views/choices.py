@@ -34,17 +34,19 @@ def communes(lake: Lake) -> pl.DataFrame:
 
 def data_bounds(lake: Lake) -> tuple[dt.date, dt.date] | None:
     """First and last receipt date (Vietnam time) of the reports, else of the camera violations;
-    None for an empty lake."""
-    row = query(lake, "SELECT min(date) lo, max(date) hi FROM gold.kpi_daily WHERE received + invalid > 0")
+    None for an empty lake. Every page asks, and the answer changes only with the data: kept per Delta
+    version of the tables read (``lake.sql_per_version``)."""
+    row = lake.sql_per_version("SELECT min(date) lo, max(date) hi FROM gold.kpi_daily "
+                               "WHERE received + invalid > 0")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
-    row = query(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) lo, "
-                      f"max(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) hi FROM silver.reports")
+    row = lake.sql_per_version(f"SELECT min(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) lo, "
+                               f"max(CAST(timezone('{VN_TZ_NAME}', received_at) AS DATE)) hi FROM silver.reports")
     if row.height and row["hi"][0] is not None:
         return row["lo"][0], row["hi"][0]
     if "silver.violations" in catalog():
-        row = query(lake, f"SELECT min(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) lo, "
-                          f"max(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) hi FROM silver.violations")
+        row = lake.sql_per_version(f"SELECT min(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) lo, "
+                                   f"max(CAST(timezone('{VN_TZ_NAME}', start_at) AS DATE)) hi FROM silver.violations")
         if row.height and row["hi"][0] is not None:
             return row["lo"][0], row["hi"][0]
     return None
