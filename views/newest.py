@@ -11,7 +11,6 @@ from lake import Lake
 from views.filters import AREA_SQL
 from views.sql import query
 
-
 # how far back from the newest report the newest-N look first (then widen): a live ticker's rows are recent,
 # and a filter on received_at lets DuckDB skip every older row group of silver.reports by its statistics
 _WINDOWS = (dt.timedelta(days=3), dt.timedelta(days=60))
