@@ -24,7 +24,7 @@ from tests.figures.hand_lake import (
     units_frame,
 )
 from views.period import Period
-from views.ranking import by_unit_type, ranking, totals
+from views.ranking import RATE_COLS, by_unit_type, ranking, totals
 
 MARCH = Period.month(2022, 3)
 
@@ -154,3 +154,32 @@ def test_ties_break_on_more_reports_then_unit_id(tmp_path: Path) -> None:
     # no resolved report in silver: no speed part, the other weights renormalised to 100 points
     assert got["score"].to_list() == pytest.approx([100.0] * 3, rel=1e-12)
     assert got["median_hours_to_resolve"].null_count() == 3
+
+
+def test_a_lake_without_valid_to_keeps_every_unit_joined(hand_lake: Lake) -> None:
+    # lakes written before the eras have no valid_to: nobody has left, so D (valid_to 30 March in the hand
+    # lake) is listed again; E still joined after the period's end
+    units = hand_lake.read("silver.units").drop("valid_to")
+    hand_lake.overwrite("silver.units", units)
+    got = ranking(hand_lake, MARCH)
+    assert got["unit_id"].to_list() == ["U-B", "U-A", "U-C", "U-D", "U-F", "U-G", "U-H", "U-I"]
+    assert got["rank"].to_list() == [1, 2, None, None, None, None, None, None]
+
+
+def test_unit_types_of_one_report_and_rates_without_data() -> None:
+    # a unit with a single report counts; one with none does not; nothing processed anywhere, so the
+    # on-time, satisfaction and participation rates have no value in any row yet stay a float column
+    zero = dict.fromkeys(COUNTS, 0)
+    frame = pl.DataFrame([
+        {"unit_id": "S-1", "unit_type": "state", **zero, "received": 1},
+        {"unit_id": "S-2", "unit_type": "state", **zero},
+        {"unit_id": "E-1", "unit_type": "enterprise", **zero, "received": 2},
+    ]).drop("invalid")
+    types = by_unit_type(frame)
+    assert types["unit_type"].to_list() == ["enterprise", "state"]
+    assert types["units"].to_list() == [1, 1]
+    assert types["received"].to_list() == [2, 1]
+    assert types["processed_rate"].to_list() == [0.0, 0.0]
+    assert types["on_time_rate"].to_list() == [None, None]
+    assert types["satisfaction_rate"].to_list() == [None, None]
+    assert {c: types.schema[c] for c in RATE_COLS} == dict.fromkeys(RATE_COLS, pl.Float64)
