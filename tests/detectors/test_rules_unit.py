@@ -195,6 +195,17 @@ def test_wrong_way_dedup_window_ends_at_dedup_s():
     assert [e.end_t for e in run(rule, frames)] == [0.2, 10.2]
 
 
+def test_dedup_window_is_measured_from_the_last_event_late_in_the_stream():
+    # the same as above an hour into the stream: the window is the time since the last event (3600.2 s)
+    rule = WrongWayRule(LineConfig("m", LINE, "up", RuleConfig("wrong_way", dedup_s=10)), WH)
+    down = [box_at(50, 45), box_at(50, 55)]
+    up = box_at(50, 45)
+    frames = [frame(3600, {1: down[0]}), frame(3600.2, {1: down[1]}),
+              frame(3605, {1: up}), frame(3605.2, {1: down[1]}),  # 5 s later: no second event
+              frame(3610, {1: up}), frame(3610.2, {1: down[1]})]  # 10 s later: a second one
+    assert [e.end_t for e in run(rule, frames)] == [3600.2, 3610.2]
+
+
 def test_count_keeps_one_event_per_direction_and_filters_classes():
     rule = LineCountRule(LineConfig("mid", LINE, "up", RuleConfig("count", classes=("bike",))), WH)
     frames = [frame(0, {1: box_at(50, 55)}, "bike"), frame(0.2, {1: box_at(50, 45)}, "bike"),

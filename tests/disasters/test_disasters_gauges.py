@@ -75,6 +75,15 @@ def test_row_rule_equals_vectorised() -> None:
     assert alarms.bulletin_text(2, 2, 0.56) == "trên báo động 2 0,56 m"
 
 
+def test_a_reading_of_an_unknown_station_is_kept_without_levels() -> None:
+    # a station missing from the station table: its reading stays, with no alarm level and no text
+    st = pl.DataFrame({"station_code": ["X"], "alarm1_m": [1.5], "alarm2_m": [3.0], "alarm3_m": [4.5],
+                       "historic_level_m": [5.31]})
+    got = alarms.with_alarms(pl.DataFrame({"station_code": ["X", "NEW"], "water_level_m": [2.0, 9.9]}), st)
+    assert got.select("station_code", "alarm_level", "bulletin_vi", "above_historic").rows() == [
+        ("X", 1, "trên báo động 1 0,50 m", False), ("NEW", None, None, False)]
+
+
 def test_bulletin_text_row_by_row() -> None:
     # the bulletin wording of one reading, written out from the bulletins' phrasing
     assert alarms.bulletin_text(0, 1, -0.2) == "dưới báo động 1 0,20 m"

@@ -47,7 +47,9 @@ def _ev(rid: str, kind: str, hours: float, unit: str | None = "U1", **extra: obj
             **extra}
 
 
-REPORTS = [_report(f"R{i}") for i in range(1, 8)] + [
+# R4's version was edited after its last event (updated_at 80 h); the others carry none (received_at stands in)
+REPORTS = [_report(f"R{i}") for i in range(1, 4)] + [_report("R4", updated_at=at(80))] + [
+    _report(f"R{i}") for i in range(5, 8)] + [
     _report("R8", admin="C-OLD"), _report("R9", admin="C-NEW@2025"),
     _report("R10", is_valid=False, invalid_reason="spam")]
 EVENTS = [
@@ -121,8 +123,9 @@ def test_units_deadlines_and_times(silver: dict[str, dict]) -> None:
     r7 = silver["R7"]
     assert (r7["first_unit_id"], r7["current_unit_id"], r7["transfers"], r7["reopened"], r7["resolved_at"]) == (
         None, None, 0, 0, None)
-    # updated_at: the newest event (the report versions carry none here)
+    # updated_at: the newest of the version's time and its events' times
     assert (r1["updated_at"], r2["updated_at"], silver["R3"]["updated_at"]) == (t(50), t(52), t(35))
+    assert (silver["R4"]["updated_at"], r7["updated_at"]) == (t(80), t(0))  # edited last; no event at all
 
 
 def test_flags_are_frozen_at_the_first_close(silver: dict[str, dict]) -> None:
