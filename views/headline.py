@@ -14,7 +14,6 @@ from core.kpis import COUNT_KEYS, rates, ratio
 from lake import Lake
 
 
-
 def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequence[str] | None,
            category_codes: Sequence[str] | None, channels: Sequence[str] | None,
            unit_ids: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
