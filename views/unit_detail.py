@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import threading
 
 import polars as pl
 
@@ -13,14 +15,45 @@ from views.sql import query
 
 
 def unit_trend(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
-    """The unit's months touched by the period, as gold.unit_performance scored them (whole months)."""
-    # the months are consecutive YYYY-MM keys: a range on the table's sort key (unit_id, month) prunes by
-    # its statistics, a list membership does not
+    """The unit's months touched by the period, as gold.unit_performance scored them (whole months).
+
+    Read from the table kept per Delta version (a few thousand rows even at 5 M reports), sorted by unit and
+    month: the unit's months are a slice found by bisection, where a statement would scan the table."""
     months = f.period.months
-    return query(lake, """
-        SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate
-        FROM gold.unit_performance WHERE unit_id = $unit AND month BETWEEN $m0 AND $m1
-        ORDER BY month""", {"unit": unit_id, "m0": months[0], "m1": months[-1]})
+    table, where = _by_unit(lake.sql_per_version(_TREND))
+    first, _, keys = where.get(unit_id, (0, 0, []))
+    lo, hi = bisect.bisect_left(keys, months[0]), bisect.bisect_right(keys, months[-1])
+    return table.slice(first + lo, max(0, hi - lo))
+
+
+_TREND = ("SELECT unit_id, month, received, processed, on_time, open_overdue, score, on_time_rate, "
+          "satisfaction_rate FROM gold.unit_performance WHERE unit_id IS NOT NULL AND month IS NOT NULL "
+          "ORDER BY unit_id, month")
+_INDEXED: dict[int, tuple[pl.DataFrame, pl.DataFrame, dict[str, tuple[int, int, list[str]]]]] = {}
+_INDEXED_LOCK = threading.Lock()
+
+
+def _by_unit(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, int, list[str]]]]:
+    """``frame`` (sorted by unit_id, month) without unit_id, and per unit (first row, end row, its months);
+    made once per frame object: the per-version memo hands back the same frame until the table moves."""
+    kept = _INDEXED.get(id(frame))
+    if kept is not None and kept[0] is frame:
+        return kept[1], kept[2]
+    where: dict[str, tuple[int, int, list[str]]] = {}
+    units, months = frame["unit_id"].to_list(), frame["month"].to_list()
+    i = 0
+    while i < len(units):
+        j = i
+        while j < len(units) and units[j] == units[i]:
+            j += 1
+        where[units[i]] = (i, j, months[i:j])
+        i = j
+    table = frame.drop("unit_id")
+    with _INDEXED_LOCK:
+        if len(_INDEXED) >= 8:
+            _INDEXED.pop(next(iter(_INDEXED)))
+        _INDEXED[id(frame)] = (frame, table, where)
+    return table, where
 
 
 def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
