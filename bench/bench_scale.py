@@ -252,10 +252,8 @@ def files(lake, name: str = TABLE) -> int:
 
 
 def bench_counts(args, tmp: Path, rows_out: list[dict]) -> dict:
-    from lake import Lake
+    from lake import Lake, engine
     from pipelines.sources.counts_generator import generate
-
-    from lake import engine
 
     engine.SqlEngine.RESIDENT_BYTES = 0  # read from the files at any size, as past 48 MB (100 M rows: ~170 MB)
     print(f"counts: {args.fleet} cameras until {args.rows:,} rows, partitioned and flat", flush=True)
