@@ -375,10 +375,7 @@ def main() -> None:
     parts = args.parts.split(",")
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=args.tmp))
-    path = RESULTS / "scale.json"
-    old = json.loads(path.read_text()) if path.exists() else {}
-    # the sections of other runs of this bench are kept (each records its own run and load)
-    payload: dict = {k: v for k, v in old.items() if isinstance(v, dict) and "run" in v}
+    payload: dict = {}
     run = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_avg_at_start": load_now()},
            "args": vars(args), "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     rows_out: list[dict] = []
@@ -399,7 +396,11 @@ def main() -> None:
                              "note": f"{fleet['wall_s_2']} s wall, efficiency {fleet['efficiency']}, "
                                      f"load after {fleet['load_avg_after_2']}"})
         run["load_avg_at_end"] = load_now()
-        write("scale", payload, rows_out)
+        # the sections of other runs of this bench are kept (each records its own run and load)
+        path = RESULTS / "scale.json"
+        old = json.loads(path.read_text()) if path.exists() else {}
+        kept = {k: v for k, v in old.items() if isinstance(v, dict) and "run" in v and k not in payload}
+        write("scale", {**kept, **payload}, rows_out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
