@@ -194,7 +194,7 @@ def old_freshness(lake):
     return lake.sql("SELECT max(updated_at) FROM silver.traffic_counts").item()
 
 
-def queries(days: int, lakes: dict, old: tuple[str, ...] = ()) -> dict[str, dict]:
+def queries(days: int, lakes: dict, old: tuple[str, ...] = (), spans: tuple[int, ...] = (7, 30)) -> dict[str, dict]:
     """``{query: {variant: callable}}``: the views on each lake, and on the lakes named in ``old`` also the
     views' previous SQL (variant ``<lake>, before``)."""
     from views.freshness import freshness
@@ -203,7 +203,7 @@ def queries(days: int, lakes: dict, old: tuple[str, ...] = ()) -> dict[str, dict
     last = START + dt.timedelta(days=days - 1)
     now = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 10), dt.UTC)  # 10 min after the newest
     out: dict[str, dict] = {}
-    for span in sorted({min(7, days), min(30, days)}):  # a shorter table: its whole period
+    for span in sorted({min(s, days) for s in spans}):  # a shorter table: its whole period
         first = last - dt.timedelta(days=span - 1)
         q = out[f"hourly flow · {span} days"] = {n: (lambda lk=lk, a=first: traffic_flow(lk, a, last))
                                                   for n, lk in lakes.items()}
@@ -256,18 +256,26 @@ def bench_counts(args, tmp: Path, rows_out: list[dict]) -> dict:
     from pipelines.sources.counts_generator import generate
 
     engine.SqlEngine.RESIDENT_BYTES = 0  # read from the files at any size, as past 48 MB (100 M rows: ~170 MB)
-    print(f"counts: {args.fleet} cameras until {args.rows:,} rows, partitioned and flat", flush=True)
-    big = {"partitioned": Lake.open(tmp / "part", role="service"), "flat": Lake.open(tmp / "flat", role="service")}
-    made = write_counts(big, args.fleet, args.rows)
+    where = Path(args.reuse) if args.reuse else tmp
+    big = {"partitioned": Lake.open(where / "part", role="service"),
+           "flat": Lake.open(where / "flat", role="service")}
+    if args.reuse:  # the tables an earlier run wrote (and left uncompacted): only the measurements again
+        rows, newest = big["partitioned"].sql("SELECT count(*), max(minute) FROM silver.traffic_counts").row(0)
+        made = {"rows": rows, "days": (newest.date() - START).days + 1, "fleet": args.fleet, "reused": str(where)}
+        print(f"counts: {rows:,} rows reused from {where}", flush=True)
+    else:
+        print(f"counts: {args.fleet} cameras until {args.rows:,} rows, partitioned and flat", flush=True)
+        made = write_counts(big, args.fleet, args.rows)
     out: dict = {**made, "files": {n: files(lk) for n, lk in big.items()}, "peak_rss_gb_after_write": peak_rss_gb(),
                  "load_avg_after_write": load_now()}
-    qs = queries(made["days"], big, old=("partitioned",))
+    qs = queries(made["days"], big, old=("partitioned", "flat"), spans=args.spans)
     out["queries"] = part = p95s(qs, args.samples)
     m = made["rows"] / 1e6
     for q, r in part.items():
-        rows_out.append({"what": f"{q}, {m:.1f} M rows: partitioned / part. before / flat, p95 ms",
+        rows_out.append({"what": f"{q}, {m:.1f} M rows: partitioned / part. before / flat / flat before, p95 ms",
                          "value": f"{r['partitioned']['p95_ms']} / {r['partitioned, before']['p95_ms']} / "
-                                  f"{r['flat']['p95_ms']}", "note": f"{out['files']['partitioned']} files each"})
+                                  f"{r['flat']['p95_ms']} / {r['flat, before']['p95_ms']}",
+                         "note": f"{out['files']['partitioned']} files each"})
 
     # a live write: one minute of the whole fleet merged (upsert by key), as the live ingest does
     minute_rows = next(generate(args.fleet, START + dt.timedelta(days=made["days"] - 1), 1, seed=99))
@@ -297,8 +305,8 @@ def bench_counts(args, tmp: Path, rows_out: list[dict]) -> dict:
     out["load_avg_at_end"] = load_now()
     for lk in big.values():
         lk.close()
-    shutil.rmtree(tmp / "part", ignore_errors=True)
-    shutil.rmtree(tmp / "flat", ignore_errors=True)
+    shutil.rmtree(where / "part", ignore_errors=True)
+    shutil.rmtree(where / "flat", ignore_errors=True)
     return out
 
 
@@ -369,7 +377,10 @@ def main() -> None:
     ap.add_argument("--s3-rows", type=int, default=10_000_000)
     ap.add_argument("--violations-scale", type=int, default=100)
     ap.add_argument("--samples", type=int, default=15)
+    ap.add_argument("--spans", type=lambda v: tuple(int(x) for x in v.split(",")), default=(7, 30),
+                    help="the hourly flow's periods, days")
     ap.add_argument("--merge-samples", type=int, default=3)
+    ap.add_argument("--reuse", default=None, help="a folder holding part/ and flat/ of an earlier run, uncompacted")
     ap.add_argument("--tmp", default=None, help="folder for the tables (default: a new temporary folder)")
     args = ap.parse_args(sys.argv[1:] if __name__ == "__main__" else [])
     parts = args.parts.split(",")

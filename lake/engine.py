@@ -211,7 +211,7 @@ class SqlEngine:
     def _load(self, db: _Database, s: TableSpec, picture: _Picture) -> None:
         """Swap the database's picture of a table in one transaction: readers see the old or the new."""
         con = db.ddl
-        arrow = None
+        arrow = schema = None
         if not picture.files:
             arrow = s.schema.empty_table()
         elif self._remote_read is not None:
@@ -227,8 +227,9 @@ class SqlEngine:
         else:
             # a view over files of one schema reads them without union_by_name, which would open every
             # file's footer at each query and so read the partitions a filter on them excludes
-            source = _parquet_source(s, picture.files, union=resident or not _uniform(picture.files))
-        source = self._shown(s, picture, source, arrow)
+            schema = None if resident else _common_schema(picture.files)
+            source = _parquet_source(s, picture.files, union=schema is None)
+        source = self._shown(s, picture, source, arrow, schema)
         order = f" ORDER BY {', '.join(s.keys)}" if s.keys else ""  # column names from the catalog
         con.execute("BEGIN TRANSACTION")
         try:
@@ -249,7 +250,8 @@ class SqlEngine:
             if arrow is not None:
                 con.unregister("_lake_load")
 
-    def _shown(self, s: TableSpec, picture: _Picture, source: str, arrow: pa.Table | None) -> str:
+    def _shown(self, s: TableSpec, picture: _Picture, source: str, arrow: pa.Table | None,
+               schema: pa.Schema | None = None) -> str:
         """``source`` as the reader sees it: old column names under their current ones, personal columns
         masked for the reader's role (DuckDB expressions that give what ``lake.access``'s masks give)."""
         from lake.access import sql_mask
@@ -260,10 +262,12 @@ class SqlEngine:
             have = (have - set(renames)) | set(renames.values())
             source = (f"SELECT * RENAME ({', '.join(f'{o} AS {n}' for o, n in renames.items())}) "
                       f"FROM ({source})")  # column names from the catalog
-        # a month column (``TableSpec.month_of``) not read from partition paths is computed from its
-        # timestamp: files written before the table had it hold none, so a filter on it stays exact
+        # a month column (``TableSpec.month_of``) neither in the partition paths nor in every file (``schema``:
+        # the files' common one) is computed from its timestamp: files written before the table had it hold
+        # none, so a filter on it stays exact (and a stored one keeps its row-group statistics)
         derived = {c: src for c, src in s.month_of.items() if src in have
-                   and (arrow is not None or not any(f"/{c}=" in f for f in picture.files[:1]))}
+                   and (arrow is not None or not any(f"/{c}=" in f for f in picture.files[:1]))
+                   and (schema is None or c not in schema.names)}
         if derived:
             # COLUMNS(lambda): the stored column is dropped whether or not the files hold it
             names = ", ".join(f"'{c}'" for c in derived)
@@ -377,15 +381,16 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _uniform(files: Sequence[str]) -> bool:
-    """Whether every file has the same columns and types (footers only; once per table version)."""
+def _common_schema(files: Sequence[str]) -> pa.Schema | None:
+    """The files' schema when every file has the same columns and types, else None (footers only; once
+    per table version)."""
     import pyarrow.parquet as pq
 
     try:
         schemas = {pq.read_schema(f.removeprefix("file://")).remove_metadata() for f in files}
     except OSError:
-        return False
-    return len(schemas) <= 1
+        return None
+    return schemas.pop() if len(schemas) == 1 else None
 
 
 def _parquet_source(s: TableSpec, files: Sequence[str], union: bool = True) -> str:
