@@ -27,7 +27,7 @@ INDEXES: dict[str, list[str]] = {
     "gold.unit_performance": ["month", "unit_id, month"],
     "gold.unit_transfers": ["date", "to_unit_id, date", "from_unit_id, date"],
     "silver.units": ["unit_id"],
-    "silver.admin_units": ["code", "parent_code"],
+    "silver.admin_units": ["admin_unit_code", "parent_code"],
     "silver.categories": ["category_code"],
     "silver.reports": ["received_at", "current_unit_id, received_at"],
 }
@@ -127,6 +127,11 @@ class PgTwin:
             return pl.DataFrame()
         names = [d.name for d in cur.description]
         return pl.DataFrame(cur.fetchall(), schema=names, orient="row", infer_schema_length=None)
+
+    def sql_per_version(self, query: str) -> pl.DataFrame:
+        """PostgreSQL keeps no result between calls: the query runs every time (its indexes answer
+        min/max)."""
+        return self.sql(query)
 
     def drop(self) -> None:
         for schema in ("fn", "silver", "gold"):

@@ -18,6 +18,9 @@ to another thread). So:
   together: when the recorded set moves, every picture of a table in it is looked at again before it is
   used, and a query naming such tables runs again when the set moved or a table was swapped in while it
   ran, so one result never mixes two sets (no half-applied batch);
+- a parameterless query whose answer changes only with the data (``sql_per_version``: the data bounds every
+  page shows, a table's columns) is kept with the versions of the tables it names and runs again only when
+  one of them moved;
 - each query text is parsed once (DuckDB binds a prepared statement again at every run with its values, so
   the parsed statement is what can be kept) and runs on a cursor taken from a pool for the call: Streamlit's
   threads never share a cursor.
@@ -135,6 +138,7 @@ class SqlEngine:
         self._pictures: dict[str, _Picture] = {}
         self._parsed: dict[str, _Parsed] = {}
         self._schemas: dict[tuple[str, tuple[str, ...]], pl.Schema | object] = {}
+        self._memo: dict[str, tuple[tuple[int | None, ...], pl.DataFrame]] = {}  # sql_per_version
         self._lock = threading.RLock()  # DDL, table pictures, the parse cache
 
     def _database(self, name: str) -> _Database:
@@ -326,6 +330,29 @@ class SqlEngine:
             # the consistent set moved, or a table was swapped in, while this ran: run it again
         return out
 
+    def sql_per_version(self, query: str) -> pl.DataFrame:
+        """``sql(query)`` kept until a table it names has another version (looked up as every query looks:
+        at most once per staleness). For parameterless questions of the data itself (bounds, columns)."""
+        parsed = self._parsed.get(query)
+        if parsed is None:
+            db = self._database("fast")
+            cur = db.checkout()
+            try:
+                parsed = self._parse(cur, query)
+            finally:
+                db.checkin(cur)
+        versions = tuple(p.version for p in self._look(parsed.tables))
+        kept = self._memo.get(query)
+        if kept is not None and kept[0] == versions:
+            return kept[1]
+        out = self.sql(query)
+        # the versions looked up before the run: a table that moved meanwhile is seen as moved next time
+        with self._lock:
+            if len(self._memo) >= _PARSED_MAX:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[query] = (versions, out)
+        return out
+
     def _fetch(self, cur: duckdb.DuckDBPyConnection, description: list[tuple[Any, ...]], parsed: _Parsed,
                query: str, params: Sequence[Any] | Mapping[str, Any] | None) -> pl.DataFrame:
         """The result as polars. Arrow after ``execute`` costs DuckDB a second statement (measured: about twice
@@ -360,6 +387,7 @@ class SqlEngine:
                 db.close()
             self._dbs.clear()
             self._pictures.clear()
+            self._memo.clear()
 
 
 def _from_arrow(cur: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -62,6 +62,11 @@ class Reads:
         (writes through this lake are seen at once); gold is held in memory per Delta version."""
         return self._engine.sql(query, params)
 
+    def sql_per_version(self, query: str) -> pl.DataFrame:
+        """``sql(query)`` for a parameterless query, answered again only when a table it names has a new
+        version (the data bounds every page asks for, a table's columns): a memo per Delta version."""
+        return self._engine.sql_per_version(query)
+
 
 def _empty(name: str) -> pl.DataFrame:
     out = pl.from_arrow(spec(name).schema.empty_table())

@@ -46,40 +46,60 @@ def _params(period: Period, areas: Sequence[str], unit_types: Sequence[str]) -> 
     return params, types
 
 
-def _counts(lake: Lake, params: dict[str, Any], types: str) -> pl.DataFrame:
+def _counts_and_medians(lake: Lake, params: dict[str, Any],
+                        types: str) -> tuple[pl.DataFrame, dict[str, float], float | None]:
+    """The summed counts per unit (units with reports received), and the median hours to resolve per unit
+    and over every unit ranked (the prior of the speed part), in one statement (each costs DuckDB a plan)."""
     sums = ", ".join(f"coalesce(sum(k.{c}), 0)::BIGINT AS {c}" for c in RANK_COUNTS)
-    return query(lake, f"""
-        SELECT k.unit_id, {sums}
-        FROM gold.kpi_daily k LEFT JOIN silver.units u USING (unit_id)
-        WHERE k.date BETWEEN $start AND $end AND k.unit_id IS NOT NULL
-          AND {AREA_SQL.format(col="k.admin_unit_code_2025")} AND {types}
-        GROUP BY k.unit_id HAVING sum(k.received) > 0""", params)
-
-
-def _medians(lake: Lake, params: dict[str, Any], types: str) -> tuple[dict[str, float], float | None]:
-    """Median hours to resolve per unit and over every unit ranked (the prior of the speed part)."""
     got = query(lake, f"""
-        SELECT r.current_unit_id AS unit_id,
-               median(epoch(r.resolved_at - r.received_at) / 3600.0) AS median_hours
-        FROM silver.reports r LEFT JOIN silver.units u ON u.unit_id = r.current_unit_id
-        WHERE r.is_valid AND r.status = 'resolved' AND r.current_unit_id IS NOT NULL
-          AND r.received_at >= $start_ts AND r.received_at < $end_ts
-          AND {AREA_SQL.format(col="r.admin_unit_code_2025")} AND {types}
-        GROUP BY GROUPING SETS ((r.current_unit_id), ())""", params)
-    per_unit = {r["unit_id"]: r["median_hours"] for r in got.iter_rows(named=True) if r["unit_id"] is not None}
-    overall = got.filter(pl.col("unit_id").is_null())["median_hours"]
-    return per_unit, (overall[0] if overall.len() else None)
+        WITH c AS (
+            SELECT k.unit_id, {sums}
+            FROM gold.kpi_daily k LEFT JOIN silver.units u USING (unit_id)
+            WHERE k.date BETWEEN $start AND $end AND k.unit_id IS NOT NULL
+              AND {AREA_SQL.format(col="k.admin_unit_code_2025")} AND {types}
+            GROUP BY k.unit_id HAVING sum(k.received) > 0),
+        m AS (
+            SELECT r.current_unit_id AS unit_id, grouping(r.current_unit_id) AS overall,
+                   median(epoch(r.resolved_at - r.received_at) / 3600.0) AS median_hours
+            FROM silver.reports r LEFT JOIN silver.units u ON u.unit_id = r.current_unit_id
+            WHERE r.is_valid AND r.status = 'resolved' AND r.current_unit_id IS NOT NULL
+              AND r.received_at >= $start_ts AND r.received_at < $end_ts
+              AND {AREA_SQL.format(col="r.admin_unit_code_2025")} AND {types}
+            GROUP BY GROUPING SETS ((r.current_unit_id), ()))
+        SELECT c.*, m.unit_id AS m_unit, m.overall, m.median_hours FROM c FULL JOIN m ON m.unit_id = c.unit_id""",
+                params)
+    counts = got.filter(pl.col("unit_id").is_not_null()).select("unit_id", *RANK_COUNTS)
+    per_unit = {r["m_unit"]: r["median_hours"] for r in got.select("m_unit", "median_hours").iter_rows(named=True)
+                if r["m_unit"] is not None}
+    overall = got.filter(pl.col("overall") == 1)["median_hours"]
+    return counts, per_unit, (overall[0] if overall.len() else None)
 
 
-def _transfers(lake: Lake, params: dict[str, Any]) -> pl.DataFrame:
-    """Transfers in and out per unit by the day of the transfer (transfers carry no area)."""
-    return query(lake, """
-        WITH t AS (SELECT to_unit_id AS unit_id, transfers AS t_in, 0 AS t_out FROM gold.unit_transfers
-                   WHERE date BETWEEN $start AND $end
-                   UNION ALL
-                   SELECT from_unit_id, 0, transfers FROM gold.unit_transfers WHERE date BETWEEN $start AND $end)
-        SELECT unit_id, sum(t_in)::BIGINT AS transfers_in, sum(t_out)::BIGINT AS transfers_out
-        FROM t GROUP BY unit_id""", params)
+def _units_and_transfers(lake: Lake, params: dict[str, Any], types: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The units of the filters (name, type, in the network at the period's end), and transfers in and out
+    per unit by the day of the transfer (transfers carry no area), in one statement."""
+    # a unit of an earlier era (valid_to before the period's end) has left the network (lakes built before the
+    # eras have no valid_to)
+    left = "u.valid_to IS NOT NULL AND u.valid_to < $end" if "valid_to" in lake.sql_per_version(
+        "SELECT * FROM silver.units LIMIT 0").columns else "FALSE"
+    got = query(lake, f"""
+        WITH t AS (SELECT unit_id, sum(t_in)::BIGINT AS transfers_in, sum(t_out)::BIGINT AS transfers_out
+                   FROM (SELECT to_unit_id AS unit_id, transfers AS t_in, 0 AS t_out FROM gold.unit_transfers
+                         WHERE date BETWEEN $start AND $end
+                         UNION ALL
+                         SELECT from_unit_id, 0, transfers FROM gold.unit_transfers
+                         WHERE date BETWEEN $start AND $end) x
+                   GROUP BY unit_id),
+        n AS (SELECT u.unit_id, u.name AS unit_name, u.unit_type,
+                     (u.joined_on IS NULL OR u.joined_on <= $end) AND NOT ({left}) AS in_network
+              FROM silver.units u WHERE {types})
+        SELECT n.unit_id, n.unit_name, n.unit_type, n.in_network, t.unit_id AS t_unit, t.transfers_in,
+               t.transfers_out
+        FROM n FULL JOIN t ON t.unit_id = n.unit_id""", params)
+    units = got.filter(pl.col("unit_id").is_not_null()).select("unit_id", "unit_name", "unit_type", "in_network")
+    transfers = got.filter(pl.col("t_unit").is_not_null()).select(
+        pl.col("t_unit").alias("unit_id"), "transfers_in", "transfers_out")
+    return units, transfers
 
 
 def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: Sequence[str] = (),
@@ -90,8 +110,7 @@ def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: S
     Units without reports follow, unranked (see the module's policy)."""
     weights = dict(weights or settings().score_weights)
     params, types = _params(period, areas, unit_types)
-    counts = _counts(lake, params, types)
-    medians, prior_median = _medians(lake, params, types)
+    counts, medians, prior_median = _counts_and_medians(lake, params, types)
     prior = {c: int(counts[c].sum()) for c in RANK_COUNTS}
     rows = []
     for r in counts.iter_rows(named=True):
@@ -106,20 +125,13 @@ def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: S
     scored = scored.with_columns(
         pl.when(pl.col("score").is_not_null()).then(pl.int_range(1, pl.len() + 1)).otherwise(None)
         .cast(pl.Int64).alias("rank"))
-    # a unit of an earlier era (valid_to before the period's end) has left the network (lakes built before the
-    # eras have no valid_to)
-    left = "u.valid_to IS NOT NULL AND u.valid_to < $end" if "valid_to" in query(
-        lake, "SELECT * FROM silver.units LIMIT 0").columns else "FALSE"
-    units = query(lake, f"""
-        SELECT u.unit_id, u.name AS unit_name, u.unit_type,
-               (u.joined_on IS NULL OR u.joined_on <= $end) AND NOT ({left}) AS in_network
-        FROM silver.units u WHERE {types}""", params)
+    units, transfers = _units_and_transfers(lake, params, types)
     idle = units.filter(pl.col("in_network") & pl.lit(not areas)
                         & ~pl.col("unit_id").is_in(scored["unit_id"].implode())).sort("unit_id").select("unit_id")
     out = pl.concat([scored, idle.with_columns(*[pl.lit(0, pl.Int64).alias(c) for c in RANK_COUNTS])],
                     how="diagonal_relaxed")
     out = (out.join(units.drop("in_network"), on="unit_id", how="left")
-           .join(_transfers(lake, params), on="unit_id", how="left")
+           .join(transfers, on="unit_id", how="left")
            .with_columns(pl.col("transfers_in").fill_null(0), pl.col("transfers_out").fill_null(0)))
     return out.select(COLUMNS)
 

@@ -14,10 +14,13 @@ from views.sql import query
 
 def unit_trend(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
     """The unit's months touched by the period, as gold.unit_performance scored them (whole months)."""
+    # the months are consecutive YYYY-MM keys: a range on the table's sort key (unit_id, month) prunes by
+    # its statistics, a list membership does not
+    months = f.period.months
     return query(lake, """
         SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate
-        FROM gold.unit_performance WHERE unit_id = $unit AND list_contains($months, month)
-        ORDER BY month""", {"unit": unit_id, "months": f.period.months})
+        FROM gold.unit_performance WHERE unit_id = $unit AND month BETWEEN $m0 AND $m1
+        ORDER BY month""", {"unit": unit_id, "m0": months[0], "m1": months[-1]})
 
 
 def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
@@ -52,17 +55,23 @@ def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, 
     """Transfers in the period: (into the unit by sender, out of the unit by receiver), from
     gold.unit_transfers (per day) rather than the events table."""
     params = {"unit": unit_id, "start": f.start, "end": f.end}
+    # both sides in one statement (each statement costs DuckDB a plan): ``inward`` tells them apart
+    got = query(lake, """
+        WITH e AS (SELECT true AS inward, from_unit_id AS other_id, transfers FROM gold.unit_transfers
+                   WHERE to_unit_id = $unit AND date >= $start AND date <= $end
+                   UNION ALL
+                   SELECT false, to_unit_id, transfers FROM gold.unit_transfers
+                   WHERE from_unit_id = $unit AND date >= $start AND date <= $end)
+        SELECT e.inward, e.other_id, coalesce(any_value(u.name), e.other_id) other_name,
+               sum(e.transfers)::BIGINT transfers
+        FROM e LEFT JOIN silver.units u ON u.unit_id = e.other_id
+        GROUP BY e.inward, e.other_id""", params)
 
-    def side(me: str, other: str) -> pl.DataFrame:
-        # column names come from this function's two fixed calls below, never from data
-        return query(lake, f"""
-            SELECT e.{other} other_id, coalesce(any_value(u.name), e.{other}) other_name,
-                   sum(e.transfers)::BIGINT transfers
-            FROM gold.unit_transfers e LEFT JOIN silver.units u ON u.unit_id = e.{other}
-            WHERE e.{me} = $unit AND e.date >= $start AND e.date <= $end
-            GROUP BY e.{other} ORDER BY transfers DESC, other_id""", params)
+    def side(inward: bool) -> pl.DataFrame:
+        return (got.filter(pl.col("inward") == inward).drop("inward")
+                .sort(["transfers", "other_id"], descending=[True, False], nulls_last=True))
 
-    return side("to_unit_id", "from_unit_id"), side("from_unit_id", "to_unit_id")
+    return side(True), side(False)
 
 
 def unit_info(lake: Lake, unit_id: str) -> dict | None:

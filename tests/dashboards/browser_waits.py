@@ -20,6 +20,16 @@ def settled(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_function(SETTLED, timeout=timeout_ms)
 
 
+def rerun_settled(page, start_within_ms: int = 5_000, timeout_ms: int = 60_000) -> None:
+    """After an input that makes Streamlit run the script again: wait for that run to start (a quick one may
+    already be over when we look, hence the short bound) and then to finish."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"!({SETTLED})", timeout=start_within_ms)
+    settled(page, timeout_ms)
+
+
 def not_blank(png: bytes) -> bool:
     from PIL import Image
 

@@ -161,3 +161,21 @@ def test_timestamps_come_out_in_utc_labelled_utc(lake, clock):
                    "count(*) AS n FROM silver.units")
     assert got.schema["t"] == pl.Datetime("us", "UTC")
     assert got.row(0) == (dt.datetime(2022, 1, 1, 20, tzinfo=dt.UTC), dt.date(2022, 1, 2), 1)
+
+
+def test_a_per_version_answer_is_kept_until_the_table_moves(lake, clock):
+    """``sql_per_version`` answers from its memo while the version stands, and again once it moves (seen
+    after the staleness for another process's write, at once for a write through the lake)."""
+    bounds = "SELECT min(date) lo, max(date) hi, count(*) n FROM gold.kpi_daily"
+    lake.overwrite("gold.kpi_daily", kpi_rows(10))
+    reader = Lake.open(lake.root, max_staleness_s=5.0)
+    first = reader.sql_per_version(bounds)
+    assert first.row(0) == (dt.date(2022, 1, 1), dt.date(2022, 1, 10), 10)
+    assert reader.sql_per_version(bounds) is first  # the same version: the kept frame, not a new run
+    lake.append("gold.kpi_daily", kpi_rows(12, category="giao_thong"))  # another process: 2 days later
+    clock.now += 4.9
+    assert reader.sql_per_version(bounds).row(0) == (dt.date(2022, 1, 1), dt.date(2022, 1, 10), 10)
+    clock.now += 0.2
+    assert reader.sql_per_version(bounds).row(0) == (dt.date(2022, 1, 1), dt.date(2022, 1, 12), 22)
+    reader.overwrite("gold.kpi_daily", kpi_rows(3))  # through the reader: seen at once
+    assert reader.sql_per_version(bounds).row(0) == (dt.date(2022, 1, 1), dt.date(2022, 1, 3), 3)

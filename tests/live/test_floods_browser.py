@@ -19,7 +19,7 @@ from lake import Lake
 from pipelines.live.batch import process_batch
 from pipelines.live.messages import Message
 from pipelines.live.service import LiveConfig
-from tests.dashboards.browser_waits import metric, served
+from tests.dashboards.browser_waits import metric, rerun_settled, served
 from tests.dashboards.test_browser import browser  # noqa: F401 - the chromium fixture
 from tests.live.conftest import SYSTEM_BROKER, Publisher, RunningService, wait_for, zone_rules
 
@@ -79,13 +79,13 @@ def test_a_published_reading_shows_without_reload_and_an_operator_approves_its_d
         headline = page.locator(f".st-key-draft_headline_vi_{draft_id} input")
         headline.fill("Lũ sông Hương tại Kim Long vượt báo động 1")
         headline.press("Enter")
-        page.wait_for_timeout(1000)  # the rerun the edit causes settles
+        rerun_settled(page)  # the rerun the edit causes has finished: the draft holds the new headline
         page.locator(f".st-key-approve_{draft_id} button").click()
         page.get_by_text("Đã ghi quyết định: duyệt").wait_for(timeout=30_000)
         wait_for(lambda: lake.exists("silver.warnings") and lake.sql(
             "SELECT count(*) FROM silver.warnings WHERE direction = 'issued'").item() == 1,
             "the approved warning issued by the live service", 60)
-        page.get_by_text("Không có bản nháp cảnh báo nào chờ duyệt.").wait_for(timeout=30_000)
+        page.get_by_text("Không có bản nháp cảnh báo nào chờ duyệt.").wait_for(timeout=120_000)
 
     issued = lake.sql("SELECT headline, languages, alarm_level, msg_type FROM silver.warnings "
                       "WHERE direction = 'issued'").row(0)
