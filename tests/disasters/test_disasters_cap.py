@@ -218,3 +218,33 @@ def test_resources_altitude_and_round_trip() -> None:
     assert b.key == a.key and b.infos[0].resources[0].uri == r.uri and b.infos[0].areas == a.infos[0].areas
     with pytest.raises(CapError, match="restriction"):
         parse_cap(xml.replace(b"<restriction>IOC staff</restriction>", b""))
+
+
+def test_cap_geometry_and_time_edges() -> None:
+    """The edges of the CAP geometry and time helpers, written out by hand (issue 17: surviving mutants)."""
+    from pipelines.disasters.cap.rules import format_cap_datetime, parse_circle, parse_polygon
+
+    # a naive time is UTC; a zone asked for is the one written
+    assert format_cap_datetime(dt.datetime(2024, 10, 1, 12, 0, 0, 500000)) == "2024-10-01T12:00:00+00:00"
+    assert format_cap_datetime(dt.datetime(2024, 10, 1, 12, 0, tzinfo=dt.UTC),
+                               dt.timezone(dt.timedelta(hours=7))) == "2024-10-01T19:00:00+07:00"
+    # latitudes and longitudes at their limits are points; beyond them they are not
+    square = "-90,-180 -90,180 90,180 -90,-180"
+    assert parse_polygon(square, "area")[0] == (-90.0, -180.0)
+    with pytest.raises(CapError, match="out of range"):
+        parse_polygon("-90.5,107 16,107 16,108 -90.5,107", "area")
+    assert parse_circle("-90,-180 5", "area") == (-90.0, -180.0, 5.0)
+    with pytest.raises(CapError, match="out of range"):
+        parse_circle("-90.5,107 5", "area")
+    with pytest.raises(CapError, match="out of range"):
+        parse_circle("16,-180.5 5", "area")
+    assert parse_circle("16,180 5", "area") == (16.0, 180.0, 5.0)
+    for bad in ("90.5,107 16,107 16,108 90.5,107", "16,-180.5 16,107 16,108 16,-180.5"):
+        with pytest.raises(CapError, match="out of range"):
+            parse_polygon(bad, "area")
+    with pytest.raises(CapError) as err:
+        parse_polygon("16,107 16,108 17,108 17,107", "area")
+    assert str(err.value) == "area: polygon is not closed (first point != last point)"
+    with pytest.raises(CapError) as err:
+        parse_circle(" 16.4 ", "area")
+    assert str(err.value) == "area: circle '16.4' is not 'lat,lon radius'"

@@ -75,6 +75,17 @@ def test_row_rule_equals_vectorised() -> None:
     assert alarms.bulletin_text(2, 2, 0.56) == "trên báo động 2 0,56 m"
 
 
+def test_bulletin_text_row_by_row() -> None:
+    # the bulletin wording of one reading, written out from the bulletins' phrasing
+    assert alarms.bulletin_text(0, 1, -0.2) == "dưới báo động 1 0,20 m"
+    assert alarms.bulletin_text(2, 2, 0.004) == "ở mức báo động 2"
+    assert alarms.bulletin_text(3, 3, 1.234) == "trên báo động 3 1,23 m"
+    # any part missing (a station without alarm levels): no text
+    assert alarms.bulletin_text(1, None, 0.3) is None
+    assert alarms.bulletin_text(None, 1, 0.3) is None
+    assert alarms.bulletin_text(1, 1, None) is None
+
+
 def test_generic_csv_duplicates_out_of_order_rejects_rerun(lake, tmp_path: Path) -> None:
     gauges.load_stations(lake)
     f = tmp_path / "kimlong.csv"

@@ -126,3 +126,15 @@ def test_an_empty_batch_conforms_to_empty_typed_frames() -> None:
         assert "reason" in out.rejects.columns
     assert rep.rows.schema["received_at"] == pl.Datetime("us", "UTC")
     assert ev.rows.schema["at"] == pl.Datetime("us", "UTC") and "source" in ev.rows.columns
+
+
+def test_a_reject_without_a_source_is_filed_under_unknown() -> None:
+    # a raw row whose source is missing: its reject still names one ("unknown"), for reports and events
+    for payloads, conform, kwargs in (
+            ([GOOD_REPORT, {**GOOD_REPORT, "report_id": None}], conform_reports,
+             {"categories": CATEGORIES, "admin_codes": ADMIN}),
+            ([GOOD_EVENT, {**GOOD_EVENT, "event_id": None}], conform_events,
+             {"known_reports": {"R1"}, "known_units": UNITS})):
+        frame = raw(payloads).with_columns(source=pl.lit(None, pl.String))
+        out = conform(frame, now=NOW, **kwargs)
+        assert out.rejects["source"].to_list() == ["unknown"]
