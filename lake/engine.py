@@ -215,7 +215,7 @@ class SqlEngine:
     def _load(self, db: _Database, s: TableSpec, picture: _Picture) -> None:
         """Swap the database's picture of a table in one transaction: readers see the old or the new."""
         con = db.ddl
-        arrow = None
+        arrow = schema = None
         if not picture.files:
             arrow = s.schema.empty_table()
         elif self._remote_read is not None:
@@ -229,8 +229,11 @@ class SqlEngine:
             con.register("_lake_load", arrow)
             source = "SELECT * FROM _lake_load"
         else:
-            source = _parquet_source(s, picture.files)
-        source = self._shown(s, picture, source, arrow)
+            # a view over files of one schema reads them without union_by_name, which would open every
+            # file's footer at each query and so read the partitions a filter on them excludes
+            schema = None if resident else _common_schema(picture.files)
+            source = _parquet_source(s, picture.files, union=schema is None)
+        source = self._shown(s, picture, source, arrow, schema)
         order = f" ORDER BY {', '.join(s.keys)}" if s.keys else ""  # column names from the catalog
         con.execute("BEGIN TRANSACTION")
         try:
@@ -251,7 +254,8 @@ class SqlEngine:
             if arrow is not None:
                 con.unregister("_lake_load")
 
-    def _shown(self, s: TableSpec, picture: _Picture, source: str, arrow: pa.Table | None) -> str:
+    def _shown(self, s: TableSpec, picture: _Picture, source: str, arrow: pa.Table | None,
+               schema: pa.Schema | None = None) -> str:
         """``source`` as the reader sees it: old column names under their current ones, personal columns
         masked for the reader's role (DuckDB expressions that give what ``lake.access``'s masks give)."""
         from lake.access import sql_mask
@@ -262,6 +266,18 @@ class SqlEngine:
             have = (have - set(renames)) | set(renames.values())
             source = (f"SELECT * RENAME ({', '.join(f'{o} AS {n}' for o, n in renames.items())}) "
                       f"FROM ({source})")  # column names from the catalog
+        # a month column (``TableSpec.month_of``) neither in the partition paths nor in every file (``schema``:
+        # the files' common one) is computed from its timestamp: files written before the table had it hold
+        # none, so a filter on it stays exact (and a stored one keeps its row-group statistics)
+        derived = {c: src for c, src in s.month_of.items() if src in have
+                   and (arrow is not None or not any(f"/{c}=" in f for f in picture.files[:1]))
+                   and (schema is None or c not in schema.names)}
+        if derived:
+            # COLUMNS(lambda): the stored column is dropped whether or not the files hold it
+            names = ", ".join(f"'{c}'" for c in derived)
+            exprs = "".join(f", CAST(date_trunc('month', {src}) AS DATE) AS {c}" for c, src in derived.items())
+            source = f"SELECT COLUMNS(lambda c: c NOT IN ({names})){exprs} FROM ({source})"  # names from the catalog
+            have |= set(derived)
         masks = self._masks(s) if self._masks is not None else {}
         repl = {c: sql_mask(c, how) for c, how in masks.items() if c in have}
         if repl:
@@ -393,7 +409,19 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _parquet_source(s: TableSpec, files: Sequence[str]) -> str:
+def _common_schema(files: Sequence[str]) -> pa.Schema | None:
+    """The files' schema when every file has the same columns and types, else None (footers only; once
+    per table version)."""
+    import pyarrow.parquet as pq
+
+    try:
+        schemas = {pq.read_schema(f.removeprefix("file://")).remove_metadata() for f in files}
+    except OSError:
+        return None
+    return schemas.pop() if len(schemas) == 1 else None
+
+
+def _parquet_source(s: TableSpec, files: Sequence[str], union: bool = True) -> str:
     file_list = ", ".join(_quote(f.removeprefix("file://")) for f in files)
     replace = ""
     # partition values live in the paths, not in the files (a version written before the table was
@@ -403,7 +431,8 @@ def _parquet_source(s: TableSpec, files: Sequence[str]) -> str:
         casts = ", ".join(f"CAST({c} AS {_duck_type(s.schema.field(c).type)}) AS {c}" for c in parts)
         replace = f" REPLACE ({casts})"
     hive = "true" if parts else "false"
-    return f"SELECT *{replace} FROM read_parquet([{file_list}], hive_partitioning={hive}, union_by_name=true)"
+    return (f"SELECT *{replace} FROM read_parquet([{file_list}], hive_partitioning={hive}, "
+            f"union_by_name={'true' if union else 'false'})")
 
 
 def _duck_type(t: pa.DataType) -> str:

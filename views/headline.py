@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
+import polars as pl
 
 from core.kpis import COUNT_KEYS, rates, ratio
 from lake import Lake
@@ -42,24 +46,93 @@ def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = Non
 
     With ``unit_ids`` the figures are those units' (their row of ``views.ranking``); invalid reports and the
     network size are not figures of a unit and are None then."""
+    if not (admin_unit_codes or category_codes or channels or unit_ids):
+        return _whole_network(lake, start, end)
     where, params = _where(start, end, admin_unit_codes, category_codes, channels, unit_ids)
     sums = ", ".join(f"coalesce(sum({k}), 0)::BIGINT AS {k}" for k in COUNT_KEYS)
     units_sql = "NULL::BIGINT"
     if not unit_ids:
         # the units in service at the period's end (each administrative era has its own units); one statement
-        # with the sums (each statement costs DuckDB a plan); lakes built before the eras have no valid_to
-        has_validity = "valid_to" in lake.sql_per_version("SELECT * FROM silver.units LIMIT 0").columns
-        unit_where = "valid_to IS NULL" if has_validity else "1=1"
-        if end is not None:
-            unit_where = "joined_on <= $end" + (" AND (valid_to IS NULL OR valid_to >= $end)" if has_validity
-                                                else "")
+        # with the sums (each statement costs DuckDB a plan)
+        unit_where, unit_params = _units_where(lake, end)
         units_sql = f"(SELECT count(*) FROM silver.units WHERE {unit_where})"
+        params |= unit_params
     row = lake.sql(f"SELECT {sums}, sum(hours_to_resolve_sum) AS hours, {units_sql} AS units "
                    f"FROM gold.kpi_daily WHERE {where}", params).row(0, named=True)
     counts = {k: int(row[k]) for k in COUNT_KEYS}
     if unit_ids:
         return {**counts, "invalid": None, **rates(counts), "units": None,
                 "mean_hours_to_resolve": ratio(row["hours"], counts["processed"])}
-    out: dict[str, Any] = {**counts, **rates(counts), "units": int(row["units"])}
-    out["mean_hours_to_resolve"] = ratio(row["hours"], counts["processed"])
+    return _figures(counts, row["hours"], int(row["units"]))
+
+
+def _units_where(lake: Lake, end: dt.date | None) -> tuple[str, dict[str, Any]]:
+    # lakes built before the administrative eras have no valid_to
+    has_validity = "valid_to" in lake.sql_per_version("SELECT * FROM silver.units LIMIT 0").columns
+    if end is None:
+        return ("valid_to IS NULL" if has_validity else "1=1"), {}
+    return "joined_on <= $end" + (" AND (valid_to IS NULL OR valid_to >= $end)" if has_validity else ""), {
+        "end": end}
+
+
+def _figures(counts: dict[str, int], hours: float | None, units: int) -> dict[str, Any]:
+    out: dict[str, Any] = {**counts, **rates(counts), "units": units}
+    out["mean_hours_to_resolve"] = ratio(hours, counts["processed"])
     return out
+
+
+def _whole_network(lake: Lake, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
+    """The headline without filters (every page's default) from per-day totals and the units' dates kept per
+    Delta version (``lake.sql_per_version``), summed here with numpy: the plan of a DuckDB statement alone
+    costs more than these sums (measured at the 3-year scale)."""
+    daily = _columns(lake.sql_per_version(_DAILY))
+    # days without a date (sorted first) fall outside any bound, as in SQL
+    lo = int((~daily["date_known"]).sum()) if start is None and end is not None else 0
+    if start is not None:
+        lo = int(np.searchsorted(daily["date"], np.datetime64(start, "D"), side="left"))
+    hi = len(daily["date"]) if end is None else int(np.searchsorted(daily["date"], np.datetime64(end, "D"),
+                                                                     side="right"))
+    counts = {k: int(daily[k][lo:hi].sum()) for k in COUNT_KEYS}
+    hours_known = daily["hours_known"][lo:hi]
+    # SQL's sum over no value is NULL, not 0
+    hours = float(daily["hours"][lo:hi][hours_known].sum()) if hours_known.any() else None
+    unit_where, params = _units_where(lake, end)
+    if params:  # the units' dates per version, counted here; a NULL comparison counts no unit, as in SQL
+        has_validity = "valid_to" in unit_where
+        units = _columns(lake.sql_per_version("SELECT joined_on, valid_to FROM silver.units" if has_validity
+                                              else "SELECT joined_on FROM silver.units"))
+        day = np.datetime64(end, "D")
+        inside = units["joined_on_known"] & (units["joined_on"] <= day)
+        if has_validity:
+            inside &= ~units["valid_to_known"] | (units["valid_to"] >= day)
+        n_units = int(inside.sum())
+    else:
+        n_units = int(lake.sql_per_version(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}")["n"][0])
+    return _figures(counts, hours, n_units)
+
+
+_DAILY = (f"SELECT date, {', '.join(f'coalesce(sum({k}), 0)::BIGINT AS {k}' for k in COUNT_KEYS)}, "
+          "sum(hours_to_resolve_sum) AS hours FROM gold.kpi_daily GROUP BY date ORDER BY date NULLS FIRST")
+_ARRAYS_LOCK = threading.Lock()
+_ARRAYS: dict[int, tuple[pl.DataFrame, dict[str, np.ndarray]]] = {}  # id(frame kept per version) → its arrays
+
+
+def _columns(frame: pl.DataFrame) -> dict[str, np.ndarray]:
+    """``frame``'s columns as numpy arrays (with ``<col>_known``: not null), made once per frame object: the
+    per-version memo hands back the same frame until a table moves."""
+    kept = _ARRAYS.get(id(frame))
+    if kept is not None and kept[0] is frame:
+        return kept[1]
+    arrays: dict[str, np.ndarray] = {}
+    for name in frame.columns:
+        col = frame[name]
+        arrays[f"{name}_known"] = col.is_not_null().to_numpy()
+        if col.dtype == pl.Date:
+            arrays[name] = col.fill_null(dt.date.min).to_numpy().astype("datetime64[D]")
+        else:
+            arrays[name] = col.fill_null(0).to_numpy()
+    with _ARRAYS_LOCK:
+        if len(_ARRAYS) >= 16:
+            _ARRAYS.pop(next(iter(_ARRAYS)))
+        _ARRAYS[id(frame)] = (frame, arrays)
+    return arrays

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import polars as pl
 
 from lake import Lake
@@ -13,14 +18,35 @@ from views.sql import query
 
 
 def unit_trend(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
-    """The unit's months touched by the period, as gold.unit_performance scored them (whole months)."""
-    # the months are consecutive YYYY-MM keys: a range on the table's sort key (unit_id, month) prunes by
-    # its statistics, a list membership does not
+    """The unit's months touched by the period, as gold.unit_performance scored them (whole months).
+
+    Read from the table kept per Delta version (a few thousand rows even at 5 M reports), sorted by unit and
+    month: the unit's months are a slice found by bisection, where a statement would scan the table."""
     months = f.period.months
-    return query(lake, """
-        SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate
-        FROM gold.unit_performance WHERE unit_id = $unit AND month BETWEEN $m0 AND $m1
-        ORDER BY month""", {"unit": unit_id, "m0": months[0], "m1": months[-1]})
+    table, where = _by_unit(lake.sql_per_version(_TREND))
+    first, _, keys = where.get(unit_id, (0, 0, []))
+    lo, hi = bisect.bisect_left(keys, months[0]), bisect.bisect_right(keys, months[-1])
+    return table.slice(first + lo, max(0, hi - lo))
+
+
+_TREND = ("SELECT unit_id, month, received, processed, on_time, open_overdue, score, on_time_rate, "
+          "satisfaction_rate FROM gold.unit_performance WHERE unit_id IS NOT NULL AND month IS NOT NULL "
+          "ORDER BY unit_id, month")
+
+
+def _by_unit(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, int, list[str]]]]:
+    """``frame`` (sorted by unit_id, month) without unit_id, and per unit (first row, end row, its months)."""
+    def make(fr: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, int, list[str]]]]:
+        months = fr["month"].to_list()
+        return fr.drop("unit_id"), {u: (i, j, months[i:j]) for u, (i, j) in _runs(fr["unit_id"].to_list()).items()}
+
+    return _derived(frame, make)
+
+
+def _runs(units: list[str]) -> dict[str, tuple[int, int]]:
+    """Per value of a sorted list, its first and end index."""
+    starts = [i for i in range(len(units)) if i == 0 or units[i] != units[i - 1]]
+    return {units[i]: (i, j) for i, j in zip(starts, [*starts[1:], len(units)], strict=True)}
 
 
 def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
@@ -53,25 +79,65 @@ def unit_open_reports(lake: Lake, unit_id: str, f: Filters, at: dt.datetime | No
 
 def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Transfers in the period: (into the unit by sender, out of the unit by receiver), from
-    gold.unit_transfers (per day) rather than the events table."""
-    params = {"unit": unit_id, "start": f.start, "end": f.end}
-    # both sides in one statement (each statement costs DuckDB a plan): ``inward`` tells them apart
-    got = query(lake, """
-        WITH e AS (SELECT true AS inward, from_unit_id AS other_id, transfers FROM gold.unit_transfers
-                   WHERE to_unit_id = $unit AND date >= $start AND date <= $end
-                   UNION ALL
-                   SELECT false, to_unit_id, transfers FROM gold.unit_transfers
-                   WHERE from_unit_id = $unit AND date >= $start AND date <= $end)
-        SELECT e.inward, e.other_id, coalesce(any_value(u.name), e.other_id) other_name,
-               sum(e.transfers)::BIGINT transfers
-        FROM e LEFT JOIN silver.units u ON u.unit_id = e.other_id
-        GROUP BY e.inward, e.other_id""", params)
+    gold.unit_transfers (per day) rather than the events table.
 
-    def side(inward: bool) -> pl.DataFrame:
-        return (got.filter(pl.col("inward") == inward).drop("inward")
-                .sort(["transfers", "other_id"], descending=[True, False], nulls_last=True))
+    Read from the table kept per Delta version twice, sorted by receiver then day and by sender then day:
+    the unit's days of the period are a slice found by bisection, where a statement would scan the table."""
+    names = _names(lake.sql_per_version("SELECT unit_id, name FROM silver.units"))
+    return (_transfer_side(lake.sql_per_version(_TRANSFERS.format(me="to_unit_id", other="from_unit_id")),
+                           unit_id, f, names),
+            _transfer_side(lake.sql_per_version(_TRANSFERS.format(me="from_unit_id", other="to_unit_id")),
+                           unit_id, f, names))
 
-    return side(True), side(False)
+
+_TRANSFERS = ("SELECT {me} AS unit_id, date, {other} AS other_id, transfers FROM gold.unit_transfers "
+              "WHERE {me} IS NOT NULL AND date IS NOT NULL ORDER BY {me}, date")
+_TRANSFER_SCHEMA = {"other_id": pl.Utf8, "other_name": pl.Utf8, "transfers": pl.Int64}
+
+
+def _transfer_side(frame: pl.DataFrame, unit_id: str, f: Filters, names: dict[str, str | None]) -> pl.DataFrame:
+    """The unit's transfers of the period summed by the other unit, most first (then by id, none last)."""
+    days, others, counts, where = _by_day(frame)
+    first, end = where.get(unit_id, (0, 0))
+    lo = first + int(np.searchsorted(days[first:end], np.datetime64(f.start, "D"), side="left"))
+    hi = first + int(np.searchsorted(days[first:end], np.datetime64(f.end, "D"), side="right"))
+    sums: dict[str | None, int | None] = {}
+    for other, n in zip(others[lo:hi], counts[lo:hi], strict=True):
+        # SQL's sum: nulls skipped, NULL when every value is
+        sums[other] = n if sums.get(other) is None else (sums[other] if n is None else sums[other] + n)
+    rows = sorted(sums.items(), key=lambda r: (r[1] is None, -(r[1] or 0), r[0] is None, r[0] or ""))
+    return pl.DataFrame([(o, o if names.get(o) is None else names[o], n) for o, n in rows],
+                        schema=_TRANSFER_SCHEMA, orient="row")
+
+
+_DERIVED: dict[int, tuple[pl.DataFrame, Any]] = {}  # id(frame kept per version) → what is derived from it once
+_DERIVED_LOCK = threading.Lock()
+
+
+def _derived(frame: pl.DataFrame, make: Callable[[pl.DataFrame], Any]) -> Any:
+    """``make(frame)``, made once per frame object: the per-version memo hands back the same frame until the
+    table moves."""
+    kept = _DERIVED.get(id(frame))
+    if kept is not None and kept[0] is frame:
+        return kept[1]
+    out = make(frame)
+    with _DERIVED_LOCK:
+        if len(_DERIVED) >= 16:
+            _DERIVED.pop(next(iter(_DERIVED)))
+        _DERIVED[id(frame)] = (frame, out)
+    return out
+
+
+def _by_day(frame: pl.DataFrame) -> tuple[np.ndarray, list, list, dict[str, tuple[int, int]]]:
+    def make(fr: pl.DataFrame) -> tuple[np.ndarray, list, list, dict[str, tuple[int, int]]]:
+        return (fr["date"].to_numpy().astype("datetime64[D]"), fr["other_id"].to_list(),
+                fr["transfers"].to_list(), _runs(fr["unit_id"].to_list()))
+
+    return _derived(frame, make)
+
+
+def _names(frame: pl.DataFrame) -> dict[str, str | None]:
+    return _derived(frame, lambda fr: dict(zip(fr["unit_id"].to_list(), fr["name"].to_list(), strict=True)))
 
 
 def unit_info(lake: Lake, unit_id: str) -> dict | None:

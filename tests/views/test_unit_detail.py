@@ -52,3 +52,12 @@ def test_unit_transfers_in_and_out_by_the_other_unit(views_lake: Lake, start, en
             assert got.schema["transfers"] == pl.Int64
             assert list(got.iter_rows()) == want
         assert got_in.height + got_out.height > 0 or start.month == 3
+
+
+def test_unit_trend_of_an_unknown_unit_or_a_period_without_months_is_empty(views_lake: Lake) -> None:
+    want = views_lake.sql(
+        "SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate "
+        "FROM gold.unit_performance WHERE false")
+    assert unit_trend(views_lake, "no-such-unit", Filters.of(dt.date(2022, 1, 1), dt.date(2022, 3, 1))).equals(want)
+    unit = _busiest(views_lake, "to_unit_id")[0]
+    assert unit_trend(views_lake, unit, Filters.of(dt.date(2030, 1, 1), dt.date(2030, 2, 1))).equals(want)
