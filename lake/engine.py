@@ -300,7 +300,8 @@ class SqlEngine:
             self._parsed[query] = parsed
         return parsed
 
-    def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
+    def _parsed_query(self, query: str) -> _Parsed:
+        """The query's parsed statement and tables, parsed on first use."""
         parsed = self._parsed.get(query)
         if parsed is None:
             db = self._database("fast")
@@ -309,6 +310,10 @@ class SqlEngine:
                 parsed = self._parse(cur, query)
             finally:
                 db.checkin(cur)
+        return parsed
+
+    def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
+        parsed = self._parsed_query(query)
         for _ in range(8):
             pin_generation = self._pin_generation  # before looking: a move from here on runs the query again
             pictures = self._look(parsed.tables)
@@ -333,14 +338,7 @@ class SqlEngine:
     def sql_per_version(self, query: str) -> pl.DataFrame:
         """``sql(query)`` kept until a table it names has another version (looked up as every query looks:
         at most once per staleness). For parameterless questions of the data itself (bounds, columns)."""
-        parsed = self._parsed.get(query)
-        if parsed is None:
-            db = self._database("fast")
-            cur = db.checkout()
-            try:
-                parsed = self._parse(cur, query)
-            finally:
-                db.checkin(cur)
+        parsed = self._parsed_query(query)
         versions = tuple(p.version for p in self._look(parsed.tables))
         kept = self._memo.get(query)
         if kept is not None and kept[0] == versions:
