@@ -161,7 +161,7 @@ def server_rss(root: str) -> dict:
     """Start the app on the lake, open every page in chromium, then read the server's RSS."""
     import psutil
 
-    from dashboards.serve import command, environment, wait_until_healthy
+    from dashboards.serve import command, environment, stop, wait_until_healthy
 
     port = _free_port()
     env = environment(role="operator") | {"HUE_IOC_LAKE": root}
@@ -196,11 +196,7 @@ def server_rss(root: str) -> dict:
             out["browser_page_load_s"] = loads
         out["rss_after_pages_mb"] = round(ps.memory_info().rss / 2**20, 1)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     return out
 
 

@@ -56,6 +56,15 @@ def serve(wall: bool = False, port: int = 8501, address: str = "127.0.0.1", role
             proc.kill()
 
 
+def stop(proc: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """Stop a dashboard server started by a test or a bench: SIGTERM, then SIGKILL after ``grace_s``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def wait_until_healthy(url: str, timeout_s: float = 60.0) -> bool:
     """True once the Streamlit server at ``url`` answers its health check (used by tests and benches)."""
     import time

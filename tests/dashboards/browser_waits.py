@@ -70,7 +70,7 @@ def served(lake_root: str, *, role: str | None = None, wall: bool = False, env: 
     ``wall``), its URL while the block runs; stopped after. ``env`` adds variables, ``drop`` removes some."""
     import pytest
 
-    from dashboards.serve import command, environment, wait_until_healthy
+    from dashboards.serve import command, environment, stop, wait_until_healthy
 
     port = free_port()
     full = environment(wall=wall, role=role) | {"HUE_IOC_LAKE": lake_root, "HUE_IOC_LANGUAGE": "vi"} | (env or {})
@@ -84,8 +84,4 @@ def served(lake_root: str, *, role: str | None = None, wall: bool = False, env: 
             pytest.fail("streamlit did not start: " + proc.stderr.read(4000).decode(errors="replace"))
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
