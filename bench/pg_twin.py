@@ -79,6 +79,7 @@ class PgTwin:
 
     pinned = False
     pin = None
+    keeps_results = False  # the views issue their filtered statement here (see lake.reads.Reads)
 
     def __init__(self, dsn: str, prefix: str) -> None:
         import psycopg
@@ -130,7 +131,8 @@ class PgTwin:
 
     def sql_per_version(self, query: str) -> pl.DataFrame:
         """PostgreSQL keeps no result between calls: the query runs every time (its indexes answer
-        min/max)."""
+        min/max). The views ask it only for small lookups (bounds, names, columns): with
+        ``keeps_results`` False they issue a filtered statement instead of slicing a whole-table result."""
         return self.sql(query)
 
     def drop(self) -> None:

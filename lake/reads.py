@@ -22,6 +22,11 @@ class Reads:
     storage_options: Mapping[str, str]
     _engine: SqlEngine
     role: str
+    # The answer of ``sql_per_version`` is kept until a table moves, so a view may slice a kept whole-table
+    # result instead of issuing a filtered statement. An engine that keeps nothing between calls (the
+    # PostgreSQL twin of the reading bench) says False, and the views then issue their filtered statement:
+    # each engine answers a call its best way, and both routes must agree (tests/views, bench_reports).
+    keeps_results = True
 
     if TYPE_CHECKING:  # provided by Lake
         def uri(self, name: str) -> str: ...
