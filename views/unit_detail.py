@@ -13,6 +13,7 @@ import polars as pl
 
 from lake import Lake
 from views.filters import AREA_SQL, Filters
+from views.kept import Kept, keeps, runs
 from views.overdue import flag_reports
 from views.sql import query
 
@@ -21,8 +22,14 @@ def unit_trend(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
     """The unit's months touched by the period, as gold.unit_performance scored them (whole months).
 
     Read from the table kept per Delta version (a few thousand rows even at 5 M reports), sorted by unit and
-    month: the unit's months are a slice found by bisection, where a statement would scan the table."""
+    month: the unit's months are a slice found by bisection, where a statement would scan the table. An
+    engine that keeps nothing gets the statement (a range on the table's sort key, which prunes)."""
     months = f.period.months
+    if not keeps(lake):
+        return query(lake, """
+            SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate
+            FROM gold.unit_performance WHERE unit_id = $unit AND month BETWEEN $m0 AND $m1
+            ORDER BY month""", {"unit": unit_id, "m0": months[0], "m1": months[-1]})
     table, where = _by_unit(lake.sql_per_version(_TREND))
     first, _, keys = where.get(unit_id, (0, 0, []))
     lo, hi = bisect.bisect_left(keys, months[0]), bisect.bisect_right(keys, months[-1])
@@ -63,18 +70,39 @@ def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
 
 def unit_open_reports(lake: Lake, unit_id: str, f: Filters, at: dt.datetime | None,
                       limit: int = 500) -> pl.DataFrame:
-    """Reports the unit still holds (received in the period), open overdue first (judged at ``at``)."""
-    params = f.params() | {"unit": unit_id}
-    frame = query(lake, f"""
-        SELECT r.report_id, r.received_at, coalesce(c.name_vi, r.category_code) category_vi,
-               coalesce(c.name_en, c.name_vi, r.category_code) category_en, r.status, r.deadline_at,
-               r.extension_granted_at, r.extended_deadline_at, r.resolved_at
-        FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
-        WHERE r.current_unit_id = $unit AND r.is_valid AND r.resolved_at IS NULL
-          AND r.received_at >= $start_ts AND r.received_at < $end_ts
-          AND {AREA_SQL.format(col="r.admin_unit_code_2025")}""", params)
+    """Reports the unit still holds (received in the period), open overdue first (judged at ``at``).
+
+    The open valid reports of every unit (a few % of all reports) are kept per Delta version, sorted by unit
+    and receipt: the unit's are a slice, filtered here by period and areas, where a statement would scan
+    silver.reports (all of it for all time). An engine that keeps nothing gets the statement."""
+    if keeps(lake):
+        kept = lake.sql_per_version(_OPEN)
+        first, end = _OPEN_RUNS.of(kept, lambda fr: runs(fr["current_unit_id"])).get(unit_id, (0, 0))
+        mine = kept.slice(first, end - first).filter(
+            pl.col("received_at") >= f.start_ts.astimezone(dt.UTC), pl.col("received_at") < f.end_ts.astimezone(dt.UTC))
+        if f.areas:
+            mine = mine.filter(pl.col("admin_unit_code_2025").is_in(list(f.areas)))
+        frame = mine.drop("current_unit_id", "admin_unit_code_2025")
+    else:
+        frame = query(lake, f"""
+            SELECT {_OPEN_COLUMNS}
+            FROM silver.reports r LEFT JOIN silver.categories c USING (category_code)
+            WHERE r.current_unit_id = $unit AND r.is_valid AND r.resolved_at IS NULL
+              AND r.received_at >= $start_ts AND r.received_at < $end_ts
+              AND {AREA_SQL.format(col="r.admin_unit_code_2025")}""", f.params() | {"unit": unit_id})
+    # report_id is unique: the order is the same whatever order the rows came in
     return flag_reports(frame, at).sort(["open_overdue", "deadline_at", "report_id"],
                                         descending=[True, False, False], nulls_last=True).head(limit)
+
+
+_OPEN_COLUMNS = ("r.report_id, r.received_at, coalesce(c.name_vi, r.category_code) category_vi, "
+                 "coalesce(c.name_en, c.name_vi, r.category_code) category_en, r.status, r.deadline_at, "
+                 "r.extension_granted_at, r.extended_deadline_at, r.resolved_at")
+_OPEN = (f"SELECT r.current_unit_id, r.admin_unit_code_2025, {_OPEN_COLUMNS} "
+         "FROM silver.reports r LEFT JOIN silver.categories c USING (category_code) "
+         "WHERE r.is_valid AND r.resolved_at IS NULL AND r.current_unit_id IS NOT NULL "
+         "AND r.received_at IS NOT NULL ORDER BY r.current_unit_id, r.received_at")
+_OPEN_RUNS: Kept[dict[str, tuple[int, int]]] = Kept()
 
 
 def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -82,7 +110,10 @@ def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, 
     gold.unit_transfers (per day) rather than the events table.
 
     Read from the table kept per Delta version twice, sorted by receiver then day and by sender then day:
-    the unit's days of the period are a slice found by bisection, where a statement would scan the table."""
+    the unit's days of the period are a slice found by bisection, where a statement would scan the table.
+    An engine that keeps nothing gets the statement."""
+    if not keeps(lake):
+        return _transfer_sides(lake, unit_id, f)
     names = _names(lake.sql_per_version("SELECT unit_id, name FROM silver.units"))
     return (_transfer_side(lake.sql_per_version(_TRANSFERS.format(me="to_unit_id", other="from_unit_id")),
                            unit_id, f, names),
@@ -108,6 +139,26 @@ def _transfer_side(frame: pl.DataFrame, unit_id: str, f: Filters, names: dict[st
     rows = sorted(sums.items(), key=lambda r: (r[1] is None, -(r[1] or 0), r[0] is None, r[0] or ""))
     return pl.DataFrame([(o, o if names.get(o) is None else names[o], n) for o, n in rows],
                         schema=_TRANSFER_SCHEMA, orient="row")
+
+
+def _transfer_sides(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Both sides in one statement (each statement costs a plan): ``inward`` tells them apart."""
+    got = query(lake, """
+        WITH e AS (SELECT true AS inward, from_unit_id AS other_id, transfers FROM gold.unit_transfers
+                   WHERE to_unit_id = $unit AND date >= $start AND date <= $end
+                   UNION ALL
+                   SELECT false, to_unit_id, transfers FROM gold.unit_transfers
+                   WHERE from_unit_id = $unit AND date >= $start AND date <= $end)
+        SELECT e.inward, e.other_id, coalesce(any_value(u.name), e.other_id) other_name,
+               sum(e.transfers)::BIGINT transfers
+        FROM e LEFT JOIN silver.units u ON u.unit_id = e.other_id
+        GROUP BY e.inward, e.other_id""", {"unit": unit_id, "start": f.start, "end": f.end})
+
+    def side(inward: bool) -> pl.DataFrame:
+        return (got.filter(pl.col("inward") == inward).drop("inward")
+                .sort(["transfers", "other_id"], descending=[True, False], nulls_last=True))
+
+    return side(True), side(False)
 
 
 _DERIVED: dict[int, tuple[pl.DataFrame, Any]] = {}  # id(frame kept per version) → what is derived from it once
