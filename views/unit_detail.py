@@ -57,15 +57,76 @@ def _runs(units: list[str]) -> dict[str, tuple[int, int]]:
 
 
 def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
-    """The unit's reports of the period and areas by category (from gold.kpi_daily, like the ranking)."""
+    """The unit's reports of the period and areas by category (from gold.kpi_daily, like the ranking).
+
+    gold.kpi_daily is sorted by day, so a statement on one unit scans every day of the period (all time: the
+    whole table). Instead the period's whole months come from the table summed per unit, month, area and
+    category, kept per Delta version (the unit's rows a slice), and only its partial months at either end
+    from a statement over those days; an engine that keeps nothing gets the one statement."""
     params = f.params() | {"unit": unit_id}
-    return query(lake, f"""
-        SELECT coalesce(c.name_vi, k.category_code) name_vi, coalesce(c.name_en, c.name_vi, k.category_code) name_en,
-               sum(k.received)::BIGINT received, sum(k.processed)::BIGINT processed
-        FROM gold.kpi_daily k LEFT JOIN silver.categories c USING (category_code)
-        WHERE k.unit_id = $unit AND k.date BETWEEN $start AND $end
-          AND {AREA_SQL.format(col="k.admin_unit_code_2025")}
-        GROUP BY ALL HAVING sum(k.received) > 0 ORDER BY received DESC, name_vi""", params)
+    if not keeps(lake):
+        return query(lake, f"""
+            SELECT coalesce(c.name_vi, k.category_code) name_vi,
+                   coalesce(c.name_en, c.name_vi, k.category_code) name_en,
+                   sum(k.received)::BIGINT received, sum(k.processed)::BIGINT processed
+            FROM gold.kpi_daily k LEFT JOIN silver.categories c USING (category_code)
+            WHERE k.unit_id = $unit AND k.date BETWEEN $start AND $end
+              AND {AREA_SQL.format(col="k.admin_unit_code_2025")}
+            GROUP BY ALL HAVING sum(k.received) > 0 ORDER BY received DESC, name_vi""", params)
+    months, edges = _whole_months(f.start, f.end)
+    parts = []
+    if months:
+        kept = lake.sql_per_version(_MONTHLY)
+        first, end = _MONTHLY_RUNS.of(kept, lambda fr: runs(fr["unit_id"])).get(unit_id, (0, 0))
+        mine = kept.slice(first, end - first).filter(pl.col("month").is_between(*months))
+        if f.areas:
+            mine = mine.filter(pl.col("admin_unit_code_2025").is_in(list(f.areas)))
+        parts.append(mine.select(_SUMS))
+    if edges:
+        (a0, a1), (b0, b1) = edges[0], edges[-1]
+        parts.append(query(lake, f"""
+            SELECT {_SUMMED} FROM gold.kpi_daily k
+            WHERE k.unit_id = $unit AND (k.date BETWEEN $a0 AND $a1 OR k.date BETWEEN $b0 AND $b1)
+              AND {AREA_SQL.format(col="k.admin_unit_code_2025")} GROUP BY k.category_code""",
+                           params | {"a0": a0, "a1": a1, "b0": b0, "b1": b1}).select(_SUMS))
+    names = lake.sql_per_version("SELECT category_code, name_vi, name_en FROM silver.categories")
+    code = pl.col("category_code")
+
+    def total(col: str) -> pl.Expr:  # SQL's sum: nulls skipped, NULL when every value is
+        return pl.when(pl.col(f"n_{col}").sum() > 0).then(pl.col(col).sum()).cast(pl.Int64).alias(col)
+
+    return (pl.concat(parts).join(names, on="category_code", how="left")
+            .select(pl.coalesce(pl.col("name_vi"), code).alias("name_vi"),
+                    pl.coalesce(pl.col("name_en"), pl.col("name_vi"), code).alias("name_en"), *_SUMS[1:])
+            .group_by("name_vi", "name_en").agg(total("received"), total("processed"))
+            .filter(pl.col("received") > 0)
+            .sort(["received", "name_vi"], descending=[True, False], nulls_last=True))
+
+
+# per category, its sums and how many values were summed (SQL's sum of no value is NULL, not 0)
+_SUMMED = ("k.category_code, sum(k.received)::BIGINT received, count(k.received) n_received, "
+           "sum(k.processed)::BIGINT processed, count(k.processed) n_processed")
+_SUMS = ("category_code", "received", "n_received", "processed", "n_processed")
+_MONTHLY = (f"SELECT k.unit_id, CAST(date_trunc('month', k.date) AS DATE) AS month, k.admin_unit_code_2025, {_SUMMED} "
+            "FROM gold.kpi_daily k WHERE k.unit_id IS NOT NULL AND k.date IS NOT NULL "
+            "GROUP BY ALL ORDER BY k.unit_id, month")
+_MONTHLY_RUNS: Kept[dict[str, tuple[int, int]]] = Kept()
+
+
+def _whole_months(start: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
+    """(first and last whole month of [start, end], as their first days; None when none), and the days of
+    the period outside them (at most two ranges)."""
+    first = start if start.day == 1 else _next_month(start)
+    after = end + dt.timedelta(days=1)
+    stop = after if after.day == 1 else after.replace(day=1)  # the first day after the last whole month
+    if first >= stop:
+        return None, [(start, end)]
+    edges = [r for r in ((start, first - dt.timedelta(days=1)), (stop, end)) if r[0] <= r[1]]
+    return (first, (stop - dt.timedelta(days=1)).replace(day=1)), edges
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
 def unit_open_reports(lake: Lake, unit_id: str, f: Filters, at: dt.datetime | None,

@@ -14,7 +14,7 @@ import pytest
 from lake import Lake
 from views.filters import Filters
 from views.newest import data_clock
-from views.unit_detail import unit_open_reports, unit_transfers, unit_trend
+from views.unit_detail import unit_categories, unit_open_reports, unit_transfers, unit_trend
 
 
 class Statements:
@@ -52,7 +52,9 @@ def _areas(lake: Lake) -> tuple[str, ...]:
 PERIODS = [(dt.date(2022, 1, 1), dt.date(2022, 5, 27)),  # all the lake holds
            (dt.date(2000, 1, 1), dt.date(2030, 12, 31)),  # wider than the data
            (dt.date(2022, 4, 28), dt.date(2022, 5, 27)),  # the last 30 days
-           (dt.date(2022, 2, 10), dt.date(2022, 2, 10))]  # one day
+           (dt.date(2022, 2, 10), dt.date(2022, 2, 10)),  # one day
+           (dt.date(2022, 1, 15), dt.date(2022, 3, 31)),  # from mid-month to a month's end
+           (dt.date(2021, 12, 1), dt.date(2022, 2, 1))]  # from a month's start to the next one's first day
 
 
 @pytest.mark.parametrize(("start", "end"), PERIODS)
@@ -67,6 +69,7 @@ def test_kept_and_statement_routes_agree(views_lake: Lake, start: dt.date, end: 
         _same(kept, unit_open_reports(plain, unit, f, at))
         _same(unit_open_reports(views_lake, unit, f, at, limit=3), unit_open_reports(plain, unit, f, at, limit=3))
         _same(unit_trend(views_lake, unit, f), unit_trend(plain, unit, f))
+        _same(unit_categories(views_lake, unit, f), unit_categories(plain, unit, f))
         for k, s in zip(unit_transfers(views_lake, unit, f), unit_transfers(plain, unit, f), strict=True):
             _same(k, s)
         shown += kept.height
@@ -131,3 +134,40 @@ def test_a_new_version_of_the_reports_is_seen(views_lake: Lake, tmp_path: Path) 
           unit_open_reports(Statements(lake), unit, Filters.of(*PERIODS[0], ("new-area",)), at))
     assert unit_open_reports(lake, unit, Filters.of(*PERIODS[0], ("new-area",)), at)["report_id"].to_list() == [
         "ZZ-new-1"]
+
+
+CATEGORIES = """
+    SELECT coalesce(c.name_vi, k.category_code) name_vi, sum(k.received) received, sum(k.processed) processed
+    FROM gold.kpi_daily k LEFT JOIN silver.categories c ON c.category_code = k.category_code
+    WHERE k.unit_id = $u AND k.date >= $s AND k.date <= $e
+      AND ($all OR k.admin_unit_code_2025 IN (SELECT unnest($areas::VARCHAR[])))
+    GROUP BY 1 HAVING sum(k.received) > 0 ORDER BY 2 DESC, 1"""
+
+
+@pytest.mark.parametrize(("start", "end"), PERIODS)
+@pytest.mark.parametrize("by_area", [False, True])
+def test_categories_equal_plain_sql(views_lake: Lake, start: dt.date, end: dt.date, by_area: bool) -> None:
+    areas = _areas(views_lake) if by_area else ()
+    for unit in _units(views_lake):
+        want = views_lake.sql(CATEGORIES, {"u": unit, "s": start, "e": end, "all": not areas, "areas": list(areas)})
+        got = unit_categories(views_lake, unit, Filters.of(start, end, areas))
+        assert got.select("name_vi", "received", "processed").rows() == want.rows()
+        assert got.schema == {"name_vi": pl.String, "name_en": pl.String, "received": pl.Int64, "processed": pl.Int64}
+
+
+def test_a_new_version_of_the_daily_figures_is_seen(views_lake: Lake, tmp_path: Path) -> None:
+    shutil.copytree(views_lake.root, tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake")
+    unit = _units(lake)[0]
+    f = Filters.of(*PERIODS[0])
+    before = unit_categories(lake, unit, f)
+    # a day in a whole month of the period gains reports of a category the catalogue does not name
+    row = lake.sql("SELECT * FROM gold.kpi_daily WHERE unit_id = $u AND date BETWEEN DATE '2022-02-01' AND "
+                   "DATE '2022-02-28' ORDER BY ALL LIMIT 1", {"u": unit})
+    assert row.height == 1
+    lake.merge("gold.kpi_daily", row.with_columns(category_code=pl.lit("new-cat"), received=pl.lit(7, pl.Int64),
+                                                  processed=pl.lit(None, pl.Int64)))
+    after = unit_categories(lake, unit, f)
+    assert after.filter(pl.col("name_vi") == "new-cat").rows() == [("new-cat", "new-cat", 7, None)]
+    assert after.filter(pl.col("name_vi") != "new-cat").equals(before)
+    _same(after, unit_categories(Statements(lake), unit, f))
