@@ -102,3 +102,23 @@ def test_a_new_version_of_the_reports_is_seen(views_lake: Lake, tmp_path: Path) 
             assert unlocated_count(lake, g, *picked) == unlocated_count(plain, g, *picked)
     assert map_reports(lake, f, (), ("new-cat",), (), at=at, limit=10)["report_id"].to_list() == ["ZZ-new-1"]
     assert unlocated_count(lake, f) == unlocated_count(views_lake, f) + 1
+
+
+def test_reports_within_one_second_are_cut_as_the_statement_cuts(views_lake: Lake, tmp_path: Path) -> None:
+    # the index keeps whole seconds: reports received in the same second as the cut-off, and one on the next
+    # second's boundary, must still give the statement's newest N
+    shutil.copytree(views_lake.root, tmp_path / "lake")
+    lake = Lake.open(tmp_path / "lake")
+    newest = lake.sql("SELECT * FROM silver.reports WHERE is_valid AND lat IS NOT NULL ORDER BY received_at DESC, "
+                      "report_id LIMIT 1")
+    second = newest["received_at"][0].replace(microsecond=0) + dt.timedelta(minutes=5)
+    rows = [newest.with_columns(report_id=pl.lit(rid), received_at=pl.lit(at, pl.Datetime("us", "UTC")))
+            for rid, at in (("ZZ-a", second + dt.timedelta(microseconds=700)), ("ZZ-b", second),
+                            ("ZZ-c", second + dt.timedelta(microseconds=700)), ("ZZ-d", second + dt.timedelta(seconds=1)),
+                            ("ZZ-e", second - dt.timedelta(microseconds=1)))]
+    lake.merge("silver.reports", pl.concat(rows))
+    f, at = Filters.of(*PERIODS[0]), data_clock(lake)
+    for n in range(1, 7):
+        got = map_reports(lake, f, at=at, limit=n)
+        assert got.equals(map_reports(Statements(lake), f, at=at, limit=n))
+        assert got["report_id"].to_list() == ["ZZ-d", "ZZ-a", "ZZ-c", "ZZ-b", "ZZ-e", newest["report_id"][0]][:n]
