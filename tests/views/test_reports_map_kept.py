@@ -12,10 +12,12 @@ import polars as pl
 import pytest
 
 from lake import Lake
-from tests.views.test_unit_detail_routes import PERIODS, Statements
+from tests.views.test_unit_detail_routes import PERIODS
 from views.filters import Filters
 from views.newest import data_clock
 from views.reports_map import map_reports, map_reports_total, unlocated_count
+
+from .conftest import StatementRoute
 
 
 def _top(lake: Lake, column: str, n: int) -> tuple[str, ...]:
@@ -35,7 +37,7 @@ def _picks(lake: Lake) -> list[tuple[tuple[str, ...], tuple[str, ...], tuple[str
 def test_kept_and_statement_routes_agree(views_lake: Lake, start: dt.date, end: dt.date, by_area: bool) -> None:
     f = Filters.of(start, end, _top(views_lake, "admin_unit_code_2025", 2) if by_area else ())
     at = data_clock(views_lake)
-    plain = Statements(views_lake)
+    plain = StatementRoute(views_lake)
     for picked in _picks(views_lake):
         for limit in (20_000, 50, 1, None):
             kept = map_reports(views_lake, f, *picked, at=at, limit=limit)
@@ -94,7 +96,7 @@ def test_a_new_version_of_the_reports_is_seen(views_lake: Lake, tmp_path: Path) 
     after = map_reports(lake, f, at=at, limit=10)
     assert after["report_id"].to_list() == ["ZZ-new-1", *before["report_id"].to_list()[1:], *after["report_id"][10:]]
     assert map_reports_total(lake, f) == total
-    plain = Statements(lake)
+    plain = StatementRoute(lake)
     for picked in (((), ("new-cat",), ()), ((), (), ("new-channel",)), ((), (), ())):
         for g in (f, Filters.of(*PERIODS[0], ("new-area",))):
             assert map_reports(lake, g, *picked, at=at, limit=10).equals(map_reports(plain, g, *picked, at=at, limit=10))
@@ -120,5 +122,5 @@ def test_reports_within_one_second_are_cut_as_the_statement_cuts(views_lake: Lak
     f, at = Filters.of(*PERIODS[0]), data_clock(lake)
     for n in range(1, 7):
         got = map_reports(lake, f, at=at, limit=n)
-        assert got.equals(map_reports(Statements(lake), f, at=at, limit=n))
+        assert got.equals(map_reports(StatementRoute(lake), f, at=at, limit=n))
         assert got["report_id"].to_list() == ["ZZ-d", "ZZ-a", "ZZ-c", "ZZ-b", "ZZ-e", newest["report_id"][0]][:n]

@@ -16,20 +16,7 @@ from views.filters import Filters
 from views.newest import data_clock
 from views.unit_detail import unit_categories, unit_open_reports, unit_transfers, unit_trend
 
-
-class Statements:
-    """The lake's SQL without its kept results: every view takes its filtered statement route."""
-
-    keeps_results = False
-
-    def __init__(self, lake: Lake) -> None:
-        self._lake = lake
-
-    def sql(self, query: str, params=None) -> pl.DataFrame:  # noqa: ANN001
-        return self._lake.sql(query, params)
-
-    def sql_per_version(self, query: str) -> pl.DataFrame:
-        return self._lake.sql_per_version(query)
+from .conftest import StatementRoute
 
 
 def _same(a: pl.DataFrame, b: pl.DataFrame) -> None:
@@ -62,7 +49,7 @@ PERIODS = [(dt.date(2022, 1, 1), dt.date(2022, 5, 27)),  # all the lake holds
 def test_kept_and_statement_routes_agree(views_lake: Lake, start: dt.date, end: dt.date, by_area: bool) -> None:
     f = Filters.of(start, end, _areas(views_lake) if by_area else ())
     at = data_clock(views_lake)
-    plain = Statements(views_lake)
+    plain = StatementRoute(views_lake)
     shown = 0
     for unit in _units(views_lake):
         kept = unit_open_reports(views_lake, unit, f, at)
@@ -129,9 +116,9 @@ def test_a_new_version_of_the_reports_is_seen(views_lake: Lake, tmp_path: Path) 
     after = unit_open_reports(lake, unit, f, at)
     assert row["report_id"][0] in before["report_id"].to_list()
     assert set(after["report_id"]) == set(before["report_id"]) - {row["report_id"][0]} | {"ZZ-new-1"}
-    _same(after, unit_open_reports(Statements(lake), unit, f, at))
+    _same(after, unit_open_reports(StatementRoute(lake), unit, f, at))
     _same(unit_open_reports(lake, unit, Filters.of(*PERIODS[0], ("new-area",)), at),
-          unit_open_reports(Statements(lake), unit, Filters.of(*PERIODS[0], ("new-area",)), at))
+          unit_open_reports(StatementRoute(lake), unit, Filters.of(*PERIODS[0], ("new-area",)), at))
     assert unit_open_reports(lake, unit, Filters.of(*PERIODS[0], ("new-area",)), at)["report_id"].to_list() == [
         "ZZ-new-1"]
 
@@ -170,4 +157,4 @@ def test_a_new_version_of_the_daily_figures_is_seen(views_lake: Lake, tmp_path: 
     after = unit_categories(lake, unit, f)
     assert after.filter(pl.col("name_vi") == "new-cat").rows() == [("new-cat", "new-cat", 7, None)]
     assert after.filter(pl.col("name_vi") != "new-cat").equals(before)
-    _same(after, unit_categories(Statements(lake), unit, f))
+    _same(after, unit_categories(StatementRoute(lake), unit, f))
