@@ -29,8 +29,8 @@ _DAILY = ("SELECT date, unit_id, hash(unit_id) AS unit_hash, "
           + " FROM gold.kpi_daily WHERE date IS NOT NULL AND unit_id IS NOT NULL GROUP BY date, unit_id "
             "ORDER BY date")
 # Every report the medians read, with the statement's own hours expression (the same doubles), sorted by unit
-# then hours: a period's median of a unit is a position among its masked rows, with no sort per call. A report
-# without hours is no value for DuckDB's median either.
+# then hours, so a unit's median is a position among its rows of the period. A report without hours is no
+# value for DuckDB's median either.
 _RESOLVED = ("SELECT hash(current_unit_id) AS unit_hash, epoch_us(received_at) AS at_us, "
              "epoch(resolved_at - received_at) / 3600.0 AS hours FROM silver.reports "
              "WHERE is_valid AND status = 'resolved' AND current_unit_id IS NOT NULL AND received_at IS NOT NULL "
@@ -68,31 +68,32 @@ def _medians(lake: Lake, period: Period, unit_hashes: np.ndarray,
     (None: every unit) received in [start_ts, end_ts). DuckDB's median of an even count is the mean of the
     two middle values."""
     rep = _derive("resolved", lake.sql_per_version(_RESOLVED), _resolved_arrays)
-    at, hours, starts, runs = rep["at_us"], rep["hours"], rep["starts"], rep["runs"]
-    inside = (at >= _us(period.start_ts)) & (at < _us(period.end_ts))
+    hours, starts, runs = rep["hours"], rep["starts"], rep["runs"]
+    # the period's rows are a slice in time order; their row numbers sorted are in (unit, hours) order, so
+    # the work is the period's rows, not the table's
+    lo, hi = np.searchsorted(rep["at_us"], [_us(period.start_ts), _us(period.end_ts)], side="left")
+    rows = np.sort(rep["by_time"][lo:hi])
+    run_of = np.searchsorted(starts, rows, side="right") - 1
     if type_hashes is not None:
-        inside &= np.repeat(np.isin(runs, type_hashes), np.diff(starts))
-    chosen = hours[inside]
-    overall = None
-    if len(chosen):
-        k = len(chosen)
-        part = np.partition(chosen, [(k - 1) // 2, k // 2])
-        overall = float((part[(k - 1) // 2] + part[k // 2]) / 2)
-    if not len(runs) or not len(unit_hashes):
+        typed = np.isin(runs, type_hashes)[run_of]
+        rows, run_of = rows[typed], run_of[typed]
+    overall = _median(hours[rows]) if len(rows) else None
+    if not len(runs):
         return [None] * len(unit_hashes), overall
-    # seen[i] = rows inside before row i, so the j-th row inside (from 0) is where seen first reaches j + 1,
-    # less one; a unit's run is found by its hash (runs are sorted by it)
-    seen = np.zeros(len(at) + 1, np.int64)
-    np.cumsum(inside, out=seen[1:])
     run = np.minimum(np.searchsorted(runs, unit_hashes), len(runs) - 1)
-    known = runs[run] == unit_hashes
-    before = seen[starts[run]]
-    n = np.where(known, seen[starts[run + 1]] - before, 0)
-    lo = np.searchsorted(seen, before + (n - 1) // 2 + 1, side="left") - 1
-    hi = np.searchsorted(seen, before + n // 2 + 1, side="left") - 1
-    # a unit with no row inside points anywhere: clipped, and its median dropped below
-    got = (hours[np.clip(lo, 0, len(hours) - 1)] + hours[np.clip(hi, 0, len(hours) - 1)]) / 2
+    run = np.where(runs[run] == unit_hashes, run, -1)  # a unit without a resolved report: no run
+    first, end = np.searchsorted(run_of, run, side="left"), np.searchsorted(run_of, run, side="right")
+    n = end - first
+    # a unit with no row in the period points anywhere: clipped, and its median dropped below
+    at = np.clip(np.stack([first + (n - 1) // 2, first + n // 2]), 0, max(len(rows) - 1, 0))
+    got = (hours[rows[at[0]]] + hours[rows[at[1]]]) / 2 if len(rows) else np.zeros(len(n))
     return [float(m) if k > 0 else None for m, k in zip(got, n, strict=True)], overall
+
+
+def _median(values: np.ndarray) -> float:
+    k = len(values)
+    part = np.partition(values, [(k - 1) // 2, k // 2])
+    return float((part[(k - 1) // 2] + part[k // 2]) / 2)
 
 
 def units_and_transfers(lake: Lake, period: Period, unit_types: Sequence[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -158,13 +159,15 @@ def _daily_arrays(frame: pl.DataFrame) -> dict[str, Any]:
 
 
 def _resolved_arrays(frame: pl.DataFrame) -> dict[str, Any]:
-    """The instants and hours, and per unit (a run of rows with one hash) its first row (``starts``, with the
-    end last) and hash (``runs``, ascending)."""
+    """The hours, per unit (a run of rows with one hash) its first row (``starts``, with the end last) and hash
+    (``runs``, ascending), and the row numbers in time order (``by_time``) with their instants (``at_us``)."""
     hashes = frame["unit_hash"].to_numpy()
     cut = np.flatnonzero(hashes[1:] != hashes[:-1]) + 1
     starts = np.concatenate([[0], cut, [len(hashes)]]).astype(np.int64) if len(hashes) else np.zeros(1, np.int64)
-    return {"at_us": frame["at_us"].to_numpy(), "hours": frame["hours"].to_numpy(), "starts": starts,
-            "runs": hashes[starts[:-1]]}
+    at = frame["at_us"].to_numpy()
+    by_time = np.argsort(at, kind="stable").astype(np.int32 if len(at) < 2**31 else np.int64)
+    return {"hours": frame["hours"].to_numpy(), "starts": starts, "runs": hashes[starts[:-1]],
+            "by_time": by_time, "at_us": at[by_time]}
 
 
 def _transfer_arrays(frame: pl.DataFrame) -> dict[str, Any]:
