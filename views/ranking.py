@@ -13,6 +13,10 @@ the network at the period's end (``joined_on`` on or before it, ``valid_to`` not
 the ranked units, with
 zero counts and without rank or score ("không có phản ánh trong kỳ"); with an area filter only units that
 received reports from those areas appear.
+
+Two routes give the same frame: on a lake (an engine that keeps answers per Delta version) without an area
+filter, ``views.ranking_kept`` slices kept answers with numpy and runs no statement; otherwise (areas, or an
+engine that keeps nothing, like the PostgreSQL twin of the bench) the two statements below.
 """
 
 from __future__ import annotations

@@ -23,7 +23,9 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 # The sums per day and unit (coalesced as the statement's sums are, so a unit whose period sum of received is
 # NULL or 0 stays out alike). A unit is also named by DuckDB's hash of its id: the reports below carry only
-# that hash (8 bytes a row, the same in every version, so no second kept answer must match their version).
+# that hash (8 bytes a row, the same in every version, so no second kept answer must match their version; two
+# of a few thousand ids share a 64-bit hash with odds near 1e-13). unit_id is silver.units' key, so joining
+# it for the type, as the statements do, repeats no row.
 _DAILY = ("SELECT date, unit_id, hash(unit_id) AS unit_hash, "
           + ", ".join(f"coalesce(sum({c}), 0)::BIGINT AS {c}" for c in RANK_COUNTS)
           + " FROM gold.kpi_daily WHERE date IS NOT NULL AND unit_id IS NOT NULL GROUP BY date, unit_id "
