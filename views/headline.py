@@ -46,7 +46,9 @@ def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = Non
 
     With ``unit_ids`` the figures are those units' (their row of ``views.ranking``); invalid reports and the
     network size are not figures of a unit and are None then."""
-    if not (admin_unit_codes or category_codes or channels or unit_ids):
+    if not (channels or unit_ids) and lake.keeps_results:
+        if admin_unit_codes or category_codes:
+            return _areas_and_categories(lake, start, end, admin_unit_codes or (), category_codes or ())
         return _whole_network(lake, start, end)
     where, params = _where(start, end, admin_unit_codes, category_codes, channels, unit_ids)
     sums = ", ".join(f"coalesce(sum({k}), 0)::BIGINT AS {k}" for k in COUNT_KEYS)
@@ -81,38 +83,73 @@ def _figures(counts: dict[str, int], hours: float | None, units: int) -> dict[st
     return out
 
 
-def _whole_network(lake: Lake, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
-    """The headline without filters (every page's default) from per-day totals and the units' dates kept per
-    Delta version (``lake.sql_per_version``), summed here with numpy: the plan of a DuckDB statement alone
-    costs more than these sums (measured at the 3-year scale)."""
-    daily = _columns(lake.sql_per_version(_DAILY))
-    # days without a date (sorted first) fall outside any bound, as in SQL
+def _day_slice(daily: dict[str, np.ndarray], start: dt.date | None, end: dt.date | None) -> slice:
+    """The rows of per-day arrays (sorted by date, days without a date first) inside [start, end]: days
+    without a date fall outside any bound, as in SQL."""
     lo = int((~daily["date_known"]).sum()) if start is None and end is not None else 0
     if start is not None:
         lo = int(np.searchsorted(daily["date"], np.datetime64(start, "D"), side="left"))
     hi = len(daily["date"]) if end is None else int(np.searchsorted(daily["date"], np.datetime64(end, "D"),
                                                                      side="right"))
-    counts = {k: int(daily[k][lo:hi].sum()) for k in COUNT_KEYS}
-    hours_known = daily["hours_known"][lo:hi]
+    return slice(lo, hi)
+
+
+def _summed(daily: dict[str, np.ndarray], rows: slice | np.ndarray) -> tuple[dict[str, int], float | None]:
+    counts = {k: int(daily[k][rows].sum()) for k in COUNT_KEYS}
+    hours_known = daily["hours_known"][rows]
     # SQL's sum over no value is NULL, not 0
-    hours = float(daily["hours"][lo:hi][hours_known].sum()) if hours_known.any() else None
+    return counts, (float(daily["hours"][rows][hours_known].sum()) if hours_known.any() else None)
+
+
+def _whole_network(lake: Lake, start: dt.date | None, end: dt.date | None) -> dict[str, Any]:
+    """The headline without filters (every page's default) from per-day totals and the units' dates kept per
+    Delta version (``lake.sql_per_version``), summed here with numpy: the plan of a DuckDB statement alone
+    costs more than these sums (measured at the 3-year scale)."""
+    daily = _columns(lake.sql_per_version(_DAILY))
+    counts, hours = _summed(daily, _day_slice(daily, start, end))
+    return _figures(counts, hours, _units_in_service(lake, end))
+
+
+def _areas_and_categories(lake: Lake, start: dt.date | None, end: dt.date | None, areas: Sequence[str],
+                          categories: Sequence[str]) -> dict[str, Any]:
+    """The headline of some areas and/or categories from per-(day, area, category) totals kept per Delta
+    version, the period a slice and the filters a mask: no statement to plan."""
+    daily = _columns(lake.sql_per_version(_DAY_AREA_CATEGORY))
+    rows = _day_slice(daily, start, end)
+    keep = np.ones(rows.stop - rows.start, dtype=bool)
+    for col, wanted in (("area", areas), ("category_code", categories)):
+        if wanted:  # a NULL area or category (code -1) matches no filter, as list_contains in SQL
+            index = daily[f"{col}_index"]
+            keep &= np.isin(daily[col][rows], [index[w] for w in wanted if w in index])
+    counts, hours = _summed(daily, np.arange(rows.start, rows.stop)[keep])
+    return _figures(counts, hours, _units_in_service(lake, end))
+
+
+def _units_in_service(lake: Lake, end: dt.date | None) -> int:
+    """How many units were in service at ``end`` (each administrative era has its own), from the units'
+    dates kept per Delta version."""
     unit_where, params = _units_where(lake, end)
-    if params:  # the units' dates per version, counted here; a NULL comparison counts no unit, as in SQL
-        has_validity = "valid_to" in unit_where
-        units = _columns(lake.sql_per_version("SELECT joined_on, valid_to FROM silver.units" if has_validity
-                                              else "SELECT joined_on FROM silver.units"))
-        day = np.datetime64(end, "D")
-        inside = units["joined_on_known"] & (units["joined_on"] <= day)
-        if has_validity:
-            inside &= ~units["valid_to_known"] | (units["valid_to"] >= day)
-        n_units = int(inside.sum())
-    else:
-        n_units = int(lake.sql_per_version(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}")["n"][0])
-    return _figures(counts, hours, n_units)
+    if not params:
+        return int(lake.sql_per_version(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}")["n"][0])
+    # counted here; a NULL comparison counts no unit, as in SQL
+    has_validity = "valid_to" in unit_where
+    units = _columns(lake.sql_per_version("SELECT joined_on, valid_to FROM silver.units" if has_validity
+                                          else "SELECT joined_on FROM silver.units"))
+    day = np.datetime64(end, "D")
+    inside = units["joined_on_known"] & (units["joined_on"] <= day)
+    if has_validity:
+        inside &= ~units["valid_to_known"] | (units["valid_to"] >= day)
+    return int(inside.sum())
 
 
 _DAILY = (f"SELECT date, {', '.join(f'coalesce(sum({k}), 0)::BIGINT AS {k}' for k in COUNT_KEYS)}, "
           "sum(hours_to_resolve_sum) AS hours FROM gold.kpi_daily GROUP BY date ORDER BY date NULLS FIRST")
+# about 730 thousand rows at 5 M reports: a day's count of one area and category fits 32 bits (numpy sums
+# them in 64), which halves what the dashboard server keeps
+_DAY_AREA_CATEGORY = (
+    f"SELECT date, admin_unit_code_2025 AS area, category_code, "
+    f"{', '.join(f'coalesce(sum({k}), 0)::INTEGER AS {k}' for k in COUNT_KEYS)}, sum(hours_to_resolve_sum) AS hours "
+    "FROM gold.kpi_daily GROUP BY ALL ORDER BY date NULLS FIRST")
 _ARRAYS_LOCK = threading.Lock()
 _ARRAYS: dict[int, tuple[pl.DataFrame, dict[str, np.ndarray]]] = {}  # id(frame kept per version) → its arrays
 
@@ -129,6 +166,11 @@ def _columns(frame: pl.DataFrame) -> dict[str, np.ndarray]:
         arrays[f"{name}_known"] = col.is_not_null().to_numpy()
         if col.dtype == pl.Date:
             arrays[name] = col.fill_null(dt.date.min).to_numpy().astype("datetime64[D]")
+        elif col.dtype == pl.Utf8:  # as codes (-1 for null), so a filter compares integers
+            values = col.to_list()
+            index = {v: i for i, v in enumerate(dict.fromkeys(v for v in values if v is not None))}
+            arrays[name] = np.array([index.get(v, -1) for v in values], dtype=np.int32)
+            arrays[f"{name}_index"] = index  # type: ignore[assignment]
         else:
             arrays[name] = col.fill_null(0).to_numpy()
     with _ARRAYS_LOCK:

@@ -11,6 +11,8 @@ from lake import Lake
 from views.breakdowns import COUNT_COLS, by_category
 from views.period import Period
 
+from .conftest import StatementRoute
+
 PERIODS = [Period.quarter(2022, 1), Period.month(2022, 3), Period.range(dt.date(2022, 2, 14), dt.date(2022, 2, 14)),
            Period.range(dt.date(2030, 1, 1), dt.date(2030, 3, 31))]
 
@@ -31,8 +33,8 @@ def _plain(lake: Lake, period: Period, unit: str | None) -> list[tuple]:
 def test_by_category_equals_plain_sql(views_lake: Lake, period: Period) -> None:
     unit = views_lake.sql("SELECT unit_id FROM gold.kpi_daily WHERE unit_id IS NOT NULL GROUP BY 1 "
                           "ORDER BY sum(received) DESC, 1 LIMIT 1").item()
-    for who in (None, unit):
-        got = by_category(views_lake, period, who)
+    for who, lake in ((None, views_lake), (unit, views_lake), (None, StatementRoute(views_lake))):
+        got = by_category(lake, period, who)  # type: ignore[arg-type]
         cols = ["category_code", "name_vi", "name_en", "process_type", *COUNT_COLS]
         assert list(got.select(cols).iter_rows()) == _plain(views_lake, period, who)
         assert got["received"].sum() == sum(r[4] for r in _plain(views_lake, period, who))
