@@ -7,8 +7,7 @@ at the 3-year scale). The same figures as the statements of ``views.ranking``, i
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,6 +15,7 @@ import polars as pl
 
 from core.kpis import COUNT_KEYS
 from lake import Lake
+from views.kept import derived
 from views.period import Period
 
 RANK_COUNTS = tuple(k for k in COUNT_KEYS if k != "invalid")
@@ -48,7 +48,7 @@ def counts_and_medians(lake: Lake, period: Period,
     """As ``views.ranking._counts_and_medians`` without an area filter: the summed counts per unit with reports
     received, the median hours to resolve of those units, and over every unit of the types (the prior)."""
     units = _units(lake)
-    daily = _derive("daily", lake.sql_per_version(_DAILY), _daily_arrays)
+    daily = derived("ranking.daily", lake.sql_per_version(_DAILY), _daily_arrays)
     lo = int(np.searchsorted(daily["date"], np.datetime64(period.start, "D"), side="left"))
     hi = int(np.searchsorted(daily["date"], np.datetime64(period.end, "D"), side="right"))
     codes, n = daily["code"][lo:hi], len(daily["ids"])
@@ -69,7 +69,7 @@ def _medians(lake: Lake, period: Period, unit_hashes: np.ndarray,
     """The median hours of each unit of ``unit_hashes`` and over every report of the units of ``type_hashes``
     (None: every unit) received in [start_ts, end_ts). DuckDB's median of an even count is the mean of the
     two middle values."""
-    rep = _derive("resolved", lake.sql_per_version(_RESOLVED), _resolved_arrays)
+    rep = derived("ranking.resolved", lake.sql_per_version(_RESOLVED), _resolved_arrays)
     hours, starts, runs = rep["hours"], rep["starts"], rep["runs"]
     # the period's rows are a slice in time order; their row numbers sorted are in (unit, hours) order, so
     # the work is the period's rows, not the table's
@@ -108,7 +108,7 @@ def units_and_transfers(lake: Lake, period: Period, unit_types: Sequence[str]) -
     units = units.select("unit_id", "unit_name", "unit_type", (
         (pl.col("joined_on").is_null() | (pl.col("joined_on") <= end))
         & ~(pl.col("valid_to").is_not_null() & (pl.col("valid_to") < end))).alias("in_network"))
-    tr = _derive("transfers", lake.sql_per_version(_TRANSFERS), _transfer_arrays)
+    tr = derived("ranking.transfers", lake.sql_per_version(_TRANSFERS), _transfer_arrays)
     lo = int(np.searchsorted(tr["date"], np.datetime64(period.start, "D"), side="left"))
     hi = int(np.searchsorted(tr["date"], np.datetime64(end, "D"), side="right"))
     n, sides = len(tr["ids"]), {}
@@ -132,7 +132,7 @@ def _units(lake: Lake) -> dict[str, Any]:
     # lakes built before the eras have no valid_to: nobody has left (as the statement's FALSE)
     has_validity = "valid_to" in lake.sql_per_version("SELECT * FROM silver.units LIMIT 0").columns
     frame = lake.sql_per_version(_UNITS.format(valid_to="valid_to" if has_validity else "NULL::DATE"))
-    return _derive("units", frame, lambda fr: {"frame": fr, "by_type": {}})
+    return derived("ranking.units", frame, lambda fr: {"frame": fr, "by_type": {}})
 
 
 def _of_types(units: dict[str, Any], unit_types: Sequence[str]) -> dict[str, Any] | None:
@@ -181,19 +181,3 @@ def _transfer_arrays(frame: pl.DataFrame) -> dict[str, Any]:
             **{side: np.fromiter((index.get(u, -1) for u in frame[f"{side}_unit_id"].to_list()), np.int64,
                                  frame.height) for side in ("to", "from")},
             "transfers": frame["transfers"].fill_null(0).to_numpy().astype(np.float64)}
-
-
-_KEPT: dict[str, tuple[pl.DataFrame, Any]] = {}  # kind → (the frame kept per version, what is derived from it)
-_KEPT_LOCK = threading.Lock()
-
-
-def _derive(kind: str, frame: pl.DataFrame, make: Callable[[pl.DataFrame], Any]) -> Any:
-    """``make(frame)`` once per frame object (the per-version memo hands back the same frame until a table
-    moves); only the newest frame of a kind is held, so an old version's arrays go with it."""
-    kept = _KEPT.get(kind)
-    if kept is not None and kept[0] is frame:
-        return kept[1]
-    out = make(frame)
-    with _KEPT_LOCK:
-        _KEPT[kind] = (frame, out)
-    return out
