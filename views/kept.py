@@ -1,43 +1,29 @@
-"""What a view derives once from a result the lake keeps per Delta version (``lake.sql_per_version``).
+"""What a view derives from an answer kept per Delta version (``lake.sql_per_version``): numpy arrays, sorted
+runs, indexes; made once per kept frame, since the memo hands back the same frame object until a table moves.
 
-The memo hands back the same frame object until a table it names moves, so that object stands for "this
-version": a derivation is made again only when the object changes. One slot per purpose, so a derivation
-of an old version is dropped as soon as the table moves (a big one must not linger, the dashboard server
-stays under 1 GB)."""
+Written once here for every view that slices kept answers. Per kind of derivation only the newest frame is
+held, so an old version's arrays (and the old answer they point at) go as soon as a new version is derived: at
+5 M reports one kind holds up to a couple of hundred MB, and the live ingest makes a version a minute. Two
+lakes read in turn (the current one and one pinned to a date) derive again at each turn."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import polars as pl
 
-T = TypeVar("T")
+_KEPT: dict[str, tuple[pl.DataFrame, Any]] = {}  # kind → (kept frame, what was derived from it)
+_LOCK = threading.Lock()
 
 
-def keeps(lake: Any) -> bool:  # noqa: ANN401 - a Lake or an engine standing in for it (the PostgreSQL twin)
-    """Whether the lake keeps a per-version result between calls (``lake.reads.Reads.keeps_results``): only
-    then may a view slice a kept whole-table answer; otherwise it issues its filtered statement."""
-    return bool(getattr(lake, "keeps_results", False))
-
-
-class Kept(Generic[T]):
-    """``make(frame)`` made once per kept frame object, the newest only."""
-
-    def __init__(self) -> None:
-        self._slot: tuple[pl.DataFrame, T] | None = None
-
-    def of(self, frame: pl.DataFrame, make: Callable[[pl.DataFrame], T]) -> T:
-        slot = self._slot  # one read: another thread may replace it meanwhile (then both made the same)
-        if slot is not None and slot[0] is frame:
-            return slot[1]
-        out = make(frame)
-        self._slot = (frame, out)
-        return out
-
-
-def runs(column: pl.Series) -> dict[Any, tuple[int, int]]:
-    """Per value of a sorted column, its first and end row (nulls included as a value)."""
-    rle = column.rle().struct.unnest()
-    ends = rle["len"].cum_sum().to_list()
-    return {v: (e - n, e) for v, n, e in zip(rle["value"].to_list(), rle["len"].to_list(), ends, strict=True)}
+def derived(kind: str, frame: pl.DataFrame, make: Callable[[pl.DataFrame], Any]) -> Any:
+    """``make(frame)``, made once per frame object and ``kind`` (a name for ``make``)."""
+    held = _KEPT.get(kind)
+    if held is not None and held[0] is frame:
+        return held[1]
+    out = make(frame)
+    with _LOCK:
+        _KEPT[kind] = (frame, out)
+    return out

@@ -11,7 +11,6 @@ import polars as pl
 
 from lake import Lake
 from views.filters import AREA_SQL, Filters, list_filter
-from views.kept import keeps
 from views.map_index import MapIndex, map_index
 from views.overdue import flag_reports
 from views.sql import query
@@ -37,7 +36,8 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
     come from the small lookups, details from ``report_details``."""
     params = f.params() | {"limit": limit if limit and not overdue_only else None}
     where = _where(params, statuses, categories, channels)
-    index = None if overdue_only or not keeps(lake) or not MapIndex.answers(f) else map_index(lake)
+    kept = getattr(lake, "keeps_results", False) and not overdue_only and MapIndex.answers(f)
+    index = map_index(lake) if kept else None
     if index is not None:
         # the rows the statement will return, from the index: bound the statement to the seconds they were
         # received in, so that it reads only the row groups that hold them (the bounds may take in a few
@@ -75,7 +75,7 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
 def map_reports_total(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
                       channels: tuple[str, ...] = ()) -> int:
     """How many reports ``map_reports`` would return without a limit (overdue filter aside)."""
-    index = map_index(lake) if keeps(lake) and MapIndex.answers(f) else None
+    index = map_index(lake) if getattr(lake, "keeps_results", False) and MapIndex.answers(f) else None
     if index is not None:
         return int(np.count_nonzero(index.matches(f, True, statuses, categories, channels)[1]))
     params = f.params()
@@ -87,7 +87,8 @@ def unlocated_count(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), cate
                     channels: tuple[str, ...] = (), overdue_only: bool = False,
                     at: dt.datetime | None = None) -> int:
     """How many reports the map's filters match but the map cannot place (no coordinates)."""
-    index = None if overdue_only or not keeps(lake) or not MapIndex.answers(f) else map_index(lake)
+    kept = getattr(lake, "keeps_results", False) and not overdue_only and MapIndex.answers(f)
+    index = map_index(lake) if kept else None
     if index is not None:
         return int(np.count_nonzero(index.matches(f, False, statuses, categories, channels)[1]))
     params = f.params()

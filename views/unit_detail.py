@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -13,7 +11,7 @@ import polars as pl
 
 from lake import Lake
 from views.filters import AREA_SQL, Filters
-from views.kept import Kept, keeps, runs
+from views.kept import derived
 from views.overdue import flag_reports
 from views.sql import query
 
@@ -25,7 +23,7 @@ def unit_trend(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
     month: the unit's months are a slice found by bisection, where a statement would scan the table. An
     engine that keeps nothing gets the statement (a range on the table's sort key, which prunes)."""
     months = f.period.months
-    if not keeps(lake):
+    if not getattr(lake, "keeps_results", False):
         return query(lake, """
             SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate
             FROM gold.unit_performance WHERE unit_id = $unit AND month BETWEEN $m0 AND $m1
@@ -45,15 +43,16 @@ def _by_unit(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, in
     """``frame`` (sorted by unit_id, month) without unit_id, and per unit (first row, end row, its months)."""
     def make(fr: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, int, list[str]]]]:
         months = fr["month"].to_list()
-        return fr.drop("unit_id"), {u: (i, j, months[i:j]) for u, (i, j) in _runs(fr["unit_id"].to_list()).items()}
+        return fr.drop("unit_id"), {u: (i, j, months[i:j]) for u, (i, j) in _runs(fr["unit_id"]).items()}
 
-    return _derived(frame, make)
+    return derived("unit_trend", frame, make)
 
 
-def _runs(units: list[str]) -> dict[str, tuple[int, int]]:
-    """Per value of a sorted list, its first and end index."""
-    starts = [i for i in range(len(units)) if i == 0 or units[i] != units[i - 1]]
-    return {units[i]: (i, j) for i, j in zip(starts, [*starts[1:], len(units)], strict=True)}
+def _runs(column: pl.Series) -> dict[Any, tuple[int, int]]:
+    """Per value of a sorted column, its first and end row."""
+    rle = column.rle().struct.unnest()
+    ends = rle["len"].cum_sum().to_list()
+    return {v: (e - n, e) for v, n, e in zip(rle["value"].to_list(), rle["len"].to_list(), ends, strict=True)}
 
 
 def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
@@ -64,7 +63,7 @@ def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
     category, kept per Delta version (the unit's rows a slice), and only its partial months at either end
     from a statement over those days; an engine that keeps nothing gets the one statement."""
     params = f.params() | {"unit": unit_id}
-    if not keeps(lake):
+    if not getattr(lake, "keeps_results", False):
         return query(lake, f"""
             SELECT coalesce(c.name_vi, k.category_code) name_vi,
                    coalesce(c.name_en, c.name_vi, k.category_code) name_en,
@@ -77,7 +76,7 @@ def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
     parts = []
     if months:
         kept = lake.sql_per_version(_MONTHLY)
-        first, end = _MONTHLY_RUNS.of(kept, lambda fr: runs(fr["unit_id"])).get(unit_id, (0, 0))
+        first, end = derived("unit_categories", kept, lambda fr: _runs(fr["unit_id"])).get(unit_id, (0, 0))
         mine = kept.slice(first, end - first).filter(pl.col("month").is_between(*months))
         if f.areas:
             mine = mine.filter(pl.col("admin_unit_code_2025").is_in(list(f.areas)))
@@ -110,7 +109,6 @@ _SUMS = ("category_code", "received", "n_received", "processed", "n_processed")
 _MONTHLY = (f"SELECT k.unit_id, CAST(date_trunc('month', k.date) AS DATE) AS month, k.admin_unit_code_2025, {_SUMMED} "
             "FROM gold.kpi_daily k WHERE k.unit_id IS NOT NULL AND k.date IS NOT NULL "
             "GROUP BY ALL ORDER BY k.unit_id, month")
-_MONTHLY_RUNS: Kept[dict[str, tuple[int, int]]] = Kept()
 
 
 def _whole_months(start: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.date] | None, list[tuple[dt.date, dt.date]]]:
@@ -136,9 +134,9 @@ def unit_open_reports(lake: Lake, unit_id: str, f: Filters, at: dt.datetime | No
     The open valid reports of every unit (a few % of all reports) are kept per Delta version, sorted by unit
     and receipt: the unit's are a slice, filtered here by period and areas, where a statement would scan
     silver.reports (all of it for all time). An engine that keeps nothing gets the statement."""
-    if keeps(lake):
+    if getattr(lake, "keeps_results", False):
         kept = lake.sql_per_version(_OPEN)
-        first, end = _OPEN_RUNS.of(kept, lambda fr: runs(fr["current_unit_id"])).get(unit_id, (0, 0))
+        first, end = derived("unit_open_reports", kept, lambda fr: _runs(fr["current_unit_id"])).get(unit_id, (0, 0))
         mine = kept.slice(first, end - first).filter(
             pl.col("received_at") >= f.start_ts.astimezone(dt.UTC), pl.col("received_at") < f.end_ts.astimezone(dt.UTC))
         if f.areas:
@@ -163,7 +161,6 @@ _OPEN = (f"SELECT r.current_unit_id, r.admin_unit_code_2025, {_OPEN_COLUMNS} "
          "FROM silver.reports r LEFT JOIN silver.categories c USING (category_code) "
          "WHERE r.is_valid AND r.resolved_at IS NULL AND r.current_unit_id IS NOT NULL "
          "AND r.received_at IS NOT NULL ORDER BY r.current_unit_id, r.received_at")
-_OPEN_RUNS: Kept[dict[str, tuple[int, int]]] = Kept()
 
 
 def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -173,13 +170,12 @@ def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, 
     Read from the table kept per Delta version twice, sorted by receiver then day and by sender then day:
     the unit's days of the period are a slice found by bisection, where a statement would scan the table.
     An engine that keeps nothing gets the statement."""
-    if not keeps(lake):
+    if not getattr(lake, "keeps_results", False):
         return _transfer_sides(lake, unit_id, f)
     names = _names(lake.sql_per_version("SELECT unit_id, name FROM silver.units"))
-    return (_transfer_side(lake.sql_per_version(_TRANSFERS.format(me="to_unit_id", other="from_unit_id")),
-                           unit_id, f, names),
-            _transfer_side(lake.sql_per_version(_TRANSFERS.format(me="from_unit_id", other="to_unit_id")),
-                           unit_id, f, names))
+    into, away = (_transfer_side(lake.sql_per_version(_TRANSFERS.format(me=me, other=other)), me, unit_id, f, names)
+                  for me, other in (("to_unit_id", "from_unit_id"), ("from_unit_id", "to_unit_id")))
+    return into, away
 
 
 _TRANSFERS = ("SELECT {me} AS unit_id, date, {other} AS other_id, transfers FROM gold.unit_transfers "
@@ -187,9 +183,10 @@ _TRANSFERS = ("SELECT {me} AS unit_id, date, {other} AS other_id, transfers FROM
 _TRANSFER_SCHEMA = {"other_id": pl.Utf8, "other_name": pl.Utf8, "transfers": pl.Int64}
 
 
-def _transfer_side(frame: pl.DataFrame, unit_id: str, f: Filters, names: dict[str, str | None]) -> pl.DataFrame:
+def _transfer_side(frame: pl.DataFrame, me: str, unit_id: str, f: Filters,
+                   names: dict[str, str | None]) -> pl.DataFrame:
     """The unit's transfers of the period summed by the other unit, most first (then by id, none last)."""
-    days, others, counts, where = _by_day(frame)
+    days, others, counts, where = _by_day(frame, me)
     first, end = where.get(unit_id, (0, 0))
     lo = first + int(np.searchsorted(days[first:end], np.datetime64(f.start, "D"), side="left"))
     hi = first + int(np.searchsorted(days[first:end], np.datetime64(f.end, "D"), side="right"))
@@ -222,34 +219,16 @@ def _transfer_sides(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame,
     return side(True), side(False)
 
 
-_DERIVED: dict[int, tuple[pl.DataFrame, Any]] = {}  # id(frame kept per version) → what is derived from it once
-_DERIVED_LOCK = threading.Lock()
-
-
-def _derived(frame: pl.DataFrame, make: Callable[[pl.DataFrame], Any]) -> Any:
-    """``make(frame)``, made once per frame object: the per-version memo hands back the same frame until the
-    table moves."""
-    kept = _DERIVED.get(id(frame))
-    if kept is not None and kept[0] is frame:
-        return kept[1]
-    out = make(frame)
-    with _DERIVED_LOCK:
-        if len(_DERIVED) >= 16:
-            _DERIVED.pop(next(iter(_DERIVED)))
-        _DERIVED[id(frame)] = (frame, out)
-    return out
-
-
-def _by_day(frame: pl.DataFrame) -> tuple[np.ndarray, list, list, dict[str, tuple[int, int]]]:
+def _by_day(frame: pl.DataFrame, me: str) -> tuple[np.ndarray, list, list, dict[str, tuple[int, int]]]:
     def make(fr: pl.DataFrame) -> tuple[np.ndarray, list, list, dict[str, tuple[int, int]]]:
         return (fr["date"].to_numpy().astype("datetime64[D]"), fr["other_id"].to_list(),
-                fr["transfers"].to_list(), _runs(fr["unit_id"].to_list()))
+                fr["transfers"].to_list(), _runs(fr["unit_id"]))
 
-    return _derived(frame, make)
+    return derived(f"unit_transfers {me}", frame, make)
 
 
 def _names(frame: pl.DataFrame) -> dict[str, str | None]:
-    return _derived(frame, lambda fr: dict(zip(fr["unit_id"].to_list(), fr["name"].to_list(), strict=True)))
+    return derived("unit_names", frame, lambda fr: dict(zip(fr["unit_id"].to_list(), fr["name"].to_list(), strict=True)))
 
 
 def unit_info(lake: Lake, unit_id: str) -> dict | None:
