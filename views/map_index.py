@@ -4,8 +4,8 @@ codes, sorted by receipt.
 
 Why: the map's count and its newest N of a period were statements scanning silver.reports (all of it for
 all time: 446 ms at 5 M reports). On the index a period is a slice found by bisection and the filters are
-code look-ups, so the count is a sum and the newest N's cut-off instant an index; the wide columns of those
-N rows are then read by a statement bounded to their instants, which skips the older row groups by their
+code look-ups, so the count is a sum and the newest N's cut-off second an index; the wide columns of those
+N rows are then read by a statement bounded to their seconds, which skips the older row groups by their
 statistics. Codes, not text, and whole seconds: 5 M rows of four text columns would hold some 300 MB in
 the dashboard server, these about 55 MB (11 bytes a report)."""
 
