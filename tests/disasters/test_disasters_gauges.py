@@ -148,3 +148,38 @@ def test_vndms_rows_with_bad_values_rejected(lake, data_dir: Path, tmp_path: Pat
     r = gauges.load_vndms_file(lake, f)
     assert (r.read, r.valid, r.rejected, r.duplicates) == (6, 4, 1, 1)
     assert "unparseable time" in lake.read("silver.rejects")["reason"][0]
+
+
+def test_alarm_rules_at_their_edges_row_by_row() -> None:
+    # the levels are reached up to float noise (1e-9 below still counts); differences kept to the millimetre
+    assert alarms.alarm_row(1.5 - 1e-9, 1.5, 3.0, 4.5) == (1, 1, 0.0)
+    assert alarms.alarm_row(2.1234, 1.5, 3.0, 4.5) == (1, 1, 0.623)
+    assert alarms.nearest_row(2.1234, 1.5, 3.0, 4.5) == (1, 0.623)
+    # a difference of exactly half a centimetre is written, not "at the level"
+    assert alarms.bulletin_text(2, 2, 0.005) == "trên báo động 2 0,01 m"
+    # ties go to the lower level, even when the levels are (wrongly) out of order: 2.0 is 1 m from both 3.0 and 1.0
+    assert alarms.nearest_row(2.0, 3.0, 1.0, None) == (1, -1.0)
+    assert alarms.nearest_row(2.0, 1.0, 3.0, None) == (1, 1.0)
+
+
+def test_alarm_rules_at_their_edges_vectorised() -> None:
+    # a station with only alarm level 1 reaches nothing else; 1e-9 below a level still reaches it
+    st = pl.DataFrame({"station_code": ["ONE", "X"], "alarm1_m": [1.5, 1.5], "alarm2_m": [None, 3.0],
+                       "alarm3_m": [None, 4.5], "historic_level_m": [None, 5.31]})
+    got = alarms.with_alarms(pl.DataFrame({"station_code": ["ONE", "ONE", "X"],
+                                           "water_level_m": [1.0, 2.0, 3.0 - 1e-9]}), st)
+    assert got.select("alarm_level", "ref_level", "diff_m", "nearest_level").rows() == [
+        (0, 1, -0.5, 1), (1, 1, 0.5, 1), (2, 2, 0.0, 2)]
+
+
+def test_stale_levels_carried_by_the_readings_are_replaced_by_the_stations() -> None:
+    # readings that already carry alarm levels (a frame read back) take the station table's, and keep no extra column
+    st = pl.DataFrame({"station_code": ["X"], "alarm1_m": [1.5], "alarm2_m": [3.0], "alarm3_m": [4.5],
+                       "historic_level_m": [5.31]})
+    stale = {"alarm1_m": [1.0], "alarm2_m": [9.0], "alarm3_m": [9.5], "historic_level_m": [3.0]}
+    for col in stale:
+        readings = pl.DataFrame({"station_code": ["X"], "water_level_m": [3.2], col: stale[col]})
+        got = alarms.with_alarms(readings, st)
+        assert got.columns == ["station_code", "water_level_m", "alarm_level", "ref_level", "diff_m",
+                               "above_historic", "bulletin_vi", "nearest_level", "diff_nearest_m"], col
+        assert got.row(0) == ("X", 3.2, 2, 2, 0.2, False, "trên báo động 2 0,20 m", 2, 0.2), col
