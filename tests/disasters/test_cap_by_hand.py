@@ -110,3 +110,11 @@ def test_times_are_utc_whatever_the_machine_zone(monkeypatch: pytest.MonkeyPatch
         time.tzset()
     assert sent == dt.datetime(2025, 11, 17, 1, tzinfo=dt.UTC)
     assert sent.utcoffset() == dt.timedelta(0)
+
+
+def test_a_time_with_its_own_zone_is_written_in_that_zone() -> None:
+    from pipelines.disasters.cap.rules import format_cap_datetime
+
+    # only a naive time is taken as UTC: an aware one keeps its offset (no zone asked for)
+    vn = dt.timezone(dt.timedelta(hours=7))
+    assert format_cap_datetime(dt.datetime(2025, 11, 17, 8, 0, 30, 999, tzinfo=vn)) == "2025-11-17T08:00:30+07:00"
