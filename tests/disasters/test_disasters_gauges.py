@@ -166,10 +166,14 @@ def test_alarm_rules_at_their_edges_vectorised() -> None:
     # a station with only alarm level 1 reaches nothing else; 1e-9 below a level still reaches it
     st = pl.DataFrame({"station_code": ["ONE", "X"], "alarm1_m": [1.5, 1.5], "alarm2_m": [None, 3.0],
                        "alarm3_m": [None, 4.5], "historic_level_m": [None, 5.31]})
-    got = alarms.with_alarms(pl.DataFrame({"station_code": ["ONE", "ONE", "X"],
-                                           "water_level_m": [1.0, 2.0, 3.0 - 1e-9]}), st)
-    assert got.select("alarm_level", "ref_level", "diff_m", "nearest_level").rows() == [
-        (0, 1, -0.5, 1), (1, 1, 0.5, 1), (2, 2, 0.0, 2)]
+    # differences kept to the millimetre, the bulletin to the centimetre; at the historic level is not above it
+    got = alarms.with_alarms(pl.DataFrame({"station_code": ["ONE", "ONE", "X", "X", "X"],
+                                           "water_level_m": [1.0, 2.0, 3.0 - 1e-9, 2.1234, 5.31]}), st)
+    assert got.select("alarm_level", "ref_level", "diff_m", "nearest_level", "diff_nearest_m", "above_historic",
+                      "bulletin_vi").rows() == [
+        (0, 1, -0.5, 1, -0.5, False, "dưới báo động 1 0,50 m"), (1, 1, 0.5, 1, 0.5, False, "trên báo động 1 0,50 m"),
+        (2, 2, 0.0, 2, 0.0, False, "ở mức báo động 2"), (1, 1, 0.623, 1, 0.623, False, "trên báo động 1 0,62 m"),
+        (3, 3, 0.81, 3, 0.81, False, "trên báo động 3 0,81 m")]
 
 
 def test_stale_levels_carried_by_the_readings_are_replaced_by_the_stations() -> None:
