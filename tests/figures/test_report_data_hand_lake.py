@@ -5,6 +5,7 @@ the mutation run; the publication tests on the simulated lake take too long per 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import polars as pl
@@ -116,3 +117,64 @@ def test_every_missing_table_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as err:
         build_report_data(lake, "2022-03", now=now)
     assert str(err.value).startswith("chưa có bảng gold.kpi_daily, gold.unit_performance tại thời điểm ")
+
+
+def test_a_unit_report_compares_with_the_units_own_months(tmp_path: Path) -> None:
+    # B's 7 reports of February 2022 are the network's, not A's: A's previous month stays 100
+    lake = _report_lake(tmp_path / "lake")
+    lake.append("gold.kpi_daily", daily_frame([(D(2022, 2, 10), "X1", "U-B", 7, 0, 0, 0, 0, 0, 0, 0, 0)]))
+    now = dt.datetime.now(dt.UTC)
+    a = build_report_data(lake, "2022-03", unit_id="U-A", now=now)
+    assert [a.headline[k]["received"] for k in ("current", "previous", "year_ago")] == [10, 100, 0]
+    network = build_report_data(lake, "2022-03", now=now)
+    assert [network.headline[k]["received"] for k in ("current", "previous", "year_ago")] == [13, 107, 5]
+
+
+def test_a_report_as_of_a_past_moment_reads_the_tables_of_then(tmp_path: Path) -> None:
+    # 2 more reports of A written after the moment asked for: the report built later does not see them
+    lake = _report_lake(tmp_path / "lake")
+    then = dt.datetime.now(dt.UTC)
+    lake.append("gold.kpi_daily", daily_frame([(D(2022, 3, 5), "X1", "U-A", 2, 0, 0, 0, 0, 0, 0, 0, 0)]))
+    now = then + dt.timedelta(minutes=5)
+    data = build_report_data(lake, "2022-03", as_of=then.isoformat(), now=now)
+    assert (data.moment, data.generated_at, data.as_of_given) == (then, now, then.isoformat())
+    assert data.headline["current"]["received"] == 13
+    assert build_report_data(lake, "2022-03", now=now).headline["current"]["received"] == 15
+
+
+def test_sections_of_other_data_are_the_periods(tmp_path: Path) -> None:
+    # one camera violation and one SOS request in March (Vietnam time), one of each just before it
+    lake = _report_lake(tmp_path / "lake")
+    inside, before = START + dt.timedelta(hours=1), START - dt.timedelta(hours=1)
+    utc = pl.Datetime("us", "UTC")
+    lake.append("silver.violations", pl.DataFrame(
+        {"event_id": ["v1", "v0"], "camera_id": ["C1", "C1"], "violation_type": ["red_light", "red_light"],
+         "start_at": [inside, before], "review_status": ["confirmed", "confirmed"],
+         "reviewed_at": [inside, before], "fine_vnd": [4_000_000, 4_000_000]},
+        schema_overrides={"start_at": utc, "reviewed_at": utc}))
+    lake.append("silver.sos_requests", pl.DataFrame(
+        {"sos_id": ["s1", "s0"], "requested_at": [inside, before], "status": ["open", "open"],
+         "people": [3, 5]}, schema_overrides={"requested_at": utc}))
+    data = build_report_data(lake, "2022-03", now=dt.datetime.now(dt.UTC))
+    assert data.violations.frame.select("violation_type", "detected", "confirmed", "fines_vnd").rows() == [
+        ("red_light", 1, 1, 4_000_000)]
+    sos = {s.key: s for s in data.disasters}["sos"]
+    assert sos.frame.rows() == [("open", 1, 3)]
+    precision = {s.key: s for s in data.operations}["precision"]
+    assert precision.frame.select("camera_name", "violation_type", "confirmed", "dismissed").rows() == [
+        ("C1", "red_light", 1, 0)]
+
+
+def test_times_are_utc_whatever_the_machine_zone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # on a machine set to Vietnam time a conversion to "local" would give +07:00, not UTC
+    lake = _report_lake(tmp_path / "lake")
+    now = dt.datetime(2022, 4, 3, 9, 30, tzinfo=VN)
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    try:
+        data = build_report_data(lake, "2022-03", as_of=dt.datetime.now(dt.UTC), now=now)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert data.generated_at == dt.datetime(2022, 4, 3, 2, 30, tzinfo=dt.UTC)
+    assert data.generated_at.utcoffset() == dt.timedelta(0) and data.moment.utcoffset() == dt.timedelta(0)
