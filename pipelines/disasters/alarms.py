@@ -7,8 +7,15 @@ from __future__ import annotations
 import polars as pl
 
 
+def _cm(x: float) -> int:
+    """The size of a difference in whole centimetres, half a centimetre up, from the millimetres it is kept
+    to (binary floats would round 0,005 m down or up depending on the value; the vectorised rule does the same)."""
+    return (round(abs(x) * 1000) + 5) // 10
+
+
 def _fmt_m(x: float) -> str:
-    return f"{abs(x):.2f}".replace(".", ",") + " m"
+    cm = _cm(x)
+    return f"{cm // 100},{cm % 100:02d} m"
 
 
 def bulletin_text(alarm_level: int | None, ref_level: int | None, diff: float | None) -> str | None:
@@ -17,7 +24,7 @@ def bulletin_text(alarm_level: int | None, ref_level: int | None, diff: float | 
         return None
     if alarm_level == 0:
         return f"dưới báo động 1 {_fmt_m(diff)}"
-    if abs(diff) < 0.005:
+    if _cm(diff) == 0:
         return f"ở mức báo động {ref_level}"
     return f"trên báo động {ref_level} {_fmt_m(diff)}"
 
@@ -51,13 +58,12 @@ def with_alarms(readings: pl.DataFrame, stations: pl.DataFrame) -> pl.DataFrame:
            .when(pl.col("ref_level") == 2).then(pl.col("alarm2_m")).otherwise(pl.col("alarm1_m")))
     df = df.with_columns((lv - thr).round(3).alias("diff_m"),
                          (lv > pl.col("historic_level_m")).fill_null(False).alias("above_historic"))
-    absd = pl.col("diff_m").abs().round(2).cast(pl.String).str.replace(r"\.", ",")
-    absd = pl.when(absd.str.contains(",")).then(absd).otherwise(absd + ",0")
-    absd = pl.when(absd.str.contains(r",\d$")).then(absd + "0").otherwise(absd)
+    cm = ((pl.col("diff_m").abs() * 1000).round(0).cast(pl.Int64) + 5) // 10  # as _cm
+    absd = (cm // 100).cast(pl.String) + "," + (cm % 100).cast(pl.String).str.zfill(2)
     df = df.with_columns(
         pl.when(pl.col("alarm_level").is_null()).then(None)
         .when(pl.col("alarm_level") == 0).then(pl.lit("dưới báo động 1 ") + absd + pl.lit(" m"))
-        .when(pl.col("diff_m").abs() < 0.005).then(pl.lit("ở mức báo động ") + pl.col("ref_level").cast(pl.String))
+        .when(cm == 0).then(pl.lit("ở mức báo động ") + pl.col("ref_level").cast(pl.String))
         .otherwise(pl.lit("trên báo động ") + pl.col("ref_level").cast(pl.String) + pl.lit(" ") + absd + pl.lit(" m"))
         .alias("bulletin_vi"))
     dists = [(lv - pl.col(f"alarm{k}_m")).abs() for k in (1, 2, 3)]
