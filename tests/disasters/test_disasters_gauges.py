@@ -187,3 +187,29 @@ def test_stale_levels_carried_by_the_readings_are_replaced_by_the_stations() -> 
         assert got.columns == ["station_code", "water_level_m", "alarm_level", "ref_level", "diff_m",
                                "above_historic", "bulletin_vi", "nearest_level", "diff_nearest_m"], col
         assert got.row(0) == ("X", 3.2, 2, 2, 0.2, False, "trên báo động 2 0,20 m", 2, 0.2), col
+
+
+def test_half_a_centimetre_is_written_up_in_both_rules() -> None:
+    # 5 mm above level 1 is "0,01 m" above it (never "0,00 m"), 4 mm is at the level; 1,485 m below is 1,49 m
+    st = pl.DataFrame({"station_code": ["X"], "alarm1_m": [1.5], "alarm2_m": [3.0], "alarm3_m": [4.5],
+                       "historic_level_m": [5.31]})
+    expected = [(1.505, "trên báo động 1 0,01 m"), (1.504, "ở mức báo động 1"), (0.015, "dưới báo động 1 1,49 m"),
+                (3.115, "trên báo động 2 0,12 m"), (123.456, "trên báo động 3 118,96 m")]
+    got = alarms.with_alarms(pl.DataFrame({"station_code": ["X"] * len(expected),
+                                           "water_level_m": [lv for lv, _ in expected]}), st)
+    assert got["bulletin_vi"].to_list() == [text for _, text in expected]
+    assert [alarms.bulletin_text(*alarms.alarm_row(lv, 1.5, 3.0, 4.5)) for lv, _ in expected] == [
+        text for _, text in expected]
+    # 2.25 m is 0.75 m from both level 1 and level 2: the tie goes to the lower level
+    mid = alarms.with_alarms(pl.DataFrame({"station_code": ["X"], "water_level_m": [2.25]}), st)
+    assert mid.select("nearest_level", "diff_nearest_m").row(0) == (1, 0.75)
+
+
+def test_row_and_vectorised_bulletins_agree_to_the_millimetre() -> None:
+    # every millimetre from 0 to 6 m: the readable rule and the vectorised one write the same words
+    st = pl.DataFrame({"station_code": ["X"], "alarm1_m": [1.5], "alarm2_m": [3.0], "alarm3_m": [4.5],
+                       "historic_level_m": [5.31]})
+    levels = [i / 1000 for i in range(6001)]
+    vec = alarms.with_alarms(pl.DataFrame({"station_code": ["X"] * len(levels), "water_level_m": levels}), st)
+    rows = [alarms.bulletin_text(*alarms.alarm_row(lv, 1.5, 3.0, 4.5)) for lv in levels]
+    assert vec["bulletin_vi"].to_list() == rows
