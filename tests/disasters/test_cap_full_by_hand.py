@@ -1,0 +1,176 @@
+"""CAP 1.2 read in full and refused word for word: one hand-made document that uses every element, read
+into the model written out here by hand, and the refusals' exact texts (issue 17: the mutants of
+cap/parse.py that change a field or a reason without failing a test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipelines.disasters.cap.model import CapAlert, CapArea, CapInfo, CapResource
+from pipelines.disasters.cap.parse import parse_cap, read_limited
+from pipelines.disasters.cap.rules import CapError
+
+UTC = dt.UTC
+NS = "urn:oasis:names:tc:emergency:cap:1.2"
+
+FULL = f"""<alert xmlns="{NS}"><identifier> F-1 </identifier><sender>ioc@hue</sender>
+<sent>2025-11-17T08:00:00+07:00</sent><status>Exercise</status><msgType>Update</msgType><source> drill </source>
+<scope>Restricted</scope><restriction>IOC staff</restriction><addresses>ops@hue duty@hue</addresses>
+<code>A</code><code>B</code><note> a note </note>
+<references>ioc@hue,F-0,2025-11-17T07:00:00+07:00 ioc@hue,F-00,2025-11-16T07:00:00+07:00</references>
+<incidents>FLOOD-1</incidents>
+<info><language>vi-VN</language><category>Met</category><category>Safety</category><event> Lũ </event>
+<responseType>Evacuate</responseType><responseType>Monitor</responseType>
+<urgency>Immediate</urgency><severity>Severe</severity><certainty>Observed</certainty><audience>dân</audience>
+<eventCode><valueName>SAME</valueName><value>FLW</value></eventCode>
+<eventCode><valueName>VN</valueName><value></value></eventCode>
+<effective>2025-11-17T08:30:00+07:00</effective><onset>2025-11-17T09:00:00+07:00</onset>
+<expires>2025-11-18T08:00:00+07:00</expires><senderName>Hue IOC</senderName><headline>Lũ lớn</headline>
+<description>Nước lên</description><instruction>Sơ tán</instruction><web>http://example.invalid/w</web>
+<contact>1900</contact><parameter><valueName>level</valueName><value>4.96</value></parameter>
+<resource><resourceDesc>map</resourceDesc><mimeType>image/png</mimeType><size>2048</size>
+<uri>http://example.invalid/m.png</uri><derefUri>QUJDRA==</derefUri><digest>d1</digest></resource>
+<resource><resourceDesc>table</resourceDesc><mimeType>text/csv</mimeType></resource>
+<area><areaDesc>Kim Long</areaDesc><polygon>16,107 16,108 17,108 16,107</polygon>
+<circle>16.46,107.56 2.5</circle><geocode><valueName>ward</valueName><value>19753</value></geocode>
+<altitude>1.5</altitude><ceiling>30</ceiling></area>
+<area><areaDesc> Phú Ốc </areaDesc></area>
+</info>
+<info><category>Other</category><event>Flood</event><urgency>Future</urgency><severity>Minor</severity>
+<certainty>Possible</certainty></info></alert>"""
+
+
+def test_every_element_is_read_into_the_model() -> None:
+    expected = CapAlert(
+        identifier="F-1", sender="ioc@hue", sent=dt.datetime(2025, 11, 17, 1, tzinfo=UTC),
+        sent_text="2025-11-17T08:00:00+07:00", status="Exercise", msg_type="Update", scope="Restricted",
+        source="drill", restriction="IOC staff", addresses="ops@hue duty@hue", codes=["A", "B"], note="a note",
+        references=[("ioc@hue", "F-0", "2025-11-17T07:00:00+07:00"), ("ioc@hue", "F-00", "2025-11-16T07:00:00+07:00")],
+        incidents="FLOOD-1",
+        infos=[
+            CapInfo(language="vi-VN", categories=["Met", "Safety"], event="Lũ",
+                    response_types=["Evacuate", "Monitor"], urgency="Immediate", severity="Severe",
+                    certainty="Observed", audience="dân", event_codes=[("SAME", "FLW"), ("VN", "")],
+                    effective=dt.datetime(2025, 11, 17, 1, 30, tzinfo=UTC),
+                    onset=dt.datetime(2025, 11, 17, 2, tzinfo=UTC), expires=dt.datetime(2025, 11, 18, 1, tzinfo=UTC),
+                    sender_name="Hue IOC", headline="Lũ lớn", description="Nước lên", instruction="Sơ tán",
+                    web="http://example.invalid/w", contact="1900", parameters=[("level", "4.96")],
+                    resources=[CapResource("map", "image/png", 2048, "http://example.invalid/m.png",
+                                           "(embedded base64, 8 characters)", "d1"),
+                               CapResource("table", "text/csv")],
+                    areas=[CapArea("Kim Long", polygons=[[(16.0, 107.0), (16.0, 108.0), (17.0, 108.0), (16.0, 107.0)]],
+                                   circles=[(16.46, 107.56, 2.5)], geocodes=[("ward", "19753")], altitude=1.5,
+                                   ceiling=30.0),
+                           CapArea("Phú Ốc")]),
+            # no <language>: the XSD's default
+            CapInfo(language="en-US", categories=["Other"], event="Flood", response_types=[], urgency="Future",
+                    severity="Minor", certainty="Possible"),
+        ])
+    assert parse_cap(FULL) == expected
+
+
+def test_a_document_without_optional_parts_reads_as_empty() -> None:
+    doc = (f'<alert xmlns="{NS}"><identifier>E</identifier><sender>s@x</sender>'
+           "<sent>2025-11-17T08:00:00-01:00</sent><status>Actual</status><msgType>Alert</msgType>"
+           "<scope>Public</scope></alert>")
+    assert parse_cap(doc.encode()) == CapAlert(
+        identifier="E", sender="s@x", sent=dt.datetime(2025, 11, 17, 9, tzinfo=UTC),
+        sent_text="2025-11-17T08:00:00-01:00", status="Actual", msg_type="Alert", scope="Public")
+
+
+def _refusal(doc: str, **kw) -> str:
+    with pytest.raises(CapError) as err:
+        parse_cap(doc, **kw)
+    assert err.value.reason == str(err.value)
+    return str(err.value)
+
+
+INFO_OPEN = FULL.index("<info>")
+SHORT = FULL[:INFO_OPEN] + "</alert>"
+
+
+@pytest.mark.parametrize("old,new,reason", [
+    ("<restriction>IOC staff</restriction>", "", "alert: scope Restricted needs <restriction>"),
+    ("ioc@hue,F-00,2025-11-16T07:00:00+07:00", "ioc@hue,F-00", "alert/references: 'ioc@hue,F-00' is not "
+                                                               "'sender,identifier,sent'"),
+    ("ioc@hue,F-00,2025-11-16T07:00:00+07:00", "a,b,c,2025-11-16T07:00:00+07:00",
+     "alert/references: 'a,b,c,2025-11-16T07:00:00+07:00' is not 'sender,identifier,sent'"),
+    ("ioc@hue,F-00,2025-11-16T07:00:00+07:00", "ioc@hue,F-00,yesterday",
+     "alert/references: 'yesterday' is not a CAP dateTime (YYYY-MM-DDThh:mm:ss±hh:mm)"),
+    ("<status>Exercise</status>", "<status>exercise</status>",
+     "alert: <status> value 'exercise' not in ['Actual', 'Exercise', 'System', 'Test', 'Draft']"),
+    ("<identifier> F-1 </identifier>", "<identifier></identifier>",
+     "alert: <identifier> '' is empty or contains spaces, commas, '<' or '&'"),
+], ids=["restricted", "two-parts", "four-parts", "reference-time", "enum", "empty-identifier"])
+def test_alert_refusals_word_for_word(old: str, new: str, reason: str) -> None:
+    assert _refusal(SHORT.replace(old, new)) == reason
+
+
+@pytest.mark.parametrize("old,new,reason", [
+    ("<event> Lũ </event>", "<event> </event>", "alert/info[1]: <event> is empty"),
+    ("<altitude>1.5</altitude><ceiling>30</ceiling>", "<ceiling>30</ceiling>",
+     "alert/info[1]/area[1]: <ceiling> without <altitude>"),
+    ("<altitude>1.5</altitude>", "<altitude>high</altitude>", "alert/info[1]/area[1]: 'high' is not a number"),
+    ("<areaDesc> Phú Ốc </areaDesc></area>", "<areaDesc>B</areaDesc><ceiling>x</ceiling></area>",
+     "alert/info[1]/area[2]: 'x' is not a number"),
+    ("<resourceDesc>table</resourceDesc><mimeType>text/csv</mimeType>",
+     "<resourceDesc>table</resourceDesc><mimeType>text/csv</mimeType><size>1e</size>",
+     "alert/info[1]/resource[2]: '1e' is not a number"),
+    ("<onset>2025-11-17T09:00:00+07:00</onset>", "<onset>2025-11-17T09:00:00Z</onset>",
+     "alert/info[1]/onset: '2025-11-17T09:00:00Z' is not a CAP dateTime (YYYY-MM-DDThh:mm:ss±hh:mm)"),
+    ("<certainty>Possible</certainty>", "<certainty>Sure</certainty>",
+     "alert/info[2]: <certainty> value 'Sure' not in ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown']"),
+    ("<responseType>Monitor</responseType>", "<responseType>Run</responseType>",
+     "alert/info[1]: <responseType> value 'Run' not in ['Shelter', 'Evacuate', 'Prepare', 'Execute', 'Avoid', "
+     "'Monitor', 'Assess', 'AllClear', 'None']"),
+    ("<eventCode><valueName>VN</valueName><value></value></eventCode>",
+     "<eventCode><value>1</value><valueName>VN</valueName></eventCode>",
+     "alert/info[1]/eventCode: element <valueName> out of order (after <value>)"),
+    ("<geocode><valueName>ward</valueName><value>19753</value></geocode>", "<geocode><value>1</value></geocode>",
+     "alert/info[1]/area[1]/geocode: required element <valueName> is missing"),
+    ("<resourceDesc>map</resourceDesc><mimeType>image/png</mimeType>", "<resourceDesc>map</resourceDesc>",
+     "alert/info[1]/resource[1]: required element <mimeType> is missing"),
+    ("<area><areaDesc> Phú Ốc </areaDesc></area>", "<area><circle>1,2 3</circle></area>",
+     "alert/info[1]/area[2]: required element <areaDesc> is missing"),
+], ids=["empty-event", "ceiling-alone", "altitude", "ceiling", "size", "onset", "enum-second-info",
+        "response-type", "pair-order", "pair-missing", "resource", "area"])
+def test_info_refusals_word_for_word(old: str, new: str, reason: str) -> None:
+    assert old in FULL
+    assert _refusal(FULL.replace(old, new, 1)) == reason
+
+
+@pytest.mark.parametrize("doc,reason", [
+    (b"<alert", "not well-formed XML: unclosed token: line 1, column 0"),
+    (b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>',
+     "forbidden XML construct (DTD/entity/external reference): DTDForbidden"),
+    (f'<alert xmlns="{NS.replace("1.2", "1.1")}"/>'.encode(),
+     "unsupported CAP version: namespace urn:oasis:names:tc:emergency:cap:1.1 (need " + NS + ")"),
+    (b'<alert xmlns="urn:example:other:cap"/>', "not a CAP 1.2 alert: root element is <{urn:example:other:cap}alert>"),
+    (b"<alert/>", "not a CAP 1.2 alert: root element is <alert>"),
+], ids=["not-well-formed", "dtd", "cap-1-1", "other-namespace", "no-namespace"])
+def test_documents_refused_word_for_word(doc: bytes, reason: str) -> None:
+    assert _refusal(doc) == reason
+
+
+def test_the_size_limit_is_inclusive(tmp_path: Path) -> None:
+    # a document of exactly the limit is read; one byte more is refused before parsing
+    doc = SHORT.encode()
+    assert parse_cap(doc, max_bytes=len(doc)).identifier == "F-1"
+    assert _refusal(doc, max_bytes=len(doc) - 1) == (
+        f"too large: {len(doc)} bytes > limit {len(doc) - 1} bytes (refused before parsing)")
+    f = tmp_path / "a.xml"
+    f.write_bytes(b"0123456789")
+    assert read_limited(f, max_bytes=10) == b"0123456789"
+    with pytest.raises(CapError) as err:
+        read_limited(f, max_bytes=9)
+    assert str(err.value) == "too large: 10 bytes > limit 9 bytes (refused before parsing)"
+
+
+def test_a_file_larger_than_its_stated_size_is_refused() -> None:
+    # /proc files state a size of 0 and hold more: the read itself is capped (a file that grows while read)
+    with pytest.raises(CapError) as err:
+        read_limited("/proc/self/status", max_bytes=10)
+    assert str(err.value) == "too large: more than 10 bytes (refused before parsing)"
