@@ -213,3 +213,13 @@ def test_row_and_vectorised_bulletins_agree_to_the_millimetre() -> None:
     vec = alarms.with_alarms(pl.DataFrame({"station_code": ["X"] * len(levels), "water_level_m": levels}), st)
     rows = [alarms.bulletin_text(*alarms.alarm_row(lv, 1.5, 3.0, 4.5)) for lv in levels]
     assert vec["bulletin_vi"].to_list() == rows
+
+
+def test_ties_for_the_nearest_level_go_to_the_lower_one_vectorised() -> None:
+    # 3.75 m is 0.75 m from levels 2 and 3; at a station without level 2, 2.25 m is 0.75 m from levels 1 and 3
+    st = pl.DataFrame({"station_code": ["X", "GAP"], "alarm1_m": [1.5, 1.5], "alarm2_m": [3.0, None],
+                       "alarm3_m": [4.5, 3.0], "historic_level_m": [5.31, None]})
+    got = alarms.with_alarms(pl.DataFrame({"station_code": ["X", "GAP"], "water_level_m": [3.75, 2.25]}), st)
+    assert got.select("nearest_level", "diff_nearest_m").rows() == [(2, 0.75), (1, 0.75)]
+    assert alarms.nearest_row(3.75, 1.5, 3.0, 4.5) == (2, 0.75)
+    assert alarms.nearest_row(2.25, 1.5, None, 3.0) == (1, 0.75)
