@@ -31,13 +31,14 @@ FULL = f"""<alert xmlns="{NS}"><identifier> F-1 </identifier><sender>ioc@hue</se
 <expires>2025-11-18T08:00:00+07:00</expires><senderName>Hue IOC</senderName><headline>Lũ lớn</headline>
 <description>Nước lên</description><instruction>Sơ tán</instruction><web>http://example.invalid/w</web>
 <contact>1900</contact><parameter><valueName>level</valueName><value>4.96</value></parameter>
+<parameter><valueName></valueName><value>v</value></parameter>
 <resource><resourceDesc>map</resourceDesc><mimeType>image/png</mimeType><size>2048</size>
 <uri>http://example.invalid/m.png</uri><derefUri>QUJDRA==</derefUri><digest>d1</digest></resource>
 <resource><resourceDesc>table</resourceDesc><mimeType>text/csv</mimeType></resource>
 <area><areaDesc>Kim Long</areaDesc><polygon>16,107 16,108 17,108 16,107</polygon>
 <circle>16.46,107.56 2.5</circle><geocode><valueName>ward</valueName><value>19753</value></geocode>
 <altitude>1.5</altitude><ceiling>30</ceiling></area>
-<area><areaDesc> Phú Ốc </areaDesc></area>
+<area><areaDesc> Phú Ốc </areaDesc><altitude></altitude></area>
 </info>
 <info><category>Other</category><event>Flood</event><urgency>Future</urgency><severity>Minor</severity>
 <certainty>Possible</certainty></info></alert>"""
@@ -57,7 +58,7 @@ def test_every_element_is_read_into_the_model() -> None:
                     effective=dt.datetime(2025, 11, 17, 1, 30, tzinfo=UTC),
                     onset=dt.datetime(2025, 11, 17, 2, tzinfo=UTC), expires=dt.datetime(2025, 11, 18, 1, tzinfo=UTC),
                     sender_name="Hue IOC", headline="Lũ lớn", description="Nước lên", instruction="Sơ tán",
-                    web="http://example.invalid/w", contact="1900", parameters=[("level", "4.96")],
+                    web="http://example.invalid/w", contact="1900", parameters=[("level", "4.96"), ("", "v")],
                     resources=[CapResource("map", "image/png", 2048, "http://example.invalid/m.png",
                                            "(embedded base64, 8 characters)", "d1"),
                                CapResource("table", "text/csv")],
@@ -114,7 +115,7 @@ def test_alert_refusals_word_for_word(old: str, new: str, reason: str) -> None:
     ("<altitude>1.5</altitude><ceiling>30</ceiling>", "<ceiling>30</ceiling>",
      "alert/info[1]/area[1]: <ceiling> without <altitude>"),
     ("<altitude>1.5</altitude>", "<altitude>high</altitude>", "alert/info[1]/area[1]: 'high' is not a number"),
-    ("<areaDesc> Phú Ốc </areaDesc></area>", "<areaDesc>B</areaDesc><ceiling>x</ceiling></area>",
+    ("<altitude></altitude></area>", "<altitude>1</altitude><ceiling>x</ceiling></area>",
      "alert/info[1]/area[2]: 'x' is not a number"),
     ("<resourceDesc>table</resourceDesc><mimeType>text/csv</mimeType>",
      "<resourceDesc>table</resourceDesc><mimeType>text/csv</mimeType><size>1e</size>",
@@ -133,7 +134,7 @@ def test_alert_refusals_word_for_word(old: str, new: str, reason: str) -> None:
      "alert/info[1]/area[1]/geocode: required element <valueName> is missing"),
     ("<resourceDesc>map</resourceDesc><mimeType>image/png</mimeType>", "<resourceDesc>map</resourceDesc>",
      "alert/info[1]/resource[1]: required element <mimeType> is missing"),
-    ("<area><areaDesc> Phú Ốc </areaDesc></area>", "<area><circle>1,2 3</circle></area>",
+    ("<area><areaDesc> Phú Ốc </areaDesc>", "<area><circle>1,2 3</circle>",
      "alert/info[1]/area[2]: required element <areaDesc> is missing"),
 ], ids=["empty-event", "ceiling-alone", "altitude", "ceiling", "size", "onset", "enum-second-info",
         "response-type", "pair-order", "pair-missing", "resource", "area"])
@@ -174,3 +175,26 @@ def test_a_file_larger_than_its_stated_size_is_refused() -> None:
     with pytest.raises(CapError) as err:
         read_limited("/proc/self/status", max_bytes=10)
     assert str(err.value) == "too large: more than 10 bytes (refused before parsing)"
+
+
+@pytest.mark.parametrize("polygon,reason", [
+    ("16,107 16,180.5 17,108 16,107", "area: polygon point '16,180.5' out of range"),
+    ("16,107 16;108 17,108 16,107", "area: polygon point '16;108' is not 'lat,lon'"),
+    ("16,107 16,108 16,107", "area: a polygon needs at least 4 points, got 3"),
+], ids=["east-of-180", "not-a-pair", "three-points"])
+def test_polygon_refusals_word_for_word(polygon: str, reason: str) -> None:
+    from pipelines.disasters.cap.rules import parse_polygon
+
+    with pytest.raises(CapError) as err:
+        parse_polygon(polygon, "area")
+    assert str(err.value) == reason
+
+
+def test_circles_at_and_past_the_poles_and_the_antimeridian() -> None:
+    from pipelines.disasters.cap.rules import parse_circle
+
+    assert parse_circle("90,180 1", "area") == (90.0, 180.0, 1.0)
+    for bad in ("90.5,0 1", "0,180.5 1"):
+        with pytest.raises(CapError) as err:
+            parse_circle(bad, "area")
+        assert str(err.value) == f"area: circle '{bad}' out of range"
