@@ -70,6 +70,8 @@ def test_province_report_figures(tmp_path: Path) -> None:
     assert [s.key for s in data.disasters] == ["warnings", "gauges", "sos", "hotline"]
     assert [s.key for s in data.operations] == ["precision", "moderation"]
     assert data.versions["gold.kpi_daily"] is not None and data.versions["gold.unit_performance"] is not None
+    # the versions stated are those of the tables a report reads: not the raw CAP documents, say
+    assert "silver.reports" in data.versions and "bronze.cap_alerts_raw" not in data.versions
 
 
 def test_unit_report_figures(tmp_path: Path) -> None:
@@ -116,7 +118,9 @@ def test_every_missing_table_is_named(tmp_path: Path) -> None:
     now = dt.datetime.now(dt.UTC)
     with pytest.raises(ValueError) as err:
         build_report_data(lake, "2022-03", now=now)
-    assert str(err.value).startswith("chưa có bảng gold.kpi_daily, gold.unit_performance tại thời điểm ")
+    assert str(err.value) == (f"chưa có bảng gold.kpi_daily, gold.unit_performance tại thời điểm {now.isoformat()} / "
+                              f"gold.kpi_daily, gold.unit_performance did not exist at {now.isoformat()}: build the "
+                              "reports lake first")
 
 
 def test_a_unit_report_compares_with_the_units_own_months(tmp_path: Path) -> None:
