@@ -136,8 +136,15 @@ def test_alert_refusals_word_for_word(old: str, new: str, reason: str) -> None:
      "alert/info[1]/resource[1]: required element <mimeType> is missing"),
     ("<area><areaDesc> Phú Ốc </areaDesc>", "<area><circle>1,2 3</circle>",
      "alert/info[1]/area[2]: required element <areaDesc> is missing"),
+    ("<category>Safety</category>", "<category>Weather</category>",
+     "alert/info[1]: <category> value 'Weather' not in ['Geo', 'Met', 'Safety', 'Security', 'Rescue', 'Fire', "
+     "'Health', 'Env', 'Transport', 'Infra', 'CBRNE', 'Other']"),
+    ("<urgency>Immediate</urgency>", "<urgency>Now</urgency>",
+     "alert/info[1]: <urgency> value 'Now' not in ['Immediate', 'Expected', 'Future', 'Past', 'Unknown']"),
+    ("<severity>Severe</severity>", "<severity>Bad</severity>",
+     "alert/info[1]: <severity> value 'Bad' not in ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']"),
 ], ids=["empty-event", "ceiling-alone", "altitude", "ceiling", "size", "onset", "enum-second-info",
-        "response-type", "pair-order", "pair-missing", "resource", "area"])
+        "response-type", "pair-order", "pair-missing", "resource", "area", "category", "urgency", "severity"])
 def test_info_refusals_word_for_word(old: str, new: str, reason: str) -> None:
     assert old in FULL
     assert _refusal(FULL.replace(old, new, 1)) == reason
