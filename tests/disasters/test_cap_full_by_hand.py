@@ -143,8 +143,11 @@ def test_alert_refusals_word_for_word(old: str, new: str, reason: str) -> None:
      "alert/info[1]: <urgency> value 'Now' not in ['Immediate', 'Expected', 'Future', 'Past', 'Unknown']"),
     ("<severity>Severe</severity>", "<severity>Bad</severity>",
      "alert/info[1]: <severity> value 'Bad' not in ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']"),
+    ("<parameter><valueName></valueName><value>v</value></parameter>", "<parameter><value>v</value></parameter>",
+     "alert/info[1]/parameter: required element <valueName> is missing"),
 ], ids=["empty-event", "ceiling-alone", "altitude", "ceiling", "size", "onset", "enum-second-info",
-        "response-type", "pair-order", "pair-missing", "resource", "area", "category", "urgency", "severity"])
+        "response-type", "pair-order", "pair-missing", "resource", "area", "category", "urgency", "severity",
+        "parameter"])
 def test_info_refusals_word_for_word(old: str, new: str, reason: str) -> None:
     assert old in FULL
     assert _refusal(FULL.replace(old, new, 1)) == reason
