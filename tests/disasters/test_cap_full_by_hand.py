@@ -35,6 +35,7 @@ FULL = f"""<alert xmlns="{NS}"><identifier> F-1 </identifier><sender>ioc@hue</se
 <resource><resourceDesc>map</resourceDesc><mimeType>image/png</mimeType><size>2048</size>
 <uri>http://example.invalid/m.png</uri><derefUri>QUJDRA==</derefUri><digest>d1</digest></resource>
 <resource><resourceDesc>table</resourceDesc><mimeType>text/csv</mimeType></resource>
+<resource><resourceDesc></resourceDesc><mimeType> </mimeType></resource>
 <area><areaDesc>Kim Long</areaDesc><polygon>16,107 16,108 17,108 16,107</polygon>
 <circle>16.46,107.56 2.5</circle><geocode><valueName>ward</valueName><value>19753</value></geocode>
 <altitude>1.5</altitude><ceiling>30</ceiling></area>
@@ -61,7 +62,7 @@ def test_every_element_is_read_into_the_model() -> None:
                     web="http://example.invalid/w", contact="1900", parameters=[("level", "4.96"), ("", "v")],
                     resources=[CapResource("map", "image/png", 2048, "http://example.invalid/m.png",
                                            "(embedded base64, 8 characters)", "d1"),
-                               CapResource("table", "text/csv")],
+                               CapResource("table", "text/csv"), CapResource("", "")],
                     areas=[CapArea("Kim Long", polygons=[[(16.0, 107.0), (16.0, 108.0), (17.0, 108.0), (16.0, 107.0)]],
                                    circles=[(16.46, 107.56, 2.5)], geocodes=[("ward", "19753")], altitude=1.5,
                                    ceiling=30.0),
