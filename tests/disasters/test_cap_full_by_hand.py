@@ -40,6 +40,7 @@ FULL = f"""<alert xmlns="{NS}"><identifier> F-1 </identifier><sender>ioc@hue</se
 <circle>16.46,107.56 2.5</circle><geocode><valueName>ward</valueName><value>19753</value></geocode>
 <altitude>1.5</altitude><ceiling>30</ceiling></area>
 <area><areaDesc> Phú Ốc </areaDesc><altitude></altitude></area>
+<area><areaDesc></areaDesc></area>
 </info>
 <info><category>Other</category><event>Flood</event><urgency>Future</urgency><severity>Minor</severity>
 <certainty>Possible</certainty></info></alert>"""
@@ -66,7 +67,7 @@ def test_every_element_is_read_into_the_model() -> None:
                     areas=[CapArea("Kim Long", polygons=[[(16.0, 107.0), (16.0, 108.0), (17.0, 108.0), (16.0, 107.0)]],
                                    circles=[(16.46, 107.56, 2.5)], geocodes=[("ward", "19753")], altitude=1.5,
                                    ceiling=30.0),
-                           CapArea("Phú Ốc")]),
+                           CapArea("Phú Ốc"), CapArea("")]),
             # no <language>: the XSD's default
             CapInfo(language="en-US", categories=["Other"], event="Flood", response_types=[], urgency="Future",
                     severity="Minor", certainty="Possible"),
@@ -106,7 +107,19 @@ SHORT = FULL[:INFO_OPEN] + "</alert>"
      "alert: <status> value 'exercise' not in ['Actual', 'Exercise', 'System', 'Test', 'Draft']"),
     ("<identifier> F-1 </identifier>", "<identifier></identifier>",
      "alert: <identifier> '' is empty or contains spaces, commas, '<' or '&'"),
-], ids=["restricted", "two-parts", "four-parts", "reference-time", "enum", "empty-identifier"])
+    ("<sender>ioc@hue</sender>", "<sender></sender>",
+     "alert: <sender> '' is empty or contains spaces, commas, '<' or '&'"),
+    ("<sent>2025-11-17T08:00:00+07:00</sent>", "<sent></sent>",
+     "alert/sent: '' is not a CAP dateTime (YYYY-MM-DDThh:mm:ss±hh:mm)"),
+    ("<msgType>Update</msgType>", "<msgType>Notice</msgType>",
+     "alert: <msgType> value 'Notice' not in ['Alert', 'Update', 'Cancel', 'Ack', 'Error']"),
+    ("<scope>Restricted</scope>", "<scope>Everyone</scope>",
+     "alert: <scope> value 'Everyone' not in ['Public', 'Restricted', 'Private']"),
+    ("<incidents>FLOOD-1</incidents>", "<incidents>FLOOD-1</incidents><extra/>", "alert: unexpected element <extra>"),
+    ("<incidents>FLOOD-1</incidents>", '<incidents>FLOOD-1</incidents><x:extra xmlns:x="urn:other"/>',
+     "alert: element <{urn:other}extra> is not in the CAP 1.2 namespace"),
+], ids=["restricted", "two-parts", "four-parts", "reference-time", "enum", "empty-identifier", "empty-sender",
+        "empty-sent", "msg-type", "scope", "unexpected", "other-namespace"])
 def test_alert_refusals_word_for_word(old: str, new: str, reason: str) -> None:
     assert _refusal(SHORT.replace(old, new)) == reason
 
@@ -146,9 +159,13 @@ def test_alert_refusals_word_for_word(old: str, new: str, reason: str) -> None:
      "alert/info[1]: <severity> value 'Bad' not in ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown']"),
     ("<parameter><valueName></valueName><value>v</value></parameter>", "<parameter><value>v</value></parameter>",
      "alert/info[1]/parameter: required element <valueName> is missing"),
+    ("<polygon>16,107 16,108 17,108 16,107</polygon>", "<polygon>16,107 16,108 17,108 16,107.5</polygon>",
+     "alert/info[1]/area[1]: polygon is not closed (first point != last point)"),
+    ("<circle>16.46,107.56 2.5</circle>", "<circle>16.46,107.56 -1</circle>",
+     "alert/info[1]/area[1]: circle '16.46,107.56 -1' out of range"),
 ], ids=["empty-event", "ceiling-alone", "altitude", "ceiling", "size", "onset", "enum-second-info",
         "response-type", "pair-order", "pair-missing", "resource", "area", "category", "urgency", "severity",
-        "parameter"])
+        "parameter", "open-polygon", "negative-radius"])
 def test_info_refusals_word_for_word(old: str, new: str, reason: str) -> None:
     assert old in FULL
     assert _refusal(FULL.replace(old, new, 1)) == reason
@@ -209,3 +226,13 @@ def test_circles_at_and_past_the_poles_and_the_antimeridian() -> None:
         with pytest.raises(CapError) as err:
             parse_circle(bad, "area")
         assert str(err.value) == f"area: circle '{bad}' out of range"
+
+
+def test_the_size_limit_counts_the_bytes_of_a_text() -> None:
+    # "Lũ" is 2 characters and 3 bytes in UTF-8: a text one byte over the limit is refused, however few characters
+    doc = SHORT.replace("<note> a note </note>", "<note>Lũ</note>")
+    size = len(doc.encode("utf-8"))
+    assert size == len(doc) + 1
+    assert parse_cap(doc, max_bytes=size).note == "Lũ"
+    assert _refusal(doc, max_bytes=size - 1) == (
+        f"too large: {size} bytes > limit {size - 1} bytes (refused before parsing)")
