@@ -71,21 +71,32 @@ def _medians(lake: Lake, period: Period, unit_hashes: np.ndarray,
     two middle values."""
     rep = derived("ranking.resolved", lake.sql_per_version(_RESOLVED), _resolved_arrays)
     hours, starts, runs = rep["hours"], rep["starts"], rep["runs"]
-    # the period's rows are a slice in time order; their row numbers sorted are in (unit, hours) order, so
-    # the work is the period's rows, not the table's
+    typed_runs = None if type_hashes is None else np.isin(runs, type_hashes)
+    # the period's rows are a slice in time order; their row numbers in ascending order are in (unit, hours)
+    # order. A short period's row numbers are sorted (work ~ the period's rows); a long one (all time: millions)
+    # is marked in a mask of the table instead, which costs one pass and no sort.
     lo, hi = np.searchsorted(rep["at_us"], [_us(period.start_ts), _us(period.end_ts)], side="left")
-    rows = np.sort(rep["by_time"][lo:hi])
-    run_of = np.searchsorted(starts, rows, side="right") - 1
-    if type_hashes is not None:
-        typed = np.isin(runs, type_hashes)[run_of]
-        rows, run_of = rows[typed], run_of[typed]
+    if (hi - lo) * 16 > len(hours):
+        mask = np.zeros(len(hours), dtype=bool)
+        mask[rep["by_time"][lo:hi]] = True
+        if typed_runs is not None:
+            mask &= np.repeat(typed_runs, np.diff(starts))
+        rows = np.flatnonzero(mask)
+        per_run = np.add.reduceat(mask, starts[:-1]) if len(runs) else np.zeros(0, dtype=np.int64)
+    else:
+        rows = np.sort(rep["by_time"][lo:hi])
+        run_of = np.searchsorted(starts, rows, side="right") - 1
+        if typed_runs is not None:
+            typed = typed_runs[run_of]
+            rows, run_of = rows[typed], run_of[typed]
+        per_run = np.bincount(run_of, minlength=len(runs))
     overall = _median(hours[rows]) if len(rows) else None
     if not len(runs):
         return [None] * len(unit_hashes), overall
     run = np.minimum(np.searchsorted(runs, unit_hashes), len(runs) - 1)
-    run = np.where(runs[run] == unit_hashes, run, -1)  # a unit without a resolved report: no run
-    first, end = np.searchsorted(run_of, run, side="left"), np.searchsorted(run_of, run, side="right")
-    n = end - first
+    found = runs[run] == unit_hashes  # a unit without a resolved report has no run
+    first = np.concatenate([[0], np.cumsum(per_run)])[run]
+    n = np.where(found, per_run[run], 0)
     # a unit with no row in the period points anywhere: clipped, and its median dropped below
     at = np.clip(np.stack([first + (n - 1) // 2, first + n // 2]), 0, max(len(rows) - 1, 0))
     got = (hours[rows[at[0]]] + hours[rows[at[1]]]) / 2 if len(rows) else np.zeros(len(n))
