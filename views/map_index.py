@@ -19,7 +19,6 @@ import numpy as np
 import polars as pl
 
 from views.filters import Filters
-from views.kept import derived
 
 CODED = ("status", "category_code", "channel", "admin_unit_code_2025")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -68,7 +67,7 @@ def map_index(lake: Any) -> MapIndex | None:  # noqa: ANN401 - a Lake (the calle
     """The index of the lake's current silver.reports, built once per version; None when the table moved
     between the two statements that build it (a value the code lists lack): the caller then issues its
     statement, and the next version builds again."""
-    return derived("map_index", lake.sql_per_version(_VALUES), lambda values: _build(lake, values))
+    return lake.derived_per_version(_VALUES, lambda values: _build(lake, values), "map_index")
 
 
 def _build(lake: Any, values: pl.DataFrame) -> MapIndex | None:  # noqa: ANN401
