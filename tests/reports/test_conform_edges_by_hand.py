@@ -1,0 +1,56 @@
+"""Edges of the bronze -> silver checks that the reject-reason table does not reach (issue 17: survivors of the
+mutation run): unreadable event payloads named as such, and the five minutes of clock slack on each side of
+"in the future". Every expected value is written by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+import pytest
+
+from pipelines.reports.conform import conform_events, conform_reports
+
+NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
+UNITS = {"U1"}
+
+
+def _raw(payloads: list[object]) -> pl.DataFrame:
+    return pl.DataFrame({"raw_id": [f"raw-{i}" for i in range(len(payloads))], "source": ["test"] * len(payloads),
+                         "batch_id": ["b1"] * len(payloads), "ingested_at": [NOW] * len(payloads),
+                         "payload": [p if isinstance(p, str) else json.dumps(p) for p in payloads]})
+
+
+def _event(eid: str, at: str) -> dict:
+    return {"event_id": eid, "report_id": "R1", "event_type": "assigned", "at": at, "unit_id": "U1"}
+
+
+def _report(rid: str, received_at: str) -> dict:
+    return {"report_id": rid, "category_code": "GT", "received_at": received_at, "is_valid": True}
+
+
+@pytest.mark.parametrize("bad", ["not json at all", "[1, 2]", "42"], ids=["text", "list", "number"])
+def test_an_unreadable_event_payload_is_rejected_as_malformed(bad: str) -> None:
+    out = conform_events(_raw([_event("E1", "2024-06-01T10:00:00Z"), bad]), known_reports={"R1"},
+                         known_units=UNITS, now=NOW)
+    assert out.rows["event_id"].to_list() == ["E1"]
+    assert out.rejects.height == 1 and out.rejects["reason"][0].startswith("malformed payload: ")
+    assert out.rejects["payload"].to_list() == [bad]
+
+
+def test_events_up_to_five_minutes_ahead_of_the_clock_are_kept() -> None:
+    # now is 12:00: 12:00 and 12:04:59 are within the slack, 12:05:01 is not (12:05:00 itself is kept: > only)
+    out = conform_events(_raw([_event("E1", "2024-06-01T12:00:00Z"), _event("E2", "2024-06-01T12:04:59Z"),
+                               _event("E3", "2024-06-01T12:05:00Z"), _event("E4", "2024-06-01T12:05:01Z")]),
+                         known_reports={"R1"}, known_units=UNITS, now=NOW)
+    assert out.rows["event_id"].to_list() == ["E1", "E2", "E3"]
+    assert out.rejects["reason"].to_list() == ["timestamp in the future: at 2024-06-01 12:05:01.000000+00:00"]
+
+
+def test_reports_up_to_five_minutes_ahead_of_the_clock_are_kept() -> None:
+    out = conform_reports(_raw([_report("R1", "2024-06-01T12:00:00Z"), _report("R2", "2024-06-01T12:04:59Z"),
+                                _report("R3", "2024-06-01T12:05:00Z"), _report("R4", "2024-06-01T12:05:01Z")]),
+                          categories={"GT"}, admin_codes=set(), now=NOW)
+    assert out.rows["report_id"].to_list() == ["R1", "R2", "R3"]
+    assert out.rejects["reason"].to_list() == ["timestamp in the future: received_at 2024-06-01 12:05:01.000000+00:00"]
