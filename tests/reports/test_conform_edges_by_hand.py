@@ -1,6 +1,6 @@
 """Edges of the bronze -> silver checks that the reject-reason table does not reach (issue 17: survivors of the
-mutation run): unreadable event payloads named as such, and the five minutes of clock slack on each side of
-"in the future". Every expected value is written by hand."""
+mutation run): unreadable payloads named as such, is_valid given as 1/0, the source a row defaults to, and
+the five minutes of clock slack before "in the future". Every expected value is written by hand."""
 
 from __future__ import annotations
 
@@ -30,13 +30,47 @@ def _report(rid: str, received_at: str) -> dict:
     return {"report_id": rid, "category_code": "GT", "received_at": received_at, "is_valid": True}
 
 
-@pytest.mark.parametrize("bad", ["not json at all", "[1, 2]", "42"], ids=["text", "list", "number"])
-def test_an_unreadable_event_payload_is_rejected_as_malformed(bad: str) -> None:
+MALFORMED = [("not json at all", "malformed payload: Expecting value: line 1 column 1 (char 0)"),
+             ("[1, 2]", "malformed payload: payload is not a JSON object"),
+             ("42", "malformed payload: payload is not a JSON object")]
+
+
+@pytest.mark.parametrize(("bad", "reason"), MALFORMED, ids=["text", "list", "number"])
+def test_an_unreadable_event_payload_is_rejected_as_malformed(bad: str, reason: str) -> None:
     out = conform_events(_raw([_event("E1", "2024-06-01T10:00:00Z"), bad]), known_reports={"R1"},
                          known_units=UNITS, now=NOW)
     assert out.rows["event_id"].to_list() == ["E1"]
-    assert out.rejects.height == 1 and out.rejects["reason"][0].startswith("malformed payload: ")
-    assert out.rejects["payload"].to_list() == [bad]
+    assert out.rejects.select("reason", "target_table", "payload").rows() == [(reason, "silver.report_events", bad)]
+
+
+@pytest.mark.parametrize(("bad", "reason"), MALFORMED, ids=["text", "list", "number"])
+def test_an_unreadable_report_payload_is_rejected_as_malformed(bad: str, reason: str) -> None:
+    out = conform_reports(_raw([_report("R1", "2024-06-01T10:00:00Z"), bad]), categories={"GT"}, admin_codes=set(),
+                          now=NOW)
+    assert out.rows["report_id"].to_list() == ["R1"]
+    assert out.rejects.select("reason", "target_table", "payload").rows() == [(reason, "silver.reports", bad)]
+
+
+def test_is_valid_is_read_from_true_false_and_one_zero() -> None:
+    # JSON true/false and 1/0 arrive as text "true"/"false"/"1"/"0"; case does not matter; "yes" is refused
+    values = [True, False, 1, 0, "1", "0", "TRUE", "False", "yes"]
+    out = conform_reports(_raw([{**_report(f"R{i}", "2024-06-01T10:00:00Z"), "is_valid": v}
+                                for i, v in enumerate(values)]), categories={"GT"}, admin_codes=set(), now=NOW)
+    assert out.rows.select("report_id", "is_valid").rows() == [
+        ("R0", True), ("R1", False), ("R2", True), ("R3", False), ("R4", True), ("R5", False), ("R6", True),
+        ("R7", False)]
+    assert out.rejects.select("record_ref", "reason").rows() == [("R8", "wrong type: is_valid is not a Boolean")]
+
+
+def test_the_source_of_a_row_defaults_to_its_raw_row() -> None:
+    # a report that names its source keeps it; one that does not takes the raw row's; events always the raw row's
+    reports = conform_reports(_raw([{**_report("R1", "2024-06-01T10:00:00Z"), "source": "zalo"},
+                                    _report("R2", "2024-06-01T10:00:00Z")]), categories={"GT"}, admin_codes=set(),
+                              now=NOW)
+    assert reports.rows.select("report_id", "source").rows() == [("R1", "zalo"), ("R2", "test")]
+    events = conform_events(_raw([_event("E1", "2024-06-01T10:00:00Z")]), known_reports={"R1"}, known_units=UNITS,
+                            now=NOW)
+    assert events.rows.select("event_id", "source").rows() == [("E1", "test")]
 
 
 def test_events_up_to_five_minutes_ahead_of_the_clock_are_kept() -> None:
