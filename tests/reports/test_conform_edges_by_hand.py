@@ -16,9 +16,9 @@ NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
 UNITS = {"U1"}
 
 
-def _raw(payloads: list[object]) -> pl.DataFrame:
+def _raw(payloads: list[object], ingested: list[dt.datetime] | None = None) -> pl.DataFrame:
     return pl.DataFrame({"raw_id": [f"raw-{i}" for i in range(len(payloads))], "source": ["test"] * len(payloads),
-                         "batch_id": ["b1"] * len(payloads), "ingested_at": [NOW] * len(payloads),
+                         "batch_id": ["b1"] * len(payloads), "ingested_at": ingested or [NOW] * len(payloads),
                          "payload": [p if isinstance(p, str) else json.dumps(p) for p in payloads]})
 
 
@@ -40,7 +40,8 @@ def test_an_unreadable_event_payload_is_rejected_as_malformed(bad: str, reason: 
     out = conform_events(_raw([_event("E1", "2024-06-01T10:00:00Z"), bad]), known_reports={"R1"},
                          known_units=UNITS, now=NOW)
     assert out.rows["event_id"].to_list() == ["E1"]
-    assert out.rejects.select("reason", "target_table", "payload").rows() == [(reason, "silver.report_events", bad)]
+    assert out.rejects.select("reason", "target_table", "payload", "source", "batch_id").rows() == [
+        (reason, "silver.report_events", bad, "test", "b1")]
 
 
 @pytest.mark.parametrize(("bad", "reason"), MALFORMED, ids=["text", "list", "number"])
@@ -48,7 +49,8 @@ def test_an_unreadable_report_payload_is_rejected_as_malformed(bad: str, reason:
     out = conform_reports(_raw([_report("R1", "2024-06-01T10:00:00Z"), bad]), categories={"GT"}, admin_codes=set(),
                           now=NOW)
     assert out.rows["report_id"].to_list() == ["R1"]
-    assert out.rejects.select("reason", "target_table", "payload").rows() == [(reason, "silver.reports", bad)]
+    assert out.rejects.select("reason", "target_table", "payload", "source", "batch_id").rows() == [
+        (reason, "silver.reports", bad, "test", "b1")]
 
 
 def test_is_valid_is_read_from_true_false_and_one_zero() -> None:
@@ -71,6 +73,31 @@ def test_the_source_of_a_row_defaults_to_its_raw_row() -> None:
     events = conform_events(_raw([_event("E1", "2024-06-01T10:00:00Z")]), known_reports={"R1"}, known_units=UNITS,
                             now=NOW)
     assert events.rows.select("event_id", "source").rows() == [("E1", "test")]
+
+
+def test_the_newest_version_wins_whatever_the_arrival_order() -> None:
+    # R1's version of 10:00 arrives before its version of 09:00 (a late older edit): 10:00 stays, 09:00 is
+    # superseded. R2 comes twice with the same version and other titles: the one ingested first (row 3, an hour
+    # earlier) is kept, the other is a duplicate. Kept rows keep the raw order of their ids (R1 before R2).
+    def version(rid: str, updated: str, title: str) -> dict:
+        return {**_report(rid, "2024-06-01T08:00:00Z"), "updated_at": updated, "title": title}
+    payloads = [version("R1", "2024-06-01T10:00:00Z", "ten"), version("R1", "2024-06-01T09:00:00Z", "nine"),
+                version("R2", "2024-06-01T08:30:00Z", "second"), version("R2", "2024-06-01T08:30:00Z", "first")]
+    hour = dt.timedelta(hours=1)
+    out = conform_reports(_raw(payloads, ingested=[NOW - hour, NOW - hour, NOW, NOW - hour]), categories={"GT"},
+                          admin_codes=set(), now=NOW)
+    assert out.rows.select("report_id", "title").rows() == [("R1", "ten"), ("R2", "first")]
+    assert (out.read, out.superseded) == (4, 1)
+    assert out.rejects.select("record_ref", "payload").rows() == [("R2", json.dumps(payloads[2]))]
+
+
+def test_an_event_id_sent_twice_keeps_the_one_ingested_first() -> None:
+    out = conform_events(_raw([_event("E1", "2024-06-01T10:00:00Z"), _event("E1", "2024-06-01T09:00:00Z")],
+                              ingested=[NOW, NOW - dt.timedelta(hours=1)]), known_reports={"R1"},
+                         known_units=UNITS, now=NOW)
+    assert out.rows.select("event_id", "at").rows() == [("E1", dt.datetime(2024, 6, 1, 9, tzinfo=dt.UTC))]
+    assert out.rejects.select("record_ref", "reason").rows() == [
+        ("E1", "duplicate event_id: E1 was already received with other content")]
 
 
 def test_events_up_to_five_minutes_ahead_of_the_clock_are_kept() -> None:
