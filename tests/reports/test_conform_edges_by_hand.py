@@ -10,7 +10,7 @@ import json
 import polars as pl
 import pytest
 
-from pipelines.reports.conform import conform_events, conform_reports
+from pipelines.reports.conform import _typed, conform_events, conform_reports
 
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
 UNITS = {"U1"}
@@ -115,3 +115,11 @@ def test_reports_up_to_five_minutes_ahead_of_the_clock_are_kept() -> None:
                           categories={"GT"}, admin_codes=set(), now=NOW)
     assert out.rows["report_id"].to_list() == ["R1", "R2", "R3"]
     assert out.rejects["reason"].to_list() == ["timestamp in the future: received_at 2024-06-01 12:05:01.000000+00:00"]
+
+
+def test_text_only_fields_give_one_empty_reason_per_row() -> None:
+    # nothing to cast, nothing to refuse: the rows come back as they are, with a null reason for each of them
+    frame = pl.DataFrame({"a": ["x", None, "z"]})
+    out, reasons = _typed(frame, {"a": pl.String})
+    assert out.rows() == [("x",), (None,), ("z",)]
+    assert reasons.to_list() == [None, None, None]
