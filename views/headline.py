@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ import polars as pl
 
 from core.kpis import COUNT_KEYS, rates, ratio
 from lake import Lake
+from views.kept import derived
 
 
 def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequence[str] | None,
@@ -105,7 +105,7 @@ def _whole_network(lake: Lake, start: dt.date | None, end: dt.date | None) -> di
     """The headline without filters (every page's default) from per-day totals and the units' dates kept per
     Delta version (``lake.sql_per_version``), summed here with numpy: the plan of a DuckDB statement alone
     costs more than these sums (measured at the 3-year scale)."""
-    daily = _columns(lake.sql_per_version(_DAILY))
+    daily = _columns("headline.daily", lake.sql_per_version(_DAILY))
     counts, hours = _summed(daily, _day_slice(daily, start, end))
     return _figures(counts, hours, _units_in_service(lake, end))
 
@@ -114,7 +114,7 @@ def _areas_and_categories(lake: Lake, start: dt.date | None, end: dt.date | None
                           categories: Sequence[str]) -> dict[str, Any]:
     """The headline of some areas and/or categories from per-(day, area, category) totals kept per Delta
     version, the period a slice and the filters a mask: no statement to plan."""
-    daily = _columns(lake.sql_per_version(_DAY_AREA_CATEGORY))
+    daily = _columns("headline.area_category", lake.sql_per_version(_DAY_AREA_CATEGORY))
     rows = _day_slice(daily, start, end)
     keep = np.ones(rows.stop - rows.start, dtype=bool)
     for col, wanted in (("area", areas), ("category_code", categories)):
@@ -133,7 +133,7 @@ def _units_in_service(lake: Lake, end: dt.date | None) -> int:
         return int(lake.sql_per_version(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}")["n"][0])
     # counted here; a NULL comparison counts no unit, as in SQL
     has_validity = "valid_to" in unit_where
-    units = _columns(lake.sql_per_version("SELECT joined_on, valid_to FROM silver.units" if has_validity
+    units = _columns("headline.units", lake.sql_per_version("SELECT joined_on, valid_to FROM silver.units" if has_validity
                                           else "SELECT joined_on FROM silver.units"))
     day = np.datetime64(end, "D")
     inside = units["joined_on_known"] & (units["joined_on"] <= day)
@@ -144,20 +144,19 @@ def _units_in_service(lake: Lake, end: dt.date | None) -> int:
 
 _DAILY = (f"SELECT date, {', '.join(f'coalesce(sum({k}), 0)::BIGINT AS {k}' for k in COUNT_KEYS)}, "
           "sum(hours_to_resolve_sum) AS hours FROM gold.kpi_daily GROUP BY date ORDER BY date NULLS FIRST")
+# about 730 thousand rows at 5 M reports: a day's count of one area and category fits 32 bits (numpy sums
+# them in 64), which halves what the dashboard server keeps
 _DAY_AREA_CATEGORY = (
     f"SELECT date, admin_unit_code_2025 AS area, category_code, "
-    f"{', '.join(f'coalesce(sum({k}), 0)::BIGINT AS {k}' for k in COUNT_KEYS)}, sum(hours_to_resolve_sum) AS hours "
+    f"{', '.join(f'coalesce(sum({k}), 0)::INTEGER AS {k}' for k in COUNT_KEYS)}, sum(hours_to_resolve_sum) AS hours "
     "FROM gold.kpi_daily GROUP BY ALL ORDER BY date NULLS FIRST")
-_ARRAYS_LOCK = threading.Lock()
-_ARRAYS: dict[int, tuple[pl.DataFrame, dict[str, np.ndarray]]] = {}  # id(frame kept per version) → its arrays
+def _columns(kind: str, frame: pl.DataFrame) -> dict[str, np.ndarray]:
+    """``frame``'s columns as numpy arrays (with ``<col>_known``: not null; text as integer codes with
+    ``<col>_index``), made once per kept frame."""
+    return derived(kind, frame, _arrays)
 
 
-def _columns(frame: pl.DataFrame) -> dict[str, np.ndarray]:
-    """``frame``'s columns as numpy arrays (with ``<col>_known``: not null), made once per frame object: the
-    per-version memo hands back the same frame until a table moves."""
-    kept = _ARRAYS.get(id(frame))
-    if kept is not None and kept[0] is frame:
-        return kept[1]
+def _arrays(frame: pl.DataFrame) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
     for name in frame.columns:
         col = frame[name]
@@ -171,8 +170,4 @@ def _columns(frame: pl.DataFrame) -> dict[str, np.ndarray]:
             arrays[f"{name}_index"] = index  # type: ignore[assignment]
         else:
             arrays[name] = col.fill_null(0).to_numpy()
-    with _ARRAYS_LOCK:
-        if len(_ARRAYS) >= 16:
-            _ARRAYS.pop(next(iter(_ARRAYS)))
-        _ARRAYS[id(frame)] = (frame, arrays)
     return arrays

@@ -13,6 +13,10 @@ the network at the period's end (``joined_on`` on or before it, ``valid_to`` not
 the ranked units, with
 zero counts and without rank or score ("không có phản ánh trong kỳ"); with an area filter only units that
 received reports from those areas appear.
+
+Two routes give the same frame: on a lake (an engine that keeps answers per Delta version) without an area
+filter, ``views.ranking_kept`` slices kept answers with numpy and runs no statement; otherwise (areas, or an
+engine that keeps nothing, like the PostgreSQL twin of the bench) the two statements below.
 """
 
 from __future__ import annotations
@@ -22,14 +26,15 @@ from typing import Any
 
 import polars as pl
 
-from core.kpis import COUNT_KEYS, rates, score_parts, unit_score
+from core.kpis import rates, score_parts, unit_score
 from core.settings import settings
 from lake import Lake
+from views import ranking_kept
 from views.filters import AREA_SQL, list_filter
 from views.period import Period
+from views.ranking_kept import RANK_COUNTS
 from views.sql import query
 
-RANK_COUNTS = tuple(k for k in COUNT_KEYS if k != "invalid")
 SCORE_COLS = ("score", "score_on_time", "score_satisfaction", "score_processed", "score_speed")
 RATE_COLS = ("processed_rate", "on_time_rate", "late_with_extension_rate", "strict_on_time_rate",
              "satisfaction_rate", "participation_rate")
@@ -109,8 +114,14 @@ def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: S
     Columns: ``COLUMNS``. Rank 1 is the best score; ties break on more reports received, then unit id.
     Units without reports follow, unranked (see the module's policy)."""
     weights = dict(weights or settings().score_weights)
-    params, types = _params(period, areas, unit_types)
-    counts, medians, prior_median = _counts_and_medians(lake, params, types)
+    if getattr(lake, "keeps_results", False) and not areas:
+        # the kept answers carry no area, so an area filter takes the statements
+        counts, medians, prior_median = ranking_kept.counts_and_medians(lake, period, unit_types)
+        units, transfers = ranking_kept.units_and_transfers(lake, period, unit_types)
+    else:
+        params, types = _params(period, areas, unit_types)
+        counts, medians, prior_median = _counts_and_medians(lake, params, types)
+        units, transfers = _units_and_transfers(lake, params, types)
     prior = {c: int(counts[c].sum()) for c in RANK_COUNTS}
     rows = []
     for r in counts.iter_rows(named=True):
@@ -125,7 +136,6 @@ def ranking(lake: Lake, period: Period, areas: Sequence[str] = (), unit_types: S
     scored = scored.with_columns(
         pl.when(pl.col("score").is_not_null()).then(pl.int_range(1, pl.len() + 1)).otherwise(None)
         .cast(pl.Int64).alias("rank"))
-    units, transfers = _units_and_transfers(lake, params, types)
     idle = units.filter(pl.col("in_network") & pl.lit(not areas)
                         & ~pl.col("unit_id").is_in(scored["unit_id"].implode())).sort("unit_id").select("unit_id")
     out = pl.concat([scored, idle.with_columns(*[pl.lit(0, pl.Int64).alias(c) for c in RANK_COUNTS])],

@@ -5,14 +5,13 @@ reads it once and sums it three ways."""
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import polars as pl
 
 from lake import Lake
 from views.choices import categories
 from views.filters import AREA_SQL, Filters, list_filter
+from views.kept import derived
 from views.sql import query
 
 _COUNTS = [pl.col("received").sum(), pl.col("processed").sum(), pl.col("on_time").sum()]
@@ -51,23 +50,15 @@ def _province_slices(lake: Lake, f: Filters, category_codes: tuple[str, ...],
     return out
 
 
-_CONTIGUOUS: dict[int, tuple[pl.DataFrame, pl.DataFrame, np.ndarray]] = {}
-_CONTIGUOUS_LOCK = threading.Lock()
-
-
 def _contiguous(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
     """``frame`` in one chunk (a slice of many Arrow chunks costs per chunk) and its dates as numpy, made
-    once per frame object: the per-version memo hands back the same frame until the table moves."""
-    kept = _CONTIGUOUS.get(id(frame))
-    if kept is not None and kept[0] is frame:
-        return kept[1], kept[2]
+    once per kept frame."""
+    return derived("trends.contiguous", frame, _one_chunk)
+
+
+def _one_chunk(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
     whole = frame.rechunk()
-    dates = whole["date"].to_numpy().astype("datetime64[D]")
-    with _CONTIGUOUS_LOCK:
-        if len(_CONTIGUOUS) >= 8:
-            _CONTIGUOUS.pop(next(iter(_CONTIGUOUS)))
-        _CONTIGUOUS[id(frame)] = (frame, whole, dates)
-    return whole, dates
+    return whole, whole["date"].to_numpy().astype("datetime64[D]")
 
 
 def trend_of(frame: pl.DataFrame) -> pl.DataFrame:
