@@ -11,7 +11,8 @@ the dashboard server, these about 55 MB (11 bytes a report).
 
 The "overdue only" map keeps, beside it, the map's columns of the few reports that can be overdue at all
 (``overdue_rows``): a statement cannot fetch them fast, since they are spread over the whole table (any
-filter on all time scans every row group: 300 ms and more at 5 M reports), and they are few (2 % at 5 M)."""
+filter on all time scans every row group: 300 ms and more at 5 M reports), and they are few (18 k of 5 M
+reports, 2 MB, in the bench lake)."""
 
 from __future__ import annotations
 
@@ -98,7 +99,6 @@ def _build(lake: Any, values: pl.DataFrame) -> MapIndex | None:  # noqa: ANN401
 
 def _second(ts: dt.datetime) -> int:
     return (ts - _EPOCH) // dt.timedelta(seconds=1)
-
 
 
 # The map statement's columns (views.reports_map), in its order.

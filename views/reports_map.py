@@ -11,7 +11,7 @@ import polars as pl
 
 from lake import Lake
 from views.filters import AREA_SQL, Filters, list_filter
-from views.map_index import MapIndex, map_index, overdue_rows
+from views.map_index import MAP_COLUMNS, MapIndex, map_index, overdue_rows
 from views.overdue import flag_reports
 from views.sql import query
 
@@ -64,10 +64,7 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
             where += " AND r.received_at >= $cut"
             params["cut"] = cut
     frame = query(lake, f"""
-        SELECT r.report_id, r.received_at, r.lat, r.lon, r.status, r.category_code, r.channel,
-               r.admin_unit_code_2025, r.deadline_at, r.extension_granted_at, r.extended_deadline_at,
-               r.resolved_at
-        FROM silver.reports r WHERE {where}
+        SELECT {", ".join(f"r.{c}" for c in MAP_COLUMNS)} FROM silver.reports r WHERE {where}
         ORDER BY r.received_at DESC, r.report_id LIMIT $limit""", params)
     frame = flag_reports(frame, at)
     if overdue_only:
