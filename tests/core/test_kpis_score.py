@@ -114,3 +114,14 @@ def test_score_parts_pull_with_the_weight_given():
     # the default is SCORE_PRIOR_REPORTS = 10: (12 + 5)/30, (4 + 7.5)/18, (16 + 5)/30, (32/3 + 10)/26
     assert score_parts(unit, 72.0, city, 24.0) == pytest.approx(
         {"on_time": 17 / 30, "satisfaction": 11.5 / 18, "processed": 0.7, "speed": 62 / 78})
+
+
+def test_speed_part_without_a_city_median_is_the_units_own():
+    # no city median (no report of the period resolved): the unit's speed part is not pulled anywhere.
+    # Median 72 h: 48/72 = 2/3 whatever k; the other parts are still pulled toward the city's rates
+    unit = {"received": 20, "processed": 16, "on_time": 12, "open_overdue": 4, "rated": 8, "satisfied": 4}
+    city = {"received": 100, "processed": 50, "on_time": 30, "open_overdue": 10, "rated": 40, "satisfied": 30}
+    assert score_parts(unit, 72.0, city, None, k=5) == pytest.approx(
+        {"on_time": 0.58, "satisfaction": 31 / 52, "processed": 0.74, "speed": 2 / 3})
+    # and no median of its own: no speed part
+    assert score_parts(unit, None, city, 24.0, k=5)["speed"] is None
