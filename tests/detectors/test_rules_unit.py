@@ -543,3 +543,14 @@ def test_fixed_time_plan_changes_phase_on_the_half_second():
     # 08:00:13.5: 13.5 s into the cycle, amber has ended
     assert plan.phase(base.replace(second=13, microsecond=499_999)) == "amber"
     assert plan.phase(base.replace(second=13, microsecond=500_000)) == "red"
+
+
+def test_a_slow_track_beside_the_end_of_a_short_line_does_not_cross():
+    # line from (0, 50) to (60, 50), lawful direction up. A track creeping up 0.1 px between two frames
+    # (y 50.05 → 49.95) crosses the line's extension at x = 61.5, 1.5 px beyond its end: not a crossing.
+    # The same creep at x = 58.5, within the segment, is one, and it goes forward (0.1 px up, with the law)
+    rule = LineCountRule(LineConfig("short", ((0.0, 0.5), (0.6, 0.5)), "up", RuleConfig("count")), WH)
+    beside = run(rule, [frame(0, {1: box_at(61.5, 50.05)}), frame(0.2, {1: box_at(61.5, 49.95)})])
+    assert beside == []
+    through = run(rule, [frame(0, {2: box_at(58.5, 50.05)}), frame(0.2, {2: box_at(58.5, 49.95)})])
+    assert [(e.track_id, e.direction) for e in through] == [(2, "forward")]
