@@ -5,7 +5,6 @@ either for the whole province or for one handling unit."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import numpy as np
 import polars as pl
@@ -83,7 +82,7 @@ _CATEGORY_SCHEMA = {"category_code": pl.Utf8, "name_vi": pl.Utf8, "name_en": pl.
 def _province_by_category(lake: Lake, period: Period) -> pl.DataFrame:
     """The province's sums per category of the period from per-(day, category) totals kept per Delta version
     (a few tens of thousands of rows even at 5 M reports), summed here: no statement to plan."""
-    daily = _by_day(lake.sql_per_version(_DAY_CATEGORY))
+    daily = lake.derived_per_version(_DAY_CATEGORY, _day_arrays, "breakdowns.by_day")
     lo = int(np.searchsorted(daily["date"], np.datetime64(period.start, "D"), side="left"))
     hi = int(np.searchsorted(daily["date"], np.datetime64(period.end, "D"), side="right"))
     codes = daily["code"][lo:hi]
@@ -100,24 +99,12 @@ def _province_by_category(lake: Lake, period: Period) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=_CATEGORY_SCHEMA, orient="row")
 
 
-_DERIVED: dict[int, tuple[pl.DataFrame, dict]] = {}  # id(frame kept per version) → its numpy columns
-_DERIVED_LOCK = threading.Lock()
-
-
-def _by_day(frame: pl.DataFrame) -> dict:
-    """``frame``'s dates, category codes (as indices into ``codes``) and sums as numpy arrays, made once per
-    frame object: the per-version memo hands back the same frame until the table moves."""
-    kept = _DERIVED.get(id(frame))
-    if kept is not None and kept[0] is frame:
-        return kept[1]
+def _day_arrays(frame: pl.DataFrame) -> dict:
+    """``frame``'s dates, category codes (as indices into ``codes``) and sums as numpy arrays."""
     codes = frame["category_code"].to_list()
     index: dict[str | None, int] = {}
     out = {"date": frame["date"].to_numpy().astype("datetime64[D]"),
            "code": np.array([index.setdefault(c, len(index)) for c in codes], dtype=np.int64),
            **{c: frame[c].to_numpy() for c in COUNT_COLS}}
     out["codes"] = list(index)
-    with _DERIVED_LOCK:
-        if len(_DERIVED) >= 8:
-            _DERIVED.pop(next(iter(_DERIVED)))
-        _DERIVED[id(frame)] = (frame, out)
     return out

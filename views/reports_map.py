@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from lake import Lake
 from views.filters import AREA_SQL, Filters, list_filter
+from views.map_index import MapIndex, map_index
 from views.overdue import flag_reports
 from views.sql import query
 
@@ -34,7 +36,22 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
     come from the small lookups, details from ``report_details``."""
     params = f.params() | {"limit": limit if limit and not overdue_only else None}
     where = _where(params, statuses, categories, channels)
-    if params["limit"]:
+    kept = getattr(lake, "keeps_results", False) and not overdue_only and MapIndex.answers(f)
+    index = map_index(lake) if kept else None
+    if index is not None:
+        # the rows the statement will return, from the index: bound the statement to the seconds they were
+        # received in, so that it reads only the row groups that hold them (the bounds may take in a few
+        # more rows of those seconds, never fewer: the order and the limit pick the same ones)
+        lo, mask = index.matches(f, True, statuses, categories, channels)
+        hits = np.flatnonzero(mask)
+        if hits.size == 0:
+            where += " AND false"
+        else:
+            first = hits[-limit] if limit and hits.size > limit else hits[0]
+            where += " AND r.received_at >= $cut AND r.received_at < $top"
+            params |= {"cut": index.second(lo + int(first)),
+                       "top": index.second(lo + int(hits[-1])) + dt.timedelta(seconds=1)}
+    elif params["limit"]:
         # the newest N: find the cut-off time on one column first, so that the wide read below skips
         # every older row group by its statistics (a top-N over all columns of millions of rows does not)
         cut = query(lake, f"SELECT min(received_at) t FROM (SELECT r.received_at FROM silver.reports r "
@@ -58,6 +75,9 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
 def map_reports_total(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categories: tuple[str, ...] = (),
                       channels: tuple[str, ...] = ()) -> int:
     """How many reports ``map_reports`` would return without a limit (overdue filter aside)."""
+    index = map_index(lake) if getattr(lake, "keeps_results", False) and MapIndex.answers(f) else None
+    if index is not None:
+        return int(np.count_nonzero(index.matches(f, True, statuses, categories, channels)[1]))
     params = f.params()
     where = _where(params, statuses, categories, channels)
     return int(query(lake, f"SELECT count(*) n FROM silver.reports r WHERE {where}", params)["n"][0])
@@ -67,6 +87,10 @@ def unlocated_count(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), cate
                     channels: tuple[str, ...] = (), overdue_only: bool = False,
                     at: dt.datetime | None = None) -> int:
     """How many reports the map's filters match but the map cannot place (no coordinates)."""
+    kept = getattr(lake, "keeps_results", False) and not overdue_only and MapIndex.answers(f)
+    index = map_index(lake) if kept else None
+    if index is not None:
+        return int(np.count_nonzero(index.matches(f, False, statuses, categories, channels)[1]))
     params = f.params()
     where = _where(params, statuses, categories, channels, located=False)
     frame = query(lake, f"""SELECT r.report_id, r.received_at, r.status, r.deadline_at, r.extension_granted_at,

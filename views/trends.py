@@ -5,8 +5,6 @@ reads it once and sums it three ways."""
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import polars as pl
 
@@ -41,7 +39,7 @@ def _province_slices(lake: Lake, f: Filters, category_codes: tuple[str, ...],
                      channels: tuple[str, ...]) -> pl.DataFrame:
     """Without areas: the period's rows of the (date, category, channel) sums kept per Delta version (about
     a hundred thousand rows at 5 M reports), sorted by date so the period is a slice: no statement to plan."""
-    kept, dates = _contiguous(lake.sql_per_version(_BY_DAY))
+    kept, dates = lake.derived_per_version(_BY_DAY, _one_chunk, "trends.contiguous")
     lo = int(np.searchsorted(dates, np.datetime64(f.start, "D"), side="left"))
     out = kept.slice(lo, int(np.searchsorted(dates, np.datetime64(f.end, "D"), side="right")) - lo)
     if category_codes:
@@ -51,23 +49,10 @@ def _province_slices(lake: Lake, f: Filters, category_codes: tuple[str, ...],
     return out
 
 
-_CONTIGUOUS: dict[int, tuple[pl.DataFrame, pl.DataFrame, np.ndarray]] = {}
-_CONTIGUOUS_LOCK = threading.Lock()
-
-
-def _contiguous(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
-    """``frame`` in one chunk (a slice of many Arrow chunks costs per chunk) and its dates as numpy, made
-    once per frame object: the per-version memo hands back the same frame until the table moves."""
-    kept = _CONTIGUOUS.get(id(frame))
-    if kept is not None and kept[0] is frame:
-        return kept[1], kept[2]
+def _one_chunk(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
+    """``frame`` in one chunk (a slice of many Arrow chunks costs per chunk) and its dates as numpy."""
     whole = frame.rechunk()
-    dates = whole["date"].to_numpy().astype("datetime64[D]")
-    with _CONTIGUOUS_LOCK:
-        if len(_CONTIGUOUS) >= 8:
-            _CONTIGUOUS.pop(next(iter(_CONTIGUOUS)))
-        _CONTIGUOUS[id(frame)] = (frame, whole, dates)
-    return whole, dates
+    return whole, whole["date"].to_numpy().astype("datetime64[D]")
 
 
 def trend_of(frame: pl.DataFrame) -> pl.DataFrame:
