@@ -554,3 +554,19 @@ def test_a_slow_track_beside_the_end_of_a_short_line_does_not_cross():
     assert beside == []
     through = run(rule, [frame(0, {2: box_at(58.5, 50.05)}), frame(0.2, {2: box_at(58.5, 49.95)})])
     assert [(e.track_id, e.direction) for e in through] == [(2, "forward")]
+
+
+def test_a_diagonal_line_crossed_at_right_angles_to_the_lawful_direction_goes_neither_way():
+    # the line runs from (20, 80) to (80, 20); lawful is up. Track 1 moves right along y = 50 (at right angles
+    # to "up") and crosses the line at x = 50: a count records it as sideways, and neither a wrong-way nor a
+    # red-light event rests on it. Track 2 moves up across the same line: forward.
+    diagonal = ((0.2, 0.8), (0.8, 0.2))
+    red = {"plan": {"green": 10, "red": 13, "amber": 3}}  # 08:00:00 Vietnam time is red (see above)
+    frames = [frame(0, {1: box_at(45, 50)}), frame(0.2, {1: box_at(55, 50)}),
+              frame(0.4, {2: box_at(50, 56)}), frame(0.6, {2: box_at(50, 44)})]
+    count = LineCountRule(LineConfig("d", diagonal, "up", RuleConfig("count")), WH)
+    assert [(e.track_id, e.direction) for e in run(count, frames)] == [(1, "sideways"), (2, "forward")]
+    wrong = WrongWayRule(LineConfig("d", diagonal, "up", RuleConfig("wrong_way")), WH)
+    assert run(wrong, frames) == []
+    stop = StopLineRule(LineConfig("d", diagonal, "up", RuleConfig("stop_line", phase=red)), WH)
+    assert [(e.track_id, e.event_type) for e in run(stop, frames)] == [(2, "red_light")]
