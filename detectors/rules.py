@@ -70,7 +70,6 @@ class Rule(ABC):
 
     def __init__(self, owner_id: str, cfg: RuleConfig) -> None:
         self.id = f"{owner_id}:{cfg.type}"
-        self.owner_id = owner_id
         self.cfg = cfg
         self.classes = set(cfg.classes)
         self.event_type = cfg.event_type or self.event_type
