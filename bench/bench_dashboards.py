@@ -74,6 +74,7 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
         at = reads.data_clock.raw(lake)
         points = reads.map_reports.raw(lake, f, at=at, limit=20_000)
         reads.map_reports_total.raw(lake, f)
+        reads.unlocated_count.raw(lake, f, at=at)
         reads.report_details.raw(lake, tuple(points["report_id"].head(200).to_list()), True)
         reads.commune_geometries.raw(lake, f.areas)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -134,6 +134,10 @@ class PgTwin:
         min/max). The views ask it only for small lookups (bounds, names, columns): with
         ``keeps_results`` False they issue a filtered statement instead of slicing a whole-table result."""
         return self.sql(query)
+
+    def derived_per_version(self, query: str, make: Callable[[pl.DataFrame], Any], kind: str) -> Any:  # noqa: ANN401
+        """Made again at every call (nothing is kept); the views call it only where ``keeps_results``."""
+        return make(self.sql(query))
 
     def drop(self) -> None:
         for schema in ("fn", "silver", "gold"):

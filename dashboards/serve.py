@@ -26,6 +26,10 @@ def environment(wall: bool = False, role: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
     repo = str(APP.parent.parent)
     env["PYTHONPATH"] = repo + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    # DuckDB's allocator (jemalloc) hands freed pages back to the system at once rather than after its
+    # default decay: a large lake's period scans otherwise leave hundreds of MB of freed memory in the
+    # server's RSS (measured on the 5 M-report lake: 1.57 → 1.2 GB after every page)
+    env.setdefault("DUCKDB_JE_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
     if wall:
         env["HUE_IOC_DASHBOARD_WALL"] = "1"
     if role:

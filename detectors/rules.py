@@ -59,7 +59,7 @@ class RuleEvent:
     end_at: dt.datetime
     score: float
     box: tuple[float, float, float, float]  # pixels at the event frame
-    direction: str = ""  # forward | reverse (lines)
+    direction: str = ""  # forward | reverse | sideways (lines)
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,7 +70,6 @@ class Rule(ABC):
 
     def __init__(self, owner_id: str, cfg: RuleConfig) -> None:
         self.id = f"{owner_id}:{cfg.type}"
-        self.owner_id = owner_id
         self.cfg = cfg
         self.classes = set(cfg.classes)
         self.event_type = cfg.event_type or self.event_type
@@ -107,7 +106,7 @@ class _LineRule(Rule):
         self.lawful = np.array(DIRECTIONS[line.direction], np.float64)
 
     def crossings(self, f: TrackedFrame, prev: dict[int, np.ndarray]) -> list[tuple[int, str]]:
-        """(row index, forward|reverse) for tracks whose bottom-centre path crossed the segment."""
+        """(row index, forward|reverse|sideways) for tracks whose bottom-centre path crossed the segment."""
         out = []
         ab = self.b - self.a
         anchors = f.anchors
@@ -125,7 +124,10 @@ class _LineRule(Rule):
             e1 = motion[0] * (self.b[1] - p0[1]) - motion[1] * (self.b[0] - p0[0])
             if e0 * e1 > 0:  # the path passes beside the segment, not through it
                 continue
-            out.append((i, "forward" if float(np.dot(motion, self.lawful)) > 0 else "reverse"))
+            along = float(np.dot(motion, self.lawful))
+            # a path at right angles to the lawful direction (a diagonal line crossed sideways) goes neither
+            # way: no wrong-way or red-light event can rest on it, and a count records it as sideways
+            out.append((i, "forward" if along > 0 else "reverse" if along < 0 else "sideways"))
         return out
 
 

@@ -20,7 +20,7 @@ to another thread). So:
   ran, so one result never mixes two sets (no half-applied batch);
 - a parameterless query whose answer changes only with the data (``sql_per_version``: the data bounds every
   page shows, a table's columns) is kept with the versions of the tables it names and runs again only when
-  one of them moved;
+  one of them moved; ``derived_per_version`` keeps only what a view makes of such an answer (its arrays);
 - each query text is parsed once (DuckDB binds a prepared statement again at every run with its values, so
   the parsed statement is what can be kept) and runs on a cursor taken from a pool for the call: Streamlit's
   threads never share a cursor.
@@ -35,7 +35,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -45,6 +45,7 @@ from deltalake import DeltaTable
 from lake.catalog import LAYERS, TableSpec, catalog, spec
 
 _TABLE_REF = re.compile(r"\b(bronze|silver|gold)\.([a-z_][a-z0-9_]*)\b", re.IGNORECASE)
+T = TypeVar("T")
 _PARSED_MAX = 1024  # distinct query texts kept parsed (views build a handful per filter combination)
 _SMALL = 256  # results with fewer rows are built from Python rows (see SqlEngine._fetch)
 _clock = time.monotonic  # the staleness clock (tests replace it to step time without sleeping)
@@ -138,7 +139,7 @@ class SqlEngine:
         self._pictures: dict[str, _Picture] = {}
         self._parsed: dict[str, _Parsed] = {}
         self._schemas: dict[tuple[str, tuple[str, ...]], pl.Schema | object] = {}
-        self._memo: dict[str, tuple[tuple[int | None, ...], pl.DataFrame]] = {}  # sql_per_version
+        self._memo: dict[tuple[str, str], tuple[tuple[int | None, ...], Any]] = {}  # (kind, query) → kept
         self._lock = threading.RLock()  # DDL, table pictures, the parse cache
 
     def _database(self, name: str) -> _Database:
@@ -338,17 +339,24 @@ class SqlEngine:
     def sql_per_version(self, query: str) -> pl.DataFrame:
         """``sql(query)`` kept until a table it names has another version (looked up as every query looks:
         at most once per staleness). For parameterless questions of the data itself (bounds, columns)."""
+        return self.derived_per_version(query, _same, "")
+
+    def derived_per_version(self, query: str, make: Callable[[pl.DataFrame], T], kind: str) -> T:
+        """``make(sql(query))`` kept until a table the query names has another version; only what ``make``
+        returns is held (``kind`` names ``make``: one query may feed several). The views' numpy arrays of a
+        kept answer: at 5 M reports the answer itself is often the larger part, and is let go."""
         parsed = self._parsed_query(query)
         versions = tuple(p.version for p in self._look(parsed.tables))
-        kept = self._memo.get(query)
+        key = (kind, query)
+        kept = self._memo.get(key)
         if kept is not None and kept[0] == versions:
             return kept[1]
-        out = self.sql(query)
+        out = make(self.sql(query))
         # the versions looked up before the run: a table that moved meanwhile is seen as moved next time
         with self._lock:
             if len(self._memo) >= _PARSED_MAX:
                 self._memo.pop(next(iter(self._memo)))
-            self._memo[query] = (versions, out)
+            self._memo[key] = (versions, out)
         return out
 
     def _fetch(self, cur: duckdb.DuckDBPyConnection, description: list[tuple[Any, ...]], parsed: _Parsed,
@@ -386,6 +394,10 @@ class SqlEngine:
             self._dbs.clear()
             self._pictures.clear()
             self._memo.clear()
+
+
+def _same(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame
 
 
 def _from_arrow(cur: duckdb.DuckDBPyConnection) -> pl.DataFrame:

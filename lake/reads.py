@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import polars as pl
 
 from lake.access import mask_frame
 from lake.catalog import spec
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from deltalake import DeltaTable
@@ -71,6 +73,11 @@ class Reads:
         """``sql(query)`` for a parameterless query, answered again only when a table it names has a new
         version (the data bounds every page asks for, a table's columns): a memo per Delta version."""
         return self._engine.sql_per_version(query)
+
+    def derived_per_version(self, query: str, make: Callable[[pl.DataFrame], T], kind: str) -> T:
+        """``make(sql(query))`` made again only when a table the query names has a new version; only what
+        ``make`` returns is held, not the answer (``kind`` names ``make``)."""
+        return self._engine.derived_per_version(query, make, kind)
 
 
 def _empty(name: str) -> pl.DataFrame:

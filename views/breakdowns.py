@@ -11,7 +11,6 @@ import polars as pl
 
 from core import kpis
 from lake import Lake
-from views.kept import derived
 from views.period import Period
 from views.sql import query
 
@@ -83,7 +82,7 @@ _CATEGORY_SCHEMA = {"category_code": pl.Utf8, "name_vi": pl.Utf8, "name_en": pl.
 def _province_by_category(lake: Lake, period: Period) -> pl.DataFrame:
     """The province's sums per category of the period from per-(day, category) totals kept per Delta version
     (a few tens of thousands of rows even at 5 M reports), summed here: no statement to plan."""
-    daily = _by_day(lake.sql_per_version(_DAY_CATEGORY))
+    daily = lake.derived_per_version(_DAY_CATEGORY, _day_arrays, "breakdowns.by_day")
     lo = int(np.searchsorted(daily["date"], np.datetime64(period.start, "D"), side="left"))
     hi = int(np.searchsorted(daily["date"], np.datetime64(period.end, "D"), side="right"))
     codes = daily["code"][lo:hi]
@@ -100,13 +99,8 @@ def _province_by_category(lake: Lake, period: Period) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=_CATEGORY_SCHEMA, orient="row")
 
 
-def _by_day(frame: pl.DataFrame) -> dict:
-    """``frame``'s dates, category codes (as indices into ``codes``) and sums as numpy arrays, made once per
-    kept frame."""
-    return derived("breakdowns.by_day", frame, _day_arrays)
-
-
 def _day_arrays(frame: pl.DataFrame) -> dict:
+    """``frame``'s dates, category codes (as indices into ``codes``) and sums as numpy arrays."""
     codes = frame["category_code"].to_list()
     index: dict[str | None, int] = {}
     out = {"date": frame["date"].to_numpy().astype("datetime64[D]"),

@@ -11,7 +11,6 @@ import polars as pl
 
 from core.kpis import COUNT_KEYS, rates, ratio
 from lake import Lake
-from views.kept import derived
 
 
 def _where(start: dt.date | None, end: dt.date | None, admin_unit_codes: Sequence[str] | None,
@@ -105,7 +104,7 @@ def _whole_network(lake: Lake, start: dt.date | None, end: dt.date | None) -> di
     """The headline without filters (every page's default) from per-day totals and the units' dates kept per
     Delta version (``lake.sql_per_version``), summed here with numpy: the plan of a DuckDB statement alone
     costs more than these sums (measured at the 3-year scale)."""
-    daily = _columns("headline.daily", lake.sql_per_version(_DAILY))
+    daily = _columns(lake, "headline.daily", _DAILY)
     counts, hours = _summed(daily, _day_slice(daily, start, end))
     return _figures(counts, hours, _units_in_service(lake, end))
 
@@ -114,7 +113,7 @@ def _areas_and_categories(lake: Lake, start: dt.date | None, end: dt.date | None
                           categories: Sequence[str]) -> dict[str, Any]:
     """The headline of some areas and/or categories from per-(day, area, category) totals kept per Delta
     version, the period a slice and the filters a mask: no statement to plan."""
-    daily = _columns("headline.area_category", lake.sql_per_version(_DAY_AREA_CATEGORY))
+    daily = _columns(lake, "headline.area_category", _DAY_AREA_CATEGORY)
     rows = _day_slice(daily, start, end)
     keep = np.ones(rows.stop - rows.start, dtype=bool)
     for col, wanted in (("area", areas), ("category_code", categories)):
@@ -133,8 +132,8 @@ def _units_in_service(lake: Lake, end: dt.date | None) -> int:
         return int(lake.sql_per_version(f"SELECT count(*) AS n FROM silver.units WHERE {unit_where}")["n"][0])
     # counted here; a NULL comparison counts no unit, as in SQL
     has_validity = "valid_to" in unit_where
-    units = _columns("headline.units", lake.sql_per_version("SELECT joined_on, valid_to FROM silver.units" if has_validity
-                                          else "SELECT joined_on FROM silver.units"))
+    units = _columns(lake, "headline.units", "SELECT joined_on, valid_to FROM silver.units" if has_validity
+                     else "SELECT joined_on FROM silver.units")
     day = np.datetime64(end, "D")
     inside = units["joined_on_known"] & (units["joined_on"] <= day)
     if has_validity:
@@ -150,10 +149,10 @@ _DAY_AREA_CATEGORY = (
     f"SELECT date, admin_unit_code_2025 AS area, category_code, "
     f"{', '.join(f'coalesce(sum({k}), 0)::INTEGER AS {k}' for k in COUNT_KEYS)}, sum(hours_to_resolve_sum) AS hours "
     "FROM gold.kpi_daily GROUP BY ALL ORDER BY date NULLS FIRST")
-def _columns(kind: str, frame: pl.DataFrame) -> dict[str, np.ndarray]:
+def _columns(lake: Lake, kind: str, query: str) -> dict[str, np.ndarray]:
     """``frame``'s columns as numpy arrays (with ``<col>_known``: not null; text as integer codes with
     ``<col>_index``), made once per kept frame."""
-    return derived(kind, frame, _arrays)
+    return lake.derived_per_version(query, _arrays, kind)
 
 
 def _arrays(frame: pl.DataFrame) -> dict[str, np.ndarray]:
@@ -163,11 +162,12 @@ def _arrays(frame: pl.DataFrame) -> dict[str, np.ndarray]:
         arrays[f"{name}_known"] = col.is_not_null().to_numpy()
         if col.dtype == pl.Date:
             arrays[name] = col.fill_null(dt.date.min).to_numpy().astype("datetime64[D]")
-        elif col.dtype == pl.Utf8:  # as codes (-1 for null), so a filter compares integers
-            values = col.to_list()
-            index = {v: i for i, v in enumerate(dict.fromkeys(v for v in values if v is not None))}
-            arrays[name] = np.array([index.get(v, -1) for v in values], dtype=np.int32)
-            arrays[f"{name}_index"] = index  # type: ignore[assignment]
+        elif col.dtype == pl.Utf8:  # as codes (-1 for null), so a filter compares integers; made by polars,
+            # not through a Python list of every value (at 5 M reports that list alone is tens of MB)
+            codes = (col.rank("dense") - 1).fill_null(-1).cast(pl.Int32)
+            pairs = pl.DataFrame({"v": col, "c": codes}).drop_nulls("v").unique("v")
+            arrays[name] = codes.to_numpy()
+            arrays[f"{name}_index"] = dict(pairs.iter_rows())  # type: ignore[assignment]
         else:
             arrays[name] = col.fill_null(0).to_numpy()
     return arrays

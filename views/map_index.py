@@ -7,7 +7,12 @@ all time: 446 ms at 5 M reports). On the index a period is a slice found by bise
 code look-ups, so the count is a sum and the newest N's cut-off second an index; the wide columns of those
 N rows are then read by a statement bounded to their seconds, which skips the older row groups by their
 statistics. Codes, not text, and whole seconds: 5 M rows of four text columns would hold some 300 MB in
-the dashboard server, these about 55 MB (11 bytes a report)."""
+the dashboard server, these about 55 MB (11 bytes a report).
+
+The "overdue only" map keeps, beside it, the map's columns of the few reports that can be overdue at all
+(``overdue_rows``): a statement cannot fetch them fast, since they are spread over the whole table (any
+filter on all time scans every row group: 300 ms and more at 5 M reports), and they are few (18 k of 5 M
+reports, 2 MB, in the bench lake)."""
 
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from core import kpis
 from views.filters import Filters
-from views.kept import derived
 
 CODED = ("status", "category_code", "channel", "admin_unit_code_2025")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -68,7 +73,7 @@ def map_index(lake: Any) -> MapIndex | None:  # noqa: ANN401 - a Lake (the calle
     """The index of the lake's current silver.reports, built once per version; None when the table moved
     between the two statements that build it (a value the code lists lack): the caller then issues its
     statement, and the next version builds again."""
-    return derived("map_index", lake.sql_per_version(_VALUES), lambda values: _build(lake, values))
+    return lake.derived_per_version(_VALUES, lambda values: _build(lake, values), "map_index")
 
 
 def _build(lake: Any, values: pl.DataFrame) -> MapIndex | None:  # noqa: ANN401
@@ -95,3 +100,68 @@ def _build(lake: Any, values: pl.DataFrame) -> MapIndex | None:  # noqa: ANN401
 def _second(ts: dt.datetime) -> int:
     return (ts - _EPOCH) // dt.timedelta(seconds=1)
 
+
+# The map statement's columns (views.reports_map), in its order.
+MAP_COLUMNS = ("report_id", "received_at", "lat", "lon", "status", "category_code", "channel",
+               "admin_unit_code_2025", "deadline_at", "extension_granted_at", "extended_deadline_at", "resolved_at")
+# the inputs of core.kpis.classify_reports, for every report the map can show
+_INPUTS = ("SELECT received_at, deadline_at, extension_granted_at, extended_deadline_at, resolved_at, status "
+           "FROM silver.reports WHERE is_valid AND received_at IS NOT NULL")
+# later than any reference moment: a report that can ever be open overdue is open overdue then
+_FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
+OVERDUE_KEPT_MAX = 250_000  # reports (some 30 MB); beyond, the statements answer
+
+
+@dataclass(frozen=True)
+class OverdueRows:
+    # MAP_COLUMNS of every valid report that is overdue at some reference moment, with _late (closed late
+    # without extension: overdue at every moment) and _due (open: its deadline in force, overdue once past it)
+    rows: pl.DataFrame
+
+    def select(self, f: Filters, located: bool, statuses: tuple[str, ...], categories: tuple[str, ...],
+               channels: tuple[str, ...], at: dt.datetime) -> pl.DataFrame:
+        """MAP_COLUMNS of the reports the map's statement filters pass that may be overdue at ``at`` (a
+        superset of those that are: the caller flags them), newest first as the statement orders them."""
+        r = self.rows
+        cond = (pl.col("received_at") >= _instant(f.start_ts)) & (pl.col("received_at") < _instant(f.end_ts))
+        cond &= (pl.col("lat").is_not_null() & pl.col("lon").is_not_null()) if located else \
+            (pl.col("lat").is_null() | pl.col("lon").is_null())
+        for col, picked in zip(CODED, (statuses, categories, channels, f.areas), strict=True):
+            if picked:  # a null value never passes (is_in gives null)
+                cond &= pl.col(col).is_in(list(picked))
+        cond &= pl.col("_late") | (pl.col("_due") < _instant(at))  # classify's comparison: at > deadline in force
+        return r.filter(cond).sort(["received_at", "report_id"], descending=[True, False], nulls_last=True) \
+            .select(MAP_COLUMNS)
+
+
+def overdue_rows(lake: Any) -> OverdueRows | None:  # noqa: ANN401 - a Lake (the caller checked it keeps results)
+    """The reports that can be overdue, found once per version by ``core.kpis.classify_reports`` itself;
+    None when there are more than OVERDUE_KEPT_MAX or the table moved between the two statements."""
+    return lake.derived_per_version(_INPUTS, lambda inputs: _build_overdue(lake, inputs), "map_overdue")
+
+
+def _can_be_overdue(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows classify_reports calls overdue at some moment: closed late without extension (at every moment),
+    or open overdue at _FAR (open overdue at ``at`` implies it at any later moment), with their deadline in force."""
+    return kpis.classify_reports(frame, _FAR).filter(pl.col("overdue_closed") | pl.col("open_overdue")).with_columns(
+        _late=pl.col("overdue_closed"),
+        _due=pl.when(pl.col("open_overdue")).then(kpis.deadline_in_force()).cast(pl.Datetime("us", "UTC")),
+    ).collect()
+
+
+def _build_overdue(lake: Any, inputs: pl.DataFrame) -> OverdueRows | None:  # noqa: ANN401
+    found = _can_be_overdue(inputs)
+    if found.height > OVERDUE_KEPT_MAX:
+        return None
+    instants = found["received_at"].unique().to_list()
+    # the map's columns of those reports, by their receipt instants (a report sharing one is dropped again by
+    # classifying the fetched rows: the kept rows are flagged from their own columns)
+    wide = lake.sql(f"SELECT {', '.join(MAP_COLUMNS)} FROM silver.reports WHERE is_valid AND received_at IS NOT NULL"
+                    f" AND {'received_at = ANY($ts::TIMESTAMPTZ[])' if instants else 'false'}",
+                    {"ts": instants} if instants else None)
+    rows = _can_be_overdue(wide).select([*MAP_COLUMNS, "_late", "_due"])
+    return OverdueRows(rows) if rows.height == found.height else None  # else: the table moved meanwhile
+
+
+def _instant(ts: dt.datetime) -> pl.Expr:
+    return pl.lit(ts).cast(pl.Datetime("us", "UTC"))

@@ -15,7 +15,6 @@ import polars as pl
 
 from core.kpis import COUNT_KEYS
 from lake import Lake
-from views.kept import derived
 from views.period import Period
 
 RANK_COUNTS = tuple(k for k in COUNT_KEYS if k != "invalid")
@@ -48,7 +47,7 @@ def counts_and_medians(lake: Lake, period: Period,
     """As ``views.ranking._counts_and_medians`` without an area filter: the summed counts per unit with reports
     received, the median hours to resolve of those units, and over every unit of the types (the prior)."""
     units = _units(lake)
-    daily = derived("ranking.daily", lake.sql_per_version(_DAILY), _daily_arrays)
+    daily = lake.derived_per_version(_DAILY, _daily_arrays, "ranking.daily")
     lo = int(np.searchsorted(daily["date"], np.datetime64(period.start, "D"), side="left"))
     hi = int(np.searchsorted(daily["date"], np.datetime64(period.end, "D"), side="right"))
     codes, n = daily["code"][lo:hi], len(daily["ids"])
@@ -69,23 +68,34 @@ def _medians(lake: Lake, period: Period, unit_hashes: np.ndarray,
     """The median hours of each unit of ``unit_hashes`` and over every report of the units of ``type_hashes``
     (None: every unit) received in [start_ts, end_ts). DuckDB's median of an even count is the mean of the
     two middle values."""
-    rep = derived("ranking.resolved", lake.sql_per_version(_RESOLVED), _resolved_arrays)
+    rep = lake.derived_per_version(_RESOLVED, _resolved_arrays, "ranking.resolved")
     hours, starts, runs = rep["hours"], rep["starts"], rep["runs"]
-    # the period's rows are a slice in time order; their row numbers sorted are in (unit, hours) order, so
-    # the work is the period's rows, not the table's
+    typed_runs = None if type_hashes is None else np.isin(runs, type_hashes)
+    # the period's rows are a slice in time order; their row numbers in ascending order are in (unit, hours)
+    # order. A short period's row numbers are sorted (work ~ the period's rows); a long one (all time: millions)
+    # is marked in a mask of the table instead, which costs one pass and no sort.
     lo, hi = np.searchsorted(rep["at_us"], [_us(period.start_ts), _us(period.end_ts)], side="left")
-    rows = np.sort(rep["by_time"][lo:hi])
-    run_of = np.searchsorted(starts, rows, side="right") - 1
-    if type_hashes is not None:
-        typed = np.isin(runs, type_hashes)[run_of]
-        rows, run_of = rows[typed], run_of[typed]
+    if (hi - lo) * 16 > len(hours):
+        mask = np.zeros(len(hours), dtype=bool)
+        mask[rep["by_time"][lo:hi]] = True
+        if typed_runs is not None:
+            mask &= np.repeat(typed_runs, np.diff(starts))
+        rows = np.flatnonzero(mask)
+        per_run = np.add.reduceat(mask, starts[:-1]) if len(runs) else np.zeros(0, dtype=np.int64)
+    else:
+        rows = np.sort(rep["by_time"][lo:hi])
+        run_of = np.searchsorted(starts, rows, side="right") - 1
+        if typed_runs is not None:
+            typed = typed_runs[run_of]
+            rows, run_of = rows[typed], run_of[typed]
+        per_run = np.bincount(run_of, minlength=len(runs))
     overall = _median(hours[rows]) if len(rows) else None
     if not len(runs):
         return [None] * len(unit_hashes), overall
     run = np.minimum(np.searchsorted(runs, unit_hashes), len(runs) - 1)
-    run = np.where(runs[run] == unit_hashes, run, -1)  # a unit without a resolved report: no run
-    first, end = np.searchsorted(run_of, run, side="left"), np.searchsorted(run_of, run, side="right")
-    n = end - first
+    found = runs[run] == unit_hashes  # a unit without a resolved report has no run
+    first = np.concatenate([[0], np.cumsum(per_run)])[run]
+    n = np.where(found, per_run[run], 0)
     # a unit with no row in the period points anywhere: clipped, and its median dropped below
     at = np.clip(np.stack([first + (n - 1) // 2, first + n // 2]), 0, max(len(rows) - 1, 0))
     got = (hours[rows[at[0]]] + hours[rows[at[1]]]) / 2 if len(rows) else np.zeros(len(n))
@@ -108,7 +118,7 @@ def units_and_transfers(lake: Lake, period: Period, unit_types: Sequence[str]) -
     units = units.select("unit_id", "unit_name", "unit_type", (
         (pl.col("joined_on").is_null() | (pl.col("joined_on") <= end))
         & ~(pl.col("valid_to").is_not_null() & (pl.col("valid_to") < end))).alias("in_network"))
-    tr = derived("ranking.transfers", lake.sql_per_version(_TRANSFERS), _transfer_arrays)
+    tr = lake.derived_per_version(_TRANSFERS, _transfer_arrays, "ranking.transfers")
     lo = int(np.searchsorted(tr["date"], np.datetime64(period.start, "D"), side="left"))
     hi = int(np.searchsorted(tr["date"], np.datetime64(end, "D"), side="right"))
     n, sides = len(tr["ids"]), {}
@@ -131,8 +141,12 @@ def _us(instant: dt.datetime) -> int:
 def _units(lake: Lake) -> dict[str, Any]:
     # lakes built before the eras have no valid_to: nobody has left (as the statement's FALSE)
     has_validity = "valid_to" in lake.sql_per_version("SELECT * FROM silver.units LIMIT 0").columns
-    frame = lake.sql_per_version(_UNITS.format(valid_to="valid_to" if has_validity else "NULL::DATE"))
-    return derived("ranking.units", frame, lambda fr: {"frame": fr, "by_type": {}})
+    return lake.derived_per_version(_UNITS.format(valid_to="valid_to" if has_validity else "NULL::DATE"),
+                                    _units_of, "ranking.units")
+
+
+def _units_of(frame: pl.DataFrame) -> dict[str, Any]:
+    return {"frame": frame, "by_type": {}}
 
 
 def _of_types(units: dict[str, Any], unit_types: Sequence[str]) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ import polars as pl
 
 from lake import Lake
 from views.filters import AREA_SQL, Filters, list_filter
-from views.map_index import MapIndex, map_index
+from views.map_index import MAP_COLUMNS, MapIndex, map_index, overdue_rows
 from views.overdue import flag_reports
 from views.sql import query
 
@@ -34,6 +34,10 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
     """Valid reports of the period with a location, newest first (at most ``limit``), with the overdue
     flag at the data clock ``at``. Narrow on purpose (codes, not names; no free text, no identity): names
     come from the small lookups, details from ``report_details``."""
+    if overdue_only:
+        rows = _kept_overdue(lake, f, True, statuses, categories, channels, at)
+        if rows is not None:
+            return rows.head(limit) if limit else rows
     params = f.params() | {"limit": limit if limit and not overdue_only else None}
     where = _where(params, statuses, categories, channels)
     kept = getattr(lake, "keeps_results", False) and not overdue_only and MapIndex.answers(f)
@@ -60,10 +64,7 @@ def map_reports(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), categori
             where += " AND r.received_at >= $cut"
             params["cut"] = cut
     frame = query(lake, f"""
-        SELECT r.report_id, r.received_at, r.lat, r.lon, r.status, r.category_code, r.channel,
-               r.admin_unit_code_2025, r.deadline_at, r.extension_granted_at, r.extended_deadline_at,
-               r.resolved_at
-        FROM silver.reports r WHERE {where}
+        SELECT {", ".join(f"r.{c}" for c in MAP_COLUMNS)} FROM silver.reports r WHERE {where}
         ORDER BY r.received_at DESC, r.report_id LIMIT $limit""", params)
     frame = flag_reports(frame, at)
     if overdue_only:
@@ -87,6 +88,10 @@ def unlocated_count(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), cate
                     channels: tuple[str, ...] = (), overdue_only: bool = False,
                     at: dt.datetime | None = None) -> int:
     """How many reports the map's filters match but the map cannot place (no coordinates)."""
+    if overdue_only:
+        rows = _kept_overdue(lake, f, False, statuses, categories, channels, at)
+        if rows is not None:
+            return rows.height
     kept = getattr(lake, "keeps_results", False) and not overdue_only and MapIndex.answers(f)
     index = map_index(lake) if kept else None
     if index is not None:
@@ -98,6 +103,17 @@ def unlocated_count(lake: Lake, f: Filters, statuses: tuple[str, ...] = (), cate
     if overdue_only:
         frame = flag_reports(frame, at).filter(pl.col("overdue"))
     return frame.height
+
+
+def _kept_overdue(lake: Lake, f: Filters, located: bool, statuses: tuple[str, ...], categories: tuple[str, ...],
+                  channels: tuple[str, ...], at: dt.datetime | None) -> pl.DataFrame | None:
+    """The overdue reports the map's filters match, newest first and flagged, from the kept reports that can be
+    overdue (None: the statements answer). Flagged here by ``flag_reports`` as the statements' rows are."""
+    kept = overdue_rows(lake) if getattr(lake, "keeps_results", False) else None
+    if kept is None:
+        return None
+    at = at or dt.datetime.now(dt.UTC)
+    return flag_reports(kept.select(f, located, statuses, categories, channels, at), at).filter(pl.col("overdue"))
 
 
 def report_details(lake: Lake, report_ids: tuple[str, ...], personal: bool = False) -> pl.DataFrame:

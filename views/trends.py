@@ -11,7 +11,6 @@ import polars as pl
 from lake import Lake
 from views.choices import categories
 from views.filters import AREA_SQL, Filters, list_filter
-from views.kept import derived
 from views.sql import query
 
 _COUNTS = [pl.col("received").sum(), pl.col("processed").sum(), pl.col("on_time").sum()]
@@ -40,7 +39,7 @@ def _province_slices(lake: Lake, f: Filters, category_codes: tuple[str, ...],
                      channels: tuple[str, ...]) -> pl.DataFrame:
     """Without areas: the period's rows of the (date, category, channel) sums kept per Delta version (about
     a hundred thousand rows at 5 M reports), sorted by date so the period is a slice: no statement to plan."""
-    kept, dates = _contiguous(lake.sql_per_version(_BY_DAY))
+    kept, dates = lake.derived_per_version(_BY_DAY, _one_chunk, "trends.contiguous")
     lo = int(np.searchsorted(dates, np.datetime64(f.start, "D"), side="left"))
     out = kept.slice(lo, int(np.searchsorted(dates, np.datetime64(f.end, "D"), side="right")) - lo)
     if category_codes:
@@ -50,13 +49,8 @@ def _province_slices(lake: Lake, f: Filters, category_codes: tuple[str, ...],
     return out
 
 
-def _contiguous(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
-    """``frame`` in one chunk (a slice of many Arrow chunks costs per chunk) and its dates as numpy, made
-    once per kept frame."""
-    return derived("trends.contiguous", frame, _one_chunk)
-
-
 def _one_chunk(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray]:
+    """``frame`` in one chunk (a slice of many Arrow chunks costs per chunk) and its dates as numpy."""
     whole = frame.rechunk()
     return whole, whole["date"].to_numpy().astype("datetime64[D]")
 

@@ -11,7 +11,6 @@ import polars as pl
 
 from lake import Lake
 from views.filters import AREA_SQL, Filters
-from views.kept import derived
 from views.overdue import flag_reports
 from views.sql import query
 
@@ -28,7 +27,7 @@ def unit_trend(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
             SELECT month, received, processed, on_time, open_overdue, score, on_time_rate, satisfaction_rate
             FROM gold.unit_performance WHERE unit_id = $unit AND month BETWEEN $m0 AND $m1
             ORDER BY month""", {"unit": unit_id, "m0": months[0], "m1": months[-1]})
-    table, where = _by_unit(lake.sql_per_version(_TREND))
+    table, where = lake.derived_per_version(_TREND, _by_unit, "unit_trend")
     first, _, keys = where.get(unit_id, (0, 0, []))
     lo, hi = bisect.bisect_left(keys, months[0]), bisect.bisect_right(keys, months[-1])
     return table.slice(first + lo, max(0, hi - lo))
@@ -41,11 +40,13 @@ _TREND = ("SELECT unit_id, month, received, processed, on_time, open_overdue, sc
 
 def _by_unit(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, int, list[str]]]]:
     """``frame`` (sorted by unit_id, month) without unit_id, and per unit (first row, end row, its months)."""
-    def make(fr: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, tuple[int, int, list[str]]]]:
-        months = fr["month"].to_list()
-        return fr.drop("unit_id"), {u: (i, j, months[i:j]) for u, (i, j) in _runs(fr["unit_id"]).items()}
+    months = frame["month"].to_list()
+    return frame.drop("unit_id"), {u: (i, j, months[i:j]) for u, (i, j) in _runs(frame["unit_id"]).items()}
 
-    return derived("unit_trend", frame, make)
+
+def _with_unit_runs(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[Any, tuple[int, int]]]:
+    """``frame`` (sorted by its first column, a unit id) and each unit's first and end row."""
+    return frame, _runs(frame[frame.columns[0]])
 
 
 def _runs(column: pl.Series) -> dict[Any, tuple[int, int]]:
@@ -75,8 +76,8 @@ def unit_categories(lake: Lake, unit_id: str, f: Filters) -> pl.DataFrame:
     months, edges = _whole_months(f.start, f.end)
     parts = []
     if months:
-        kept = lake.sql_per_version(_MONTHLY)
-        first, end = derived("unit_categories", kept, lambda fr: _runs(fr["unit_id"])).get(unit_id, (0, 0))
+        kept, runs = lake.derived_per_version(_MONTHLY, _with_unit_runs, "unit_categories")
+        first, end = runs.get(unit_id, (0, 0))
         mine = kept.slice(first, end - first).filter(pl.col("month").is_between(*months))
         if f.areas:
             mine = mine.filter(pl.col("admin_unit_code_2025").is_in(list(f.areas)))
@@ -135,8 +136,8 @@ def unit_open_reports(lake: Lake, unit_id: str, f: Filters, at: dt.datetime | No
     and receipt: the unit's are a slice, filtered here by period and areas, where a statement would scan
     silver.reports (all of it for all time). An engine that keeps nothing gets the statement."""
     if getattr(lake, "keeps_results", False):
-        kept = lake.sql_per_version(_OPEN)
-        first, end = derived("unit_open_reports", kept, lambda fr: _runs(fr["current_unit_id"])).get(unit_id, (0, 0))
+        kept, runs = lake.derived_per_version(_OPEN, _with_unit_runs, "unit_open_reports")
+        first, end = runs.get(unit_id, (0, 0))
         mine = kept.slice(first, end - first).filter(
             pl.col("received_at") >= f.start_ts.astimezone(dt.UTC), pl.col("received_at") < f.end_ts.astimezone(dt.UTC))
         if f.areas:
@@ -172,8 +173,9 @@ def unit_transfers(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame, 
     An engine that keeps nothing gets the statement."""
     if not getattr(lake, "keeps_results", False):
         return _transfer_sides(lake, unit_id, f)
-    names = _names(lake.sql_per_version("SELECT unit_id, name FROM silver.units"))
-    into, away = (_transfer_side(lake.sql_per_version(_TRANSFERS.format(me=me, other=other)), me, unit_id, f, names)
+    names = lake.derived_per_version("SELECT unit_id, name FROM silver.units", _names, "unit_names")
+    into, away = (_transfer_side(lake.derived_per_version(_TRANSFERS.format(me=me, other=other), _by_day,
+                                                          f"unit_transfers {me}"), unit_id, f, names)
                   for me, other in (("to_unit_id", "from_unit_id"), ("from_unit_id", "to_unit_id")))
     return into, away
 
@@ -183,15 +185,15 @@ _TRANSFERS = ("SELECT {me} AS unit_id, date, {other} AS other_id, transfers FROM
 _TRANSFER_SCHEMA = {"other_id": pl.Utf8, "other_name": pl.Utf8, "transfers": pl.Int64}
 
 
-def _transfer_side(frame: pl.DataFrame, me: str, unit_id: str, f: Filters,
+def _transfer_side(kept: tuple[pl.DataFrame, np.ndarray, dict[str, tuple[int, int]]], unit_id: str, f: Filters,
                    names: dict[str, str | None]) -> pl.DataFrame:
     """The unit's transfers of the period summed by the other unit, most first (then by id, none last)."""
-    days, others, counts, where = _by_day(frame, me)
+    frame, days, where = kept
     first, end = where.get(unit_id, (0, 0))
     lo = first + int(np.searchsorted(days[first:end], np.datetime64(f.start, "D"), side="left"))
     hi = first + int(np.searchsorted(days[first:end], np.datetime64(f.end, "D"), side="right"))
     sums: dict[str | None, int | None] = {}
-    for other, n in zip(others[lo:hi], counts[lo:hi], strict=True):
+    for other, n in frame.slice(lo, hi - lo).select("other_id", "transfers").iter_rows():
         # SQL's sum: nulls skipped, NULL when every value is
         sums[other] = n if sums.get(other) is None else (sums[other] if n is None else sums[other] + n)
     rows = sorted(sums.items(), key=lambda r: (r[1] is None, -(r[1] or 0), r[0] is None, r[0] or ""))
@@ -219,16 +221,15 @@ def _transfer_sides(lake: Lake, unit_id: str, f: Filters) -> tuple[pl.DataFrame,
     return side(True), side(False)
 
 
-def _by_day(frame: pl.DataFrame, me: str) -> tuple[np.ndarray, list, list, dict[str, tuple[int, int]]]:
-    def make(fr: pl.DataFrame) -> tuple[np.ndarray, list, list, dict[str, tuple[int, int]]]:
-        return (fr["date"].to_numpy().astype("datetime64[D]"), fr["other_id"].to_list(),
-                fr["transfers"].to_list(), _runs(fr["unit_id"]))
-
-    return derived(f"unit_transfers {me}", frame, make)
+def _by_day(frame: pl.DataFrame) -> tuple[pl.DataFrame, np.ndarray, dict[str, tuple[int, int]]]:
+    """The kept transfers (sorted by unit then day, in one chunk: a slice of many chunks costs per chunk), their
+    days as numpy and each unit's rows. Kept as polars columns, not Python lists (hundreds of MB at 5 M)."""
+    whole = frame.select("unit_id", "date", "other_id", "transfers").rechunk()
+    return whole, whole["date"].to_numpy().astype("datetime64[D]"), _runs(whole["unit_id"])
 
 
 def _names(frame: pl.DataFrame) -> dict[str, str | None]:
-    return derived("unit_names", frame, lambda fr: dict(zip(fr["unit_id"].to_list(), fr["name"].to_list(), strict=True)))
+    return dict(zip(frame["unit_id"].to_list(), frame["name"].to_list(), strict=True))
 
 
 def unit_info(lake: Lake, unit_id: str) -> dict | None:

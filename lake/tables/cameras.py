@@ -108,7 +108,7 @@ TRAFFIC_COUNTS = TableSpec(
     sort_by=("minute", "camera_id"),
     docs={
         "minute": Column("start of the minute (UTC)"),
-        "direction": Column("forward (the lawful direction) | reverse"),
+        "direction": Column("forward (the lawful direction) | reverse | sideways (at right angles to it)"),
         "month": Column("first day (UTC) of the minute's month: the table's partition, filled in on write"),
     },
     description="Line-crossing counts per camera, minute, line, class and direction.",

@@ -76,3 +76,10 @@ def test_vectorised_matches_the_calendar():
     # datetimes are cut to their day
     assert add_working_days_vec(np.array(["2022-05-23T23:00"], dtype="datetime64[m]"), np.array([1])).tolist() \
         == [dt.date(2022, 5, 24)]
+
+
+def test_a_datetime_counts_by_its_calendar_day():
+    # a datetime is a date to Python (and to the type checker): its day decides, whatever the hour.
+    # Friday 2 September 2022 at 08:30 is National Day; Thursday 4 May 2023 at 23:59 a working day
+    assert not is_working_day(dt.datetime(2022, 9, 2, 8, 30))
+    assert is_working_day(dt.datetime(2023, 5, 4, 23, 59))

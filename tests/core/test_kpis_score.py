@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.kpis import SPEED_REFERENCE_HOURS, shrunk, speed_part, unit_score
+from core.kpis import SPEED_REFERENCE_HOURS, score_parts, shrunk, speed_part, unit_score
 from core.settings import Settings
 
 # The weights the leaders' ranking uses unless configured otherwise.
@@ -96,3 +96,32 @@ def test_part_without_weight_is_ignored():
 def test_nothing_to_score():
     assert unit_score({"on_time": None, "satisfaction": None}, W) == (None, {k: None for k in W})
     assert unit_score({}, W) == (None, {k: None for k in W})
+
+
+def test_score_parts_pull_with_the_weight_given():
+    # Unit: 20 received, 16 processed, 12 on time, 4 open overdue, 8 rated, 4 satisfied, median 72 h.
+    # City: 100 received, 50 processed, 30 on time, 10 open overdue (strict on time 30/60 = 0.5), 40 rated,
+    # 30 satisfied (0.75), processed rate 0.5, median 24 h (speed part 1).
+    unit = {"received": 20, "processed": 16, "on_time": 12, "open_overdue": 4, "rated": 8, "satisfied": 4}
+    city = {"received": 100, "processed": 50, "on_time": 30, "open_overdue": 10, "rated": 40, "satisfied": 30}
+    # k = 5: on time (12 + 2.5)/(20 + 5) = 0.58, satisfaction (4 + 3.75)/(8 + 5) = 31/52,
+    # processed (16 + 2.5)/(20 + 5) = 0.74, speed (2/3 * 16 + 5 * 1)/(16 + 5) = 47/63
+    assert score_parts(unit, 72.0, city, 24.0, k=5) == pytest.approx(
+        {"on_time": 0.58, "satisfaction": 31 / 52, "processed": 0.74, "speed": 47 / 63})
+    # k = 0: the unit's own rates, 12/20, 4/8, 16/20 and 48/72
+    assert score_parts(unit, 72.0, city, 24.0, k=0) == pytest.approx(
+        {"on_time": 0.6, "satisfaction": 0.5, "processed": 0.8, "speed": 2 / 3})
+    # the default is SCORE_PRIOR_REPORTS = 10: (12 + 5)/30, (4 + 7.5)/18, (16 + 5)/30, (32/3 + 10)/26
+    assert score_parts(unit, 72.0, city, 24.0) == pytest.approx(
+        {"on_time": 17 / 30, "satisfaction": 11.5 / 18, "processed": 0.7, "speed": 62 / 78})
+
+
+def test_speed_part_without_a_city_median_is_the_units_own():
+    # no city median (no report of the period resolved): the unit's speed part is not pulled anywhere.
+    # Median 72 h: 48/72 = 2/3 whatever k; the other parts are still pulled toward the city's rates
+    unit = {"received": 20, "processed": 16, "on_time": 12, "open_overdue": 4, "rated": 8, "satisfied": 4}
+    city = {"received": 100, "processed": 50, "on_time": 30, "open_overdue": 10, "rated": 40, "satisfied": 30}
+    assert score_parts(unit, 72.0, city, None, k=5) == pytest.approx(
+        {"on_time": 0.58, "satisfaction": 31 / 52, "processed": 0.74, "speed": 2 / 3})
+    # and no median of its own: no speed part
+    assert score_parts(unit, None, city, 24.0, k=5)["speed"] is None

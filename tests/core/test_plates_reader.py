@@ -7,6 +7,7 @@ hand; one test runs the real PP-OCR (OpenVINO engine, models shipped in the rapi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -192,3 +193,47 @@ def test_reader_asks_for_the_plate_model_with_its_settings(monkeypatch):
     PlateReader(None, min_score=0.6)
     assert made[1][1] == {"device": "CPU", "assets": None, "conf": 0.6, "inference_precision": None,
                           "hint": "LATENCY"}
+
+
+def test_small_crops_are_enlarged_with_a_cubic_kernel(monkeypatch):
+    # a 10 px crop, grey 50 on the left half and 200 on the right: enlarged three times with the bicubic kernel,
+    # whose negative lobes sharpen the edge (values beyond both sides of the step: strokes stay crisp for OCR);
+    # a linear enlargement would only blend, staying within 50..200
+    seen: list[np.ndarray] = []
+
+    def ocr(img: np.ndarray, **kw: Any) -> Res:
+        seen.append(img)
+        return Res(("X",), [box(5)], (1.0,))
+
+    monkeypatch.setattr(plates, "ocr_engine", lambda: ocr)
+    crop = np.full((10, 10, 3), 50, np.uint8)
+    crop[:, 5:] = 200
+    assert plates.read_text(crop) == ("X", 1.0)
+    assert seen[0].shape == (30, 30, 3)
+    assert seen[0].min() < 50 and seen[0].max() > 200
+
+
+def test_ocr_engine_runs_the_shipped_models_on_openvino(monkeypatch):
+    # the three models the rapidocr wheel ships, named by path (nothing downloaded), every task on OpenVINO,
+    # and only errors logged; the engine is built once
+    import rapidocr
+    from rapidocr import EngineType
+
+    made: list[dict[str, Any]] = []
+
+    class Recorder:
+        def __init__(self, params: dict[str, Any]) -> None:
+            made.append(params)
+
+    monkeypatch.setattr(rapidocr, "RapidOCR", Recorder)
+    monkeypatch.setattr(plates, "_OCR", None)
+    engine = plates.ocr_engine()
+    assert isinstance(engine, Recorder) and plates.ocr_engine() is engine
+    models = Path(rapidocr.__file__).parent / "models"
+    assert made == [{
+        "Global.log_level": "error",
+        "Det.engine_type": EngineType.OPENVINO, "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
+        "Rec.engine_type": EngineType.OPENVINO, "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
+        "Cls.engine_type": EngineType.OPENVINO,
+        "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
+    }]

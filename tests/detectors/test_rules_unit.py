@@ -509,3 +509,64 @@ def test_dwell_times_each_track_on_its_own():
     evs = run(DwellRule(zone, WH), frames)
     assert [(e.track_id, e.start_t, e.end_t, e.detail) for e in evs] == [
         (1, 0, 2.0, {"dwell_s": 2.0}), (2, 1.4, 3.5, {"dwell_s": 2.1})]
+
+
+def test_inside_is_one_boolean_per_box_and_empty_without_boxes():
+    # the zone's mask has exactly one entry per detection: none for an empty frame, and for two boxes the
+    # first (bottom-centre (50, 60), in the 40..70 px band) in and the second (bottom-centre (50, 90)) out
+    rule = DwellRule(ZoneConfig("band", BAND, RuleConfig("dwell", seconds=1.0)), WH)
+    empty = rule.inside(frame(0, {}))
+    assert empty.dtype == np.bool_ and empty.shape == (0,)
+    two = rule.inside(frame(0, {1: FEET_IN, 2: BODY_IN}))
+    assert two.dtype == np.bool_ and two.tolist() == [True, False]
+
+
+def test_a_long_stream_keeps_only_tracks_seen_within_the_grace():
+    # a camera runs for days with ever new track ids: a zone rule must forget the tracks that left, or its
+    # state (and the clean-up loop over it) grows with every vehicle ever seen. Tracks 0..49 each pass in one
+    # frame, 2 s apart (more than the 1 s grace): after each frame only the track of that frame is held.
+    rule = DwellRule(ZoneConfig("z", ALL, RuleConfig("dwell", seconds=60.0)), WH)
+    for i in range(50):
+        rule.update(frame(2.0 * i, {i: box_at(50, 50)}), {})
+        assert set(rule.last_seen) == {i} and set(rule.entered) == {i}
+    rule.update(frame(200.0, {}), {})  # an empty frame 102 s after the last track: nothing held
+    assert rule.last_seen == {} and rule.entered == {}
+
+
+def test_fixed_time_plan_changes_phase_on_the_half_second():
+    # green 10.5 s, amber 3 s, red 16.5 s: a 30 s cycle from local midnight; 08:00:10.5 is second 28 810.5,
+    # 28 810.5 mod 30 = 10.5, the first instant of amber; one microsecond earlier is still green
+    plan = FixedTimePlan(green=10.5, amber=3, red=16.5)
+    base = dt.datetime(2025, 11, 17, 8, 0, 10, tzinfo=VN_TZ)
+    assert plan.phase(base.replace(microsecond=499_999)) == "green"
+    assert plan.phase(base.replace(microsecond=500_000)) == "amber"
+    # 08:00:13.5: 13.5 s into the cycle, amber has ended
+    assert plan.phase(base.replace(second=13, microsecond=499_999)) == "amber"
+    assert plan.phase(base.replace(second=13, microsecond=500_000)) == "red"
+
+
+def test_a_slow_track_beside_the_end_of_a_short_line_does_not_cross():
+    # line from (0, 50) to (60, 50), lawful direction up. A track creeping up 0.1 px between two frames
+    # (y 50.05 → 49.95) crosses the line's extension at x = 61.5, 1.5 px beyond its end: not a crossing.
+    # The same creep at x = 58.5, within the segment, is one, and it goes forward (0.1 px up, with the law)
+    rule = LineCountRule(LineConfig("short", ((0.0, 0.5), (0.6, 0.5)), "up", RuleConfig("count")), WH)
+    beside = run(rule, [frame(0, {1: box_at(61.5, 50.05)}), frame(0.2, {1: box_at(61.5, 49.95)})])
+    assert beside == []
+    through = run(rule, [frame(0, {2: box_at(58.5, 50.05)}), frame(0.2, {2: box_at(58.5, 49.95)})])
+    assert [(e.track_id, e.direction) for e in through] == [(2, "forward")]
+
+
+def test_a_diagonal_line_crossed_at_right_angles_to_the_lawful_direction_goes_neither_way():
+    # the line runs from (20, 80) to (80, 20); lawful is up. Track 1 moves right along y = 50 (at right angles
+    # to "up") and crosses the line at x = 50: a count records it as sideways, and neither a wrong-way nor a
+    # red-light event rests on it. Track 2 moves up across the same line: forward.
+    diagonal = ((0.2, 0.8), (0.8, 0.2))
+    red = {"plan": {"green": 10, "red": 13, "amber": 3}}  # 08:00:00 Vietnam time is red (see above)
+    frames = [frame(0, {1: box_at(45, 50)}), frame(0.2, {1: box_at(55, 50)}),
+              frame(0.4, {2: box_at(50, 56)}), frame(0.6, {2: box_at(50, 44)})]
+    count = LineCountRule(LineConfig("d", diagonal, "up", RuleConfig("count")), WH)
+    assert [(e.track_id, e.direction) for e in run(count, frames)] == [(1, "sideways"), (2, "forward")]
+    wrong = WrongWayRule(LineConfig("d", diagonal, "up", RuleConfig("wrong_way")), WH)
+    assert run(wrong, frames) == []
+    stop = StopLineRule(LineConfig("d", diagonal, "up", RuleConfig("stop_line", phase=red)), WH)
+    assert [(e.track_id, e.event_type) for e in run(stop, frames)] == [(2, "red_light")]

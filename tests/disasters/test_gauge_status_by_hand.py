@@ -4,6 +4,7 @@ alarm levels are in the mutation run: a quick test that reaches the function, in
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import polars as pl
 import pytest
@@ -97,3 +98,27 @@ def test_three_hour_trend(status: dict[str, dict]) -> None:
     assert (status["S-3"]["trend_3h_m"], status["S-3"]["trend"]) == (-0.06, "falling")
     assert (status["S-4"]["trend_3h_m"], status["S-4"]["trend"]) == (-0.05, "steady")
     assert (status["S-5"]["trend_3h_m"], status["S-5"]["trend"]) == (None, None)
+
+
+def test_trend_is_rounded_to_the_millimetre() -> None:
+    # 2.1234 - 2.0 = 0.1234 m over 3 h: reported as 0.123 (not 0.1234)
+    got = gauge_status(_readings([("S-2", h(0), 2.0, 2, None, None), ("S-2", h(3), 2.1234, 2, None, None)]),
+                       STATIONS, AS_OF)
+    assert got.select("trend_3h_m", "trend").row(0) == (0.123, "rising")
+
+
+def test_a_naive_as_of_is_read_as_utc() -> None:
+    # as core.kpis.classify_reports does: a moment without a zone is UTC, and the column keeps the UTC type
+    got = gauge_status(READINGS, STATIONS, dt.datetime(2022, 10, 15, 12))
+    assert got.schema["as_of"] == pl.Datetime("us", "UTC")
+    assert got["as_of"].to_list() == [AS_OF] * 5
+
+
+def test_no_warning_on_the_way() -> None:
+    # the trend's as-of join is told its sides are sorted: asked to check, polars warns on every call that it
+    # cannot check sortedness within station groups (the flood map would log it on every render)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        got = gauge_status(READINGS, STATIONS, AS_OF)
+    assert got.height == 5
+    assert [str(w.message) for w in seen] == []

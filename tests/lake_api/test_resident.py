@@ -179,3 +179,31 @@ def test_a_per_version_answer_is_kept_until_the_table_moves(lake, clock):
     assert reader.sql_per_version(bounds).row(0) == (dt.date(2022, 1, 1), dt.date(2022, 1, 12), 22)
     reader.overwrite("gold.kpi_daily", kpi_rows(3))  # through the reader: seen at once
     assert reader.sql_per_version(bounds).row(0) == (dt.date(2022, 1, 1), dt.date(2022, 1, 3), 3)
+
+
+def test_a_derived_answer_is_made_once_per_version_and_only_it_is_held(lake, clock):
+    """``derived_per_version`` runs the query and ``make`` once per version of the tables the query names,
+    keeps what ``make`` returned (not the answer), tells two kinds over one query apart, and makes again once
+    a table moved."""
+    query = "SELECT date, received FROM gold.kpi_daily ORDER BY date"
+    lake.overwrite("gold.kpi_daily", kpi_rows(10))
+    reader = Lake.open(lake.root, max_staleness_s=5.0)
+    made: list[int] = []
+
+    def total(frame: pl.DataFrame) -> int:
+        made.append(frame.height)
+        return int(frame["received"].sum())
+
+    def days(frame: pl.DataFrame) -> int:
+        return frame.height
+
+    first = reader.derived_per_version(query, total, "total")
+    assert reader.derived_per_version(query, total, "total") == first and made == [10]
+    assert reader.derived_per_version(query, days, "days") == 10  # another kind: its own entry
+    assert reader.derived_per_version(query, total, "total") == first and made == [10]
+    lake.append("gold.kpi_daily", kpi_rows(12, category="giao_thong"))  # another process
+    clock.now += 5.1
+    assert reader.derived_per_version(query, days, "days") == 22
+    assert reader.derived_per_version(query, total, "total") > first and made == [10, 22]
+    # what is held is make's result: no frame of the answer among the kept values
+    assert not any(isinstance(v[1], pl.DataFrame) for k, v in reader._engine._memo.items() if k[0] == "total")

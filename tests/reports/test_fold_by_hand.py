@@ -10,6 +10,7 @@ import json
 import polars as pl
 import pytest
 
+from lake.tables.reports import REPORTS as REPORTS_TABLE
 from pipelines.reports.conform import DELETED_REASON, conform_events, conform_reports, fold
 
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -146,3 +147,75 @@ def test_2025_commune_and_district(silver: dict[str, dict]) -> None:
     assert (silver["R9"]["admin_unit_code_2025"], silver["R9"]["district_code"]) == ("C-NEW@2025", None)
     # a commune without a successor has no 2025 commune and no district from the table (level commune only)
     assert (silver["R1"]["admin_unit_code_2025"], silver["R1"]["district_code"]) == (None, None)
+
+
+def _fold(reports: list[dict], events: list[dict], admin: pl.DataFrame = ADMIN,
+          drop: tuple[str, ...] = ()) -> dict[str, dict]:
+    rows = conform_reports(_raw(reports), categories={"GT"}, admin_codes=set(admin["code"]), now=NOW)
+    evs = conform_events(_raw(events), known_reports={r["report_id"] for r in reports}, known_units={"U1", "U2"},
+                         now=NOW)
+    assert rows.rejects.is_empty() and evs.rejects.is_empty()
+    got = fold(rows.rows.drop(drop), evs.rows.reverse(), admin)  # events newest first
+    assert got.schema == pl.from_arrow(REPORTS_TABLE.schema.empty_table()).schema  # silver.reports types
+    return {r["report_id"]: r for r in got.iter_rows(named=True)}
+
+
+def test_events_in_time_order_then_by_id() -> None:
+    # RA: ids that do not sort by time as text ("E10" < "E9"): the transfer at 2 h is still the later event
+    # RB: assigned and transferred in the same instant: the event id decides, the transfer is the later one
+    # RC: assigned only: its first unit is the assignment's
+    got = _fold([_report("RA"), _report("RB"), _report("RC")], [
+        _ev("RA", "assigned", 1, deadline_at=at(24), event_id="E9"),
+        _ev("RA", "transferred", 2, to_unit_id="U2", deadline_at=at(30), event_id="E10"),
+        _ev("RB", "assigned", 1, deadline_at=at(24), event_id="F1"),
+        _ev("RB", "transferred", 1, to_unit_id="U2", deadline_at=at(30), event_id="F2"),
+        _ev("RC", "assigned", 1, unit="U2", deadline_at=at(24), event_id="G1")])
+    for rid in ("RA", "RB"):
+        r = got[rid]
+        assert (r["first_unit_id"], r["current_unit_id"], r["deadline_at"], r["transfers"]) == (
+            "U1", "U2", t(30), 1), rid
+    assert (got["RC"]["first_unit_id"], got["RC"]["current_unit_id"], got["RC"]["status"]) == ("U2", "U2", "open")
+
+
+def test_a_version_without_is_valid_counts_as_valid() -> None:
+    report = {k: v for k, v in _report("RV").items() if k != "is_valid"}
+    r = _fold([report], [])["RV"]
+    assert (r["is_valid"], r["status"], r["invalid_reason"]) == (True, "pending", None)
+
+
+def test_an_event_at_the_instant_of_the_resolution_is_not_after_it() -> None:
+    # RT1: reopened at the very instant it was resolved: it stays resolved (reopened strictly after only)
+    # RT2: withdrawn at the instant of its resolution, then reopened at 12 h: open again, not withdrawn
+    got = _fold([_report("RT1"), _report("RT2")], [
+        _ev("RT1", "assigned", 1, deadline_at=at(24)), _ev("RT1", "resolved", 10), _ev("RT1", "reopened", 10),
+        _ev("RT2", "assigned", 1, deadline_at=at(24)), _ev("RT2", "resolved", 10), _ev("RT2", "withdrawn", 10),
+        _ev("RT2", "reopened", 12)])
+    assert (got["RT1"]["status"], got["RT1"]["resolved_at"], got["RT1"]["reopened"]) == ("resolved", t(10), 1)
+    assert (got["RT2"]["status"], got["RT2"]["resolved_at"], got["RT2"]["reopened"]) == ("open", None, 1)
+
+
+def test_district_and_2025_commune_sent_by_the_source_are_kept() -> None:
+    # the source's own district and 2025 commune stand, even for a commune the table would map (C-OLD)
+    got = _fold([_report("RS", admin="C-OLD", district_code="D-9", admin_unit_code_2025="C-X@2025"),
+                 _report("RK", admin="C-KEPT", district_code="D-9", admin_unit_code_2025="C-Y@2025")], [])
+    assert (got["RS"]["district_code"], got["RS"]["admin_unit_code_2025"]) == ("D-9", "C-X@2025")
+    assert (got["RK"]["district_code"], got["RK"]["admin_unit_code_2025"]) == ("D-9", "C-Y@2025")
+
+
+def test_report_frames_without_district_columns() -> None:
+    # the simulator's reports (and lakes written before these columns) have neither column: both come from the
+    # admin table alone, typed as text
+    got = _fold([_report("R8", admin="C-OLD"), _report("R9", admin="C-NEW@2025"), _report("R1")], [],
+                drop=("district_code", "admin_unit_code_2025"))
+    assert {k: (r["admin_unit_code_2025"], r["district_code"]) for k, r in got.items()} == {
+        "R8": ("C-NEW@2025", "D-1"), "R9": ("C-NEW@2025", None), "R1": (None, None)}
+
+
+def test_district_column_is_text_when_the_admin_table_has_no_district() -> None:
+    # an admin table built of nulls only in parent_code (polars types that column Null): the district column
+    # must still be text (checked by _fold against the silver.reports schema)
+    admin = pl.DataFrame({"code": ["C-OLD", "C-NEW@2025"], "level": ["commune", "commune"],
+                          "parent_code": [None, None], "successor_code": ["C-NEW", None]})
+    assert admin.schema["parent_code"] == pl.Null
+    got = _fold([_report("R8", admin="C-OLD")], [], admin=admin, drop=("district_code", "admin_unit_code_2025"))
+    assert (got["R8"]["admin_unit_code_2025"], got["R8"]["district_code"]) == ("C-NEW@2025", None)
