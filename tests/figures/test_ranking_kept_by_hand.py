@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -249,3 +250,42 @@ def test_statement_route_prior_median_of_two_units(hand_lake: Lake) -> None:
     assert (got["U-A"]["median_hours_to_resolve"], got["U-B"]["median_hours_to_resolve"]) == (35.0, 108.0)
     assert got["U-A"]["score_speed"] == pytest.approx(10 * 29 / 39, rel=1e-12)
     assert got["U-B"]["score_speed"] == pytest.approx(10 * 292 / 507, rel=1e-12)
+
+
+# ---------------------------------------------------------------- units the kept medians find in no run
+def _id_hashing_after(prefix: str, others: list[str]) -> str:
+    """The first id ``prefix0``, ``prefix1``, ... whose DuckDB hash is above those of ``others``: the kept
+    medians find a unit by its hash among the hashes of the units with resolved reports, in ascending order."""
+    con = duckdb.connect()
+    top = max(con.execute("SELECT hash($u)", {"u": u}).fetchone()[0] for u in others)
+    for i in range(1000):
+        if con.execute("SELECT hash($u)", {"u": f"{prefix}{i}"}).fetchone()[0] > top:
+            return f"{prefix}{i}"
+    raise AssertionError("no id hashes above")
+
+
+@pytest.fixture(scope="module")
+def runs_lake(tmp_path_factory: pytest.TempPathFactory) -> tuple[Lake, str, str]:
+    # V: one resolved report in March (5 h). W (hashing after V): 20 resolved in January (7 h), none in March,
+    # so March's one row of 21 takes the sort branch and W's run, the last, has no row in March. X (hashing
+    # after both): received reports in March, never resolved one. W also received reports in April.
+    w = _id_hashing_after("U-W", ["U-V"])
+    x = _id_hashing_after("U-X", ["U-V", w])
+    january = dt.datetime(2022, 1, 10, tzinfo=dt.UTC)
+    reports = [_resolved("v1", "U-V", START + dt.timedelta(days=1), 5)]
+    reports += [_resolved(f"w{i}", w, january + i * dt.timedelta(hours=1), 7) for i in range(20)]
+    daily = [_daily(D(2022, 3, 2), "U-V", 1), _daily(D(2022, 3, 2), w, 2), _daily(D(2022, 3, 2), x, 3),
+             _daily(D(2022, 4, 2), w, 1)]
+    units = [(u, u, "state", D(2020, 1, 1), None) for u in ("U-V", w, x)]
+    return _lake(tmp_path_factory.mktemp("runs") / "lake", units, daily, reports, []), w, x
+
+
+def test_kept_medians_of_units_without_rows_in_the_period(runs_lake: tuple[Lake, str, str]) -> None:
+    lake, w, x = runs_lake
+    # March: V 5 h; W (reports of January only) and X (none) have no median; all of March: 5 h
+    assert _medians(lake, MARCH) == ({"U-V": 5.0, w: None, x: None}, 5.0)
+    assert _medians(lake, MARCH, ("state",)) == ({"U-V": 5.0, w: None, x: None}, 5.0)
+    # April: W alone ranked, no resolved report received in the period at all
+    assert _medians(lake, Period.month(2022, 4)) == ({w: None}, None)
+    # January: W's twenty 7 h reports are the whole period (mask branch); W received nothing then
+    assert _medians(lake, Period.month(2022, 1)) == ({}, 7.0)
