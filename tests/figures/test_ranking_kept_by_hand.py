@@ -146,6 +146,7 @@ def long_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
         (D(2022, 3, 7), "X-GONE", "U-Q", 2),  # from a unit missing from silver.units
         (D(2022, 3, 8), "U-R", "U-P", None),  # a NULL count: 0
         (D(2022, 1, 7), "U-P", "U-Q", 9),  # before the period
+        (D(2022, 1, 8), "U-P", "Z-OLD", 6),  # the last id of the transfers, none of them in the period
     ]
     return _lake(tmp_path_factory.mktemp("long") / "lake", _LONG_UNITS, daily, reports, transfers)
 
@@ -184,7 +185,7 @@ def test_kept_ranking_lists_units_without_reports_and_transfers_without_units(lo
 
 
 def test_kept_transfers_of_the_period(long_lake: Lake) -> None:
-    # every unit named by a transfer of March, by id; NULL units drop, a NULL count is 0
+    # every unit named by a transfer of March, by id; NULL units drop, a NULL count is 0; Z-OLD (January) is out
     _, transfers = ranking_kept.units_and_transfers(long_lake, MARCH, ())
     assert transfers.to_dicts() == [
         {"unit_id": "U-P", "transfers_in": 3, "transfers_out": 4},
@@ -216,6 +217,9 @@ def test_kept_shapes_of_a_period_without_data(hand_lake: Lake) -> None:
     counts, per_unit, overall = ranking_kept.counts_and_medians(hand_lake, empty, ())
     assert counts.schema == pl.Schema({"unit_id": pl.Utf8, **dict.fromkeys(ranking_kept.RANK_COUNTS, pl.Int64)})
     assert (counts.height, per_unit, overall) == (0, {}, None)
+    _, transfers = ranking_kept.units_and_transfers(hand_lake, empty, ())
+    assert transfers.schema == pl.Schema({"unit_id": pl.Utf8, "transfers_in": pl.Int64, "transfers_out": pl.Int64})
+    assert transfers.height == 0
     counts, _, _ = ranking_kept.counts_and_medians(hand_lake, MARCH, ())
     assert counts.schema == pl.Schema({"unit_id": pl.Utf8, **dict.fromkeys(ranking_kept.RANK_COUNTS, pl.Int64)})
     assert counts["received"].to_list() == [10, 3]
