@@ -293,3 +293,43 @@ def test_kept_medians_of_units_without_rows_in_the_period(runs_lake: tuple[Lake,
     assert _medians(lake, Period.month(2022, 4)) == ({w: None}, None)
     # January: W's twenty 7 h reports are the whole period (mask branch); W received nothing then
     assert _medians(lake, Period.month(2022, 1)) == ({}, 7.0)
+
+
+# ---------------------------------------------------------------- which route a lake takes
+class _KeptOnly:
+    """A lake that keeps answers and refuses any statement of a call: the kept route must need none."""
+
+    keeps_results = True
+
+    def __init__(self, lake: Lake) -> None:
+        self._lake = lake
+
+    def sql(self, query: str, params: Any = None) -> pl.DataFrame:
+        raise AssertionError(f"a statement on the kept route: {query[:60]}")
+
+    def sql_per_version(self, query: str) -> pl.DataFrame:
+        return self._lake.sql_per_version(query)
+
+    def derived_per_version(self, query: str, make: Any, kind: str) -> Any:
+        return self._lake.derived_per_version(query, make, kind)
+
+
+class _Plain:
+    """An engine that says nothing of keeping answers (no ``keeps_results``) and has no kept answers: the
+    ranking takes its statements."""
+
+    def __init__(self, lake: Lake) -> None:
+        self._lake = lake
+
+    def sql(self, query: str, params: Any = None) -> pl.DataFrame:
+        return self._lake.sql(query, params)
+
+    def sql_per_version(self, query: str) -> pl.DataFrame:
+        return self._lake.sql_per_version(query)
+
+
+@pytest.mark.parametrize("engine", [_KeptOnly, _Plain], ids=["keeps-answers-no-statement", "says-nothing"])
+def test_the_route_a_lake_takes(hand_lake: Lake, engine: type) -> None:
+    got = ranking(engine(hand_lake), MARCH)
+    assert got["unit_id"].to_list() == ["U-B", "U-A", "U-C", "U-F", "U-G", "U-H", "U-I"]
+    assert got["median_hours_to_resolve"].to_list()[:2] == [108.0, 30.0]
