@@ -333,3 +333,25 @@ def test_the_route_a_lake_takes(hand_lake: Lake, engine: type) -> None:
     got = ranking(engine(hand_lake), MARCH)
     assert got["unit_id"].to_list() == ["U-B", "U-A", "U-C", "U-F", "U-G", "U-H", "U-I"]
     assert got["median_hours_to_resolve"].to_list()[:2] == [108.0, 30.0]
+
+
+# ---------------------------------------------------------------- scores without a value, periods without units
+def test_units_without_a_score_follow_the_scored_ones(long_lake: Lake) -> None:
+    # the speed part alone: U-Y resolved no report, so it has no score and no rank, after the scored units.
+    # Prior median 35 h -> prior speed 1. P 15 h and R 40 h: speed 1, 100 points, R first on more received
+    # (3 to 2); Q 50 h: (48/50 * 1 + 10) / 11 = 10.96/11. Then S and Z, without reports.
+    got = ranking(long_lake, MARCH, weights={"on_time": 0.0, "satisfaction": 0.0, "processed": 0.0, "speed": 1.0})
+    assert got["unit_id"].to_list() == ["U-R", "U-P", "U-Q", "U-Y", "U-S", "U-Z"]
+    assert got["rank"].to_list() == [1, 2, 3, None, None, None]
+    assert got["score"].to_list()[:3] == pytest.approx([100.0, 100.0, 100 * 10.96 / 11], rel=1e-12)
+    assert got["score"].to_list()[3:] == [None, None, None]
+
+
+def test_a_period_without_reports_lists_the_network(hand_lake: Lake) -> None:
+    # January 2023: nobody received a report; the units in the network on 31 January 2023 (D and F had left,
+    # E had joined in April 2022) follow by id, with zero counts, without rank or score
+    got = ranking(hand_lake, Period.month(2023, 1))
+    assert got["unit_id"].to_list() == ["U-A", "U-B", "U-C", "U-E", "U-G", "U-H", "U-I"]
+    assert got["rank"].null_count() == 7 and got["score"].null_count() == 7
+    assert got["received"].to_list() == [0] * 7
+    assert (got.schema["rank"], got.schema["received"], got.schema["score"]) == (pl.Int64, pl.Int64, pl.Float64)
