@@ -67,14 +67,18 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
             reads.unit_open_reports.raw(lake, unit, f, reads.data_clock.raw(lake))
             reads.unit_transfers.raw(lake, unit, f)
 
-    def reports() -> None:
+    def reports(overdue_only: bool = False) -> None:
         shell()
         reads.categories.raw(lake)
         reads.channels.raw(lake)
         at = reads.data_clock.raw(lake)
-        points = reads.map_reports.raw(lake, f, at=at, limit=20_000)
-        reads.map_reports_total.raw(lake, f)
-        reads.unlocated_count.raw(lake, f, at=at)
+        points = reads.map_reports.raw(lake, f, overdue_only=overdue_only, at=at, limit=20_000)
+        if overdue_only:  # as the page counts them (dashboards/app_pages/reports_map.py)
+            if points.height >= 20_000:
+                reads.map_reports.raw(lake, f, overdue_only=True, at=at)
+        else:
+            reads.map_reports_total.raw(lake, f)
+        reads.unlocated_count.raw(lake, f, overdue_only=overdue_only, at=at)
         reads.report_details.raw(lake, tuple(points["report_id"].head(200).to_list()), True)
         reads.commune_geometries.raw(lake, f.areas)
 
@@ -102,7 +106,8 @@ def _page_queries(lake, f) -> dict[str, Callable[[], object]]:  # noqa: ANN001
         if layers["gauges"]:
             fv.hydrograph(lake, layers["gauges"][0]["station_code"], bounds[0], bounds[1])
 
-    return {"overview": overview, "units": units, "reports_map": reports, "violations": violations,
+    return {"overview": overview, "units": units, "reports_map": reports,
+            "reports_map · overdue only": lambda: reports(overdue_only=True), "violations": violations,
             "floods": floods}
 
 

@@ -71,12 +71,17 @@ def _postgres_unreachable() -> str | None:
 
 
 def _mosquitto_missing() -> str | None:
+    from urllib.parse import urlsplit
+
     if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").is_file():
         return "needs Mosquitto (apt-get install -y mosquitto mosquitto-clients)"
+    # the broker the live tests publish to (tests/live/conftest.py's SYSTEM_BROKER), not a fixed port
+    url = urlsplit(os.environ.get("HUE_IOC_TEST_MQTT_URL", "mqtt://127.0.0.1:1883"))
+    host, port = url.hostname or "127.0.0.1", url.port or 1883
     try:
-        socket.create_connection(("127.0.0.1", 1883), timeout=3).close()
+        socket.create_connection((host, port), timeout=3).close()
     except OSError as e:
-        return f"needs the Mosquitto broker on 127.0.0.1:1883: {e}"
+        return f"needs the Mosquitto broker at {host}:{port} (HUE_IOC_TEST_MQTT_URL): {e}"
     return None
 
 
