@@ -60,6 +60,8 @@ clean:
 # Slow (one to two hours on 2 shared cores), so not part of `make test`; a clean run each time, then
 # killed/total per module. PYTHONPATH: this checkout's code, also when the venv's editable install points at
 # another one. MUTMUT_ARGS="views.*" runs part of the set (the report then flags the modules not fully run).
+# mutmut 3.8.1 may send SIGXCPU to a reused PID once a finished mutant's deadline passes: run nothing else
+# meanwhile (docs/mutation.md, first trap).
 .PHONY: mutation
 mutation: install
 	rm -rf mutants && mkdir mutants
