@@ -3,7 +3,7 @@ survivors of the mutation run over ``views/ranking.py`` and ``views/ranking_kept
 
 The kept route (``views.ranking_kept``, a lake that keeps answers, no area) is called through its helpers
 where the figure is theirs (the medians, the shapes) and through ``ranking`` otherwise; the statement route
-through ``ranking`` on the lake seen as an engine that keeps nothing (``_Statements``) or with an area.
+through ``ranking`` on the lake seen as an engine that keeps nothing (``StatementRoute``) or with an area.
 """
 
 from __future__ import annotations
@@ -27,27 +27,13 @@ from tests.figures.hand_lake import (
     transfers_frame,
     units_frame,
 )
+from tests.routes import PlainEngine, StatementRoute
 from views import ranking_kept
 from views.period import Period
 from views.ranking import ranking
 
 MARCH = Period.month(2022, 3)
 US = dt.timedelta(microseconds=1)
-
-
-class _Statements:
-    """The lake as an engine that keeps nothing (the PostgreSQL twin): the ranking takes its statements."""
-
-    keeps_results = False
-
-    def __init__(self, lake: Lake) -> None:
-        self._lake = lake
-
-    def sql(self, query: str, params: Any = None) -> pl.DataFrame:
-        return self._lake.sql(query, params)
-
-    def sql_per_version(self, query: str) -> pl.DataFrame:
-        return self._lake.sql_per_version(query)
 
 
 def _lake(root: Path, units: list[tuple], daily: list[tuple], reports: list[tuple],
@@ -227,7 +213,7 @@ def test_kept_shapes_of_a_period_without_data(hand_lake: Lake) -> None:
 
 def test_statement_route_without_areas(hand_lake: Lake) -> None:
     # as the kept route: D left the network before the period's end, E joined after it
-    got = ranking(_Statements(hand_lake), MARCH)
+    got = ranking(StatementRoute(hand_lake), MARCH)
     assert got["unit_id"].to_list() == ["U-B", "U-A", "U-C", "U-F", "U-G", "U-H", "U-I"]
     assert got["rank"].to_list() == [1, 2, None, None, None, None, None]
     assert got["median_hours_to_resolve"].to_list()[:2] == [108.0, 30.0]
@@ -241,7 +227,7 @@ def test_statement_route_on_a_lake_without_valid_to(tmp_path: Path) -> None:
     lake = build_hand_lake(tmp_path / "lake")
     units = lake.read("silver.units").drop("valid_to")
     write_deltalake(lake.uri("silver.units"), units.to_arrow(), mode="overwrite", schema_mode="overwrite")
-    got = ranking(_Statements(Lake.open(lake.root)), MARCH)
+    got = ranking(StatementRoute(Lake.open(lake.root)), MARCH)
     assert got["unit_id"].to_list() == ["U-B", "U-A", "U-C", "U-D", "U-F", "U-G", "U-H", "U-I"]
 
 
@@ -314,21 +300,7 @@ class _KeptOnly:
         return self._lake.derived_per_version(query, make, kind)
 
 
-class _Plain:
-    """An engine that says nothing of keeping answers (no ``keeps_results``) and has no kept answers: the
-    ranking takes its statements."""
-
-    def __init__(self, lake: Lake) -> None:
-        self._lake = lake
-
-    def sql(self, query: str, params: Any = None) -> pl.DataFrame:
-        return self._lake.sql(query, params)
-
-    def sql_per_version(self, query: str) -> pl.DataFrame:
-        return self._lake.sql_per_version(query)
-
-
-@pytest.mark.parametrize("engine", [_KeptOnly, _Plain], ids=["keeps-answers-no-statement", "says-nothing"])
+@pytest.mark.parametrize("engine", [_KeptOnly, PlainEngine], ids=["keeps-answers-no-statement", "says-nothing"])
 def test_the_route_a_lake_takes(hand_lake: Lake, engine: type) -> None:
     got = ranking(engine(hand_lake), MARCH)
     assert got["unit_id"].to_list() == ["U-B", "U-A", "U-C", "U-F", "U-G", "U-H", "U-I"]

@@ -9,7 +9,6 @@ import datetime as dt
 import random
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pytest
@@ -19,27 +18,13 @@ from core.kpis import score_parts, unit_score
 from core.settings import settings
 from lake import Lake
 from tests.figures.hand_lake import build_hand_lake, daily_frame, reports_frame, transfers_frame
+from tests.routes import StatementRoute
 from views.period import Period
 from views.ranking import RANK_COUNTS, ranking
 
 from .conftest import END, START
 
 TYPES: tuple[tuple[str, ...], ...] = ((), ("state",), ("enterprise",), ("enterprise", "state"), ("nobody",))
-
-
-class _Statements:
-    """The lake as an engine that keeps nothing: the ranking takes its statements."""
-
-    keeps_results = False
-
-    def __init__(self, lake: Lake) -> None:
-        self._lake = lake
-
-    def sql(self, query: str, params: Any = None) -> pl.DataFrame:
-        return self._lake.sql(query, params)
-
-    def sql_per_version(self, query: str) -> pl.DataFrame:
-        return self._lake.sql_per_version(query)
 
 
 def _periods(first: dt.date, last: dt.date, seed: int) -> list[Period]:
@@ -64,7 +49,7 @@ def _same_both_routes(lake: Lake, periods: Sequence[Period]) -> None:
     assert lake.keeps_results
     for period in periods:
         for types in TYPES:
-            kept, stated = ranking(lake, period, unit_types=types), ranking(_Statements(lake), period,
+            kept, stated = ranking(lake, period, unit_types=types), ranking(StatementRoute(lake), period,
                                                                              unit_types=types)
             try:
                 assert_frame_equal(kept, stated, check_exact=True)
@@ -149,4 +134,4 @@ def test_kept_route_sees_a_new_version_of_each_table(tmp_path: Path) -> None:
     assert after["unit_id"].to_list()[0] == "U-B" and after["rank"].to_list()[:2] == [1, None]
     b = after.row(0, named=True)
     assert (b["received"], b["processed"], b["median_hours_to_resolve"], b["transfers_in"]) == (9, 1, 10.0, 5)
-    assert_frame_equal(after, ranking(_Statements(lake), march), check_exact=True)
+    assert_frame_equal(after, ranking(StatementRoute(lake), march), check_exact=True)
