@@ -61,7 +61,7 @@ def monthly_trend(lake: Lake, period: Period, unit_id: str | None = None) -> pl.
 
 def by_category(lake: Lake, period: Period, unit_id: str | None = None) -> pl.DataFrame:
     """Counts and rates per category of the period, with the category names and process type."""
-    if unit_id is None and lake.keeps_results:
+    if unit_id is None and getattr(lake, "keeps_results", False):
         return with_rates(_province_by_category(lake, period)).sort(["received", "category_code"],
                                                                     descending=[True, False])
     got = query(lake, f"""

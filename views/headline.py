@@ -45,7 +45,7 @@ def headline(lake: Lake, start: dt.date | None = None, end: dt.date | None = Non
 
     With ``unit_ids`` the figures are those units' (their row of ``views.ranking``); invalid reports and the
     network size are not figures of a unit and are None then."""
-    if not (channels or unit_ids) and lake.keeps_results:
+    if not (channels or unit_ids) and getattr(lake, "keeps_results", False):
         if admin_unit_codes or category_codes:
             return _areas_and_categories(lake, start, end, admin_unit_codes or (), category_codes or ())
         return _whole_network(lake, start, end)

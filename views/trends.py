@@ -19,7 +19,7 @@ _COUNTS = [pl.col("received").sum(), pl.col("processed").sum(), pl.col("on_time"
 def slices(lake: Lake, f: Filters, category_codes: tuple[str, ...] = (),
            channels: tuple[str, ...] = ()) -> pl.DataFrame:
     """Counts per (date, category, channel) of the period and areas."""
-    if not f.areas and lake.keeps_results:
+    if not f.areas and getattr(lake, "keeps_results", False):
         return _province_slices(lake, f, category_codes, channels)
     params = f.params()
     where = " AND ".join(["date BETWEEN $start AND $end", AREA_SQL.format(col="admin_unit_code_2025"),

@@ -78,3 +78,14 @@ def test_headline_of_an_area_follows_a_new_gold_version(tmp_path) -> None:
 def test_whole_network_statement_route_equals_the_kept_route(views_lake: Lake, start: dt.date | None) -> None:
     kept, stated = headline(views_lake, start, END), headline(StatementRoute(views_lake), start, END)  # type: ignore[arg-type]
     assert {k: kept[k] for k in (*COUNT_KEYS, "units")} == {k: stated[k] for k in (*COUNT_KEYS, "units")}
+
+
+def test_an_engine_that_says_nothing_of_keeping_gets_the_statements(views_lake: Lake) -> None:
+    """Every view reads ``keeps_results`` the same way: an engine without it keeps nothing."""
+    from tests.routes import PlainEngine
+    from views.filters import Filters
+    from views.trends import slices
+
+    plain = PlainEngine(views_lake)
+    assert headline(plain, START, END)["received"] == headline(views_lake, START, END)["received"]  # type: ignore[arg-type]
+    assert slices(plain, Filters.of(START, END)).height == slices(views_lake, Filters.of(START, END)).height  # type: ignore[arg-type]
