@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards import access
 from dashboards.data import get_lake
 from dashboards.filters import default_filters
-from dashboards.freshness import show_freshness
+from dashboards.freshness import show_freshness_live
 from dashboards.lang import current_lang, t
 from lake import Lake
 from views.filters import Filters
@@ -31,15 +31,15 @@ class Ctx(NamedTuple):
 
 
 def page_context(freshness: bool = True) -> Ctx:
-    """The page's context; with ``freshness`` the line of per-source freshness marks goes on top of the page
-    (the wall draws its own, inside its refreshing fragment)."""
+    """The page's context; with ``freshness`` the line of per-source freshness marks goes on top of the page,
+    drawn again every few seconds (the wall draws its own, inside its refreshing fragment)."""
     lake = get_lake()
     f = st.session_state.get("filters")
     if not isinstance(f, Filters):
         f = default_filters(lake)
     ctx = Ctx(lake, f, st.session_state.get("role", "leader"), current_lang())
     if freshness:
-        show_freshness(lake, ctx.lang)
+        show_freshness_live(lake, ctx.lang)
     return ctx
 
 

@@ -20,6 +20,7 @@ from views import floods, freshness, ticker, warnings
 COLOURS = {"green": "green", "amber": "orange", "red": "red", "failed": "violet", "none": "gray"}
 HUE_NAMES = ("huế", "hue", "thừa thiên")  # a CAP area for Huế names it (the IOC's own warnings are for Huế)
 ALARM_BANNER_FROM = 2  # báo động 2 and 3 put the banner up
+LIVE_SECONDS = 10  # a page's freshness marks are drawn again this often
 
 gauge_status = versioned(*floods.GAUGE_TABLES)(floods.gauge_status)
 newest_events = versioned(*ticker.TABLES)(ticker.newest_events)
@@ -54,6 +55,14 @@ def show_freshness(lake: Lake, lang: str) -> None:
     """One line of coloured marks (the page's single freshness call)."""
     st.markdown(" · ".join(f":{COLOURS[state]}[● {text}]" for state, text in marks(lake, lang)),
                 help=" / ".join(t(f"fresh_state_{s}", lang) for s in COLOURS))
+
+
+@st.fragment(run_every=dt.timedelta(seconds=LIVE_SECONDS))
+def show_freshness_live(lake: Lake, lang: str) -> None:
+    """The marks on top of a page, drawn again every ``LIVE_SECONDS`` on their own: a screen left open must
+    show its data ageing (and a source coming back) without anyone reloading it. The wall draws
+    ``show_freshness`` inside its own refreshing fragment."""
+    show_freshness(lake, lang)
 
 
 def _for_hue(area: str | None, direction: str | None) -> bool:
