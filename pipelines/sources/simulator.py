@@ -29,7 +29,7 @@ from pipelines.sources.admin_units import admin_units_frame
 from pipelines.sources.base import SourceBatch
 from pipelines.sources.categories import categories_frame
 from pipelines.sources.hues.arrivals import arrivals
-from pipelines.sources.hues.clock import horizon
+from pipelines.sources.hues.clock import PUBLISHED_END, PUBLISHED_START, horizon
 from pipelines.sources.hues.deliveries import event_log, messy
 from pipelines.sources.hues.lifecycle import assignment, deadlines
 from pipelines.sources.hues.outcomes import merge as merge_outcomes
@@ -46,8 +46,8 @@ from pipelines.sources.hues.validation import copy_originals, invalid_reasons, v
 @dataclass(frozen=True)
 class SimulatorConfig:
     seed: int = 7
-    start: dt.date = dt.date(2019, 5, 1)
-    end: dt.date = dt.date(2022, 5, 27)
+    start: dt.date = PUBLISHED_START
+    end: dt.date = PUBLISHED_END
     scale: float = 1.0  # 1.0 → 58,600 valid reports over the default three years
     valid_reports: int = 58_600
     invalid_share: float = 0.12  # of all received: spam, duplicates, out of scope, inciting

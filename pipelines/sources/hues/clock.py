@@ -8,6 +8,8 @@ import numpy as np
 
 HOUR_US = 3_600_000_000
 VN_OFFSET = np.timedelta64(7, "h")
+# the window Hue-S's published figures cover (the seed window): the simulator's default, the calibration's reference
+PUBLISHED_START, PUBLISHED_END = dt.date(2019, 5, 1), dt.date(2022, 5, 27)
 
 
 def hours(x: np.ndarray) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from core.calendar import vn_holidays
+from pipelines.sources.hues.clock import PUBLISHED_END, PUBLISHED_START
 from pipelines.sources.hues.floods import flood_curve
 
 SOURCE = "simulated"
@@ -46,7 +47,9 @@ def _flood_days(days: np.ndarray) -> np.ndarray:
     return out / max(out.max(), 1e-9)
 
 
-def simulate_adoption(seed: int, start: dt.date, seed_end: dt.date, until: dt.date) -> pl.DataFrame:
+def _adoption_curves(seed: int, start: dt.date, seed_end: dt.date,
+                     until: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Days, installs per day and the visits' weights (installed base × weekday × holiday × flood × noise)."""
     rng = np.random.default_rng(seed + 101)
     last = max(until, seed_end)
     days = np.arange(np.datetime64(start), np.datetime64(last) + 1)
@@ -66,10 +69,24 @@ def simulate_adoption(seed: int, start: dt.date, seed_end: dt.date, until: dt.da
     base = np.cumsum(installs)
     w_vis = base * np.where(weekday >= 5, 0.8, 1.0) * np.where(hol, 0.6, 1.0) * (1 + 1.5 * flood) \
         * rng.lognormal(0, 0.1, len(days))
-    y2021 = days.astype("datetime64[Y]") == np.datetime64("2021", "Y")
-    per_base = VISITS_2021 / w_vis[y2021].sum()
+    return days, installs, w_vis
+
+
+def _visits_2021(days: np.ndarray) -> np.ndarray:
+    return days.astype("datetime64[Y]") == np.datetime64("2021", "Y")
+
+
+def simulate_adoption(seed: int, start: dt.date, seed_end: dt.date, until: dt.date) -> pl.DataFrame:
+    days, installs, w_vis = _adoption_curves(seed, start, seed_end, until)
+    y2021 = _visits_2021(days)
+    if y2021.any():
+        per_base = VISITS_2021 / w_vis[y2021].sum()
+    else:  # a window without 2021 (a test's few months): visits per installed app as in the published window's 2021
+        ref_days, _, ref_w = _adoption_curves(seed, PUBLISHED_START, PUBLISHED_END, PUBLISHED_END)
+        per_base = VISITS_2021 / ref_w[_visits_2021(ref_days)].sum()
     visits = np.round(w_vis * per_base).astype(np.int64)
-    visits[y2021] = _exact(w_vis[y2021], VISITS_2021)
+    if y2021.any():
+        visits[y2021] = _exact(w_vis[y2021], VISITS_2021)
     return pl.DataFrame({"date": pl.Series(days.astype("datetime64[D]")).cast(pl.Date), "installs": installs,
                          "visits": visits, "source": SOURCE})
 
