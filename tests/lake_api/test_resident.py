@@ -107,6 +107,26 @@ def test_small_and_large_results_keep_their_types_from_one_call_to_the_next(lake
     assert reader.sql(small, {"d": dt.date(2022, 1, 1)}).row(0) == (dt.date(2022, 1, 1), Decimal(1), 1.5)
 
 
+def test_one_query_answers_right_as_its_result_grows_shrinks_and_changes_type(lake, clock):
+    """A query's result is built from rows while it stays small and through a relation once it is large
+    (``engine._SMALL``); whichever route a call takes, the answer is the rows asked for, and a result
+    of another type answers in that type."""
+    lake.overwrite("gold.kpi_daily", kpi_rows(400))
+    reader = Lake.open(lake.root, max_staleness_s=0.0)
+    query = "SELECT date, received FROM gold.kpi_daily WHERE date < $d ORDER BY date"
+    start = dt.date(2022, 1, 1)
+    for days in (3, 300, 299, 3, 400, 0, 255, 256, 257):  # small, large, large, small again, around the bound
+        got = reader.sql(query, {"d": start + dt.timedelta(days=days)})
+        assert got.height == days
+        assert got["date"].to_list() == [start + dt.timedelta(days=i) for i in range(days)]
+        assert got["received"].sum() == days  # one report a day (kpi_rows)
+    # the same text, a result of another type (the parameter's): learnt again, not forced into the old schema
+    typed = "SELECT $v AS v, count(*) AS n FROM gold.kpi_daily"
+    assert reader.sql(typed, {"v": 7}).row(0) == (7, 400)
+    assert reader.sql(typed, {"v": "bảy"}).row(0) == ("bảy", 400)
+    assert reader.sql(typed, {"v": 2.5}).row(0) == (2.5, 400)
+
+
 def test_a_pinned_lake_keeps_its_snapshot_whatever_the_clock(lake, clock):
     lake.overwrite("gold.kpi_daily", kpi_rows(4))
     pinned = Lake.open(lake.root, max_staleness_s=1.0).as_of({"gold.kpi_daily": lake.version("gold.kpi_daily")})
