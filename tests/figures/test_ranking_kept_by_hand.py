@@ -101,6 +101,21 @@ def test_kept_medians_of_even_and_odd_counts(medians_lake: Lake, day: dt.date, w
     assert overall == want_all
 
 
+@pytest.mark.parametrize("types", [(), ("state",)], ids=["every-row-no-type", "every-row-state-units"])
+@pytest.mark.parametrize("period", [Period.range(D(2022, 3, 1), D(2022, 3, 3)), Period.range(D(2021, 1, 1),
+                                                                                             D(2023, 12, 31))],
+                         ids=["the-three-days", "years-around-them"])
+def test_kept_medians_of_a_period_holding_every_row(medians_lake: Lake, period: Period,
+                                                    types: tuple[str, ...]) -> None:
+    # all time: every resolved report of the lake is in the period (the table itself, no mask)
+    # P 3 5 6 | 1 6 | 24 values: 29 sorted 1 1 2 3 3 4 5 6 6 6 10 12 14 15 16 ... -> the 15th, 16
+    # Q 1 2 4 | 2 3 4 5 | 10 values: 17 sorted 1 2 2 3 4 4 5 5 7 ... -> the 9th, 7
+    # all 46: the 23rd and 24th of the sorted values are 11 and 12 -> 11.5
+    per_unit, overall = _medians(medians_lake, period, types)
+    assert per_unit == {"U-P": 16.0, "U-Q": 7.0}
+    assert overall == 11.5
+
+
 # ---------------------------------------------------------------- a short period in a long table
 # 100 reports of January (1000 h each, P Q R S in turn) and 7 of March: the period's 6 rows are fewer than
 # 1/16 of the 107, so the kept medians take their sort branch. U-Y ranks (2 received) but is missing from

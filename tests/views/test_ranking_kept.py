@@ -42,6 +42,7 @@ def _periods(first: dt.date, last: dt.date, seed: int) -> list[Period]:
         out.append(Period.range(a, a + dt.timedelta(days=rng.randrange(40))))
     out.append(Period.range(first, first))  # a single day
     out.append(Period.range(last + dt.timedelta(days=30), last + dt.timedelta(days=60)))  # past the data
+    out.append(Period.range(first - dt.timedelta(days=400), last + dt.timedelta(days=400)))  # all time: every row
     return out
 
 
