@@ -111,9 +111,30 @@ def test_kept_medians_of_a_period_holding_every_row(medians_lake: Lake, period: 
     # P 3 5 6 | 1 6 | 24 values: 29 sorted 1 1 2 3 3 4 5 6 6 6 10 12 14 15 16 ... -> the 15th, 16
     # Q 1 2 4 | 2 3 4 5 | 10 values: 17 sorted 1 2 2 3 4 4 5 5 7 ... -> the 9th, 7
     # all 46: the 23rd and 24th of the sorted values are 11 and 12 -> 11.5
-    per_unit, overall = _medians(medians_lake, period, types)
+    # a lake object of its own: its kept arrays are made in this test (its median with them)
+    per_unit, overall = _medians(Lake.open(medians_lake.root), period, types)
     assert per_unit == {"U-P": 16.0, "U-Q": 7.0}
     assert overall == 11.5
+
+
+@pytest.mark.parametrize(("types", "medians", "overall"), [
+    # A 1 2 3 -> 2; B 100 200 -> 150; all five 1 2 3 100 200 -> 3
+    ((), {"U-A": 2.0, "U-B": 150.0}, 3.0),
+    # the state unit A only: 1 2 3 -> 2 (not the 3 of every row)
+    (("state",), {"U-A": 2.0}, 2.0),
+    (("enterprise",), {"U-B": 150.0}, 150.0),
+], ids=["no-type", "state", "enterprise"])
+def test_kept_medians_of_every_row_of_some_types(tmp_path: Path, types: tuple[str, ...], medians: dict,
+                                                 overall: float) -> None:
+    day = D(2022, 3, 1)
+    noon = dt.datetime(2022, 3, 1, 5, tzinfo=dt.UTC)
+    hours = {"U-A": [1, 2, 3], "U-B": [100, 200]}
+    lake = _lake(tmp_path / "lake", [("U-A", "Phuong A", "state", D(2020, 1, 1), None),
+                                     ("U-B", "Cong ty B", "enterprise", D(2020, 1, 1), None)],
+                 [_daily(day, u, len(h)) for u, h in hours.items()],
+                 [_resolved(f"{u}-{i}", u, noon + i * dt.timedelta(seconds=1), x)
+                  for u, h in hours.items() for i, x in enumerate(h)], [])
+    assert _medians(lake, Period.range(D(2021, 1, 1), D(2023, 12, 31)), types) == (medians, overall)
 
 
 # ---------------------------------------------------------------- a short period in a long table
