@@ -50,6 +50,9 @@ _PARSED_MAX = 1024  # distinct query texts kept parsed (views build a handful pe
 _SMALL = 256  # results with fewer rows are built from Python rows (see SqlEngine._run)
 _clock = time.monotonic  # the staleness clock (tests replace it to step time without sleeping)
 _ARROW_ONLY = object()  # a query whose result goes through a relation to Arrow (large, or refused as rows)
+# DuckDB's reminder that Arrow after execute() copies the rows: only ``_from_arrow`` does that, once per query
+# whose small result grew (module-wide: warnings.catch_warnings is not thread-safe, and the server reads in threads)
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
 
 @dataclass
@@ -416,9 +419,7 @@ def _same(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _from_arrow(cur: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The rest of an executed result (a query whose small result grew: the relation takes it next time)."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
-        out = pl.from_arrow(cur.to_arrow_table(), rechunk=False)
+    out = pl.from_arrow(cur.to_arrow_table(), rechunk=False)
     assert isinstance(out, pl.DataFrame)
     return out
 
